@@ -1,0 +1,18 @@
+//! # followership
+//!
+//! The engine behind the `followership` tool: it simulates how movements start on a network of
+//! people, from a lone leader and a first follower to a crowd that tips, and it reproduces the
+//! classic contagion models (Granovetter thresholds, Watts cascades, linear threshold, independent
+//! cascade, complex contagion, Bass diffusion) as exact special cases.
+//!
+//! Data flows one way through the modules:
+//!
+//! - [`scenario`]: a strict TOML description of one experiment, and the built-in scenarios;
+//! - [`graph`]: where people live (generators, loaders, the CSR graph);
+//! - [`model`]: what people do (thresholds, decision rules, initial followers);
+//! - [`simulation`]: one run, tick by tick, event-driven;
+//! - [`experiment`]: many runs in parallel with reproducible random streams;
+//! - [`output`]: the files people read (CSV, JSON, resolved scenario), written atomically.
+
+pub mod graph;
+pub mod random;
