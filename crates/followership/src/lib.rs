@@ -16,3 +16,6 @@
 
 pub mod graph;
 pub mod random;
+pub mod error;
+pub mod model;
+pub mod simulation;
