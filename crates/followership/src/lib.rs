@@ -12,10 +12,17 @@
 //! - [`model`]: what people do (thresholds, decision rules, initial followers);
 //! - [`simulation`]: one run, tick by tick, event-driven;
 //! - [`experiment`]: many runs in parallel with reproducible random streams;
-//! - [`output`]: the files people read (CSV, JSON, resolved scenario), written atomically.
+//! - [`output`]: the files people read (CSV, JSON, resolved scenario), written atomically;
+//! - [`analysis`]: what the runs mean (intervals, probabilities);
+//! - [`random`]: the reproducible random streams every part draws from;
+//! - [`error`]: errors that say what is wrong, where, and how to fix it.
 
-pub mod graph;
-pub mod random;
+pub mod analysis;
 pub mod error;
+pub mod experiment;
+pub mod graph;
 pub mod model;
+pub mod output;
+pub mod random;
+pub mod scenario;
 pub mod simulation;

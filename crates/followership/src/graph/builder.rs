@@ -70,7 +70,9 @@ impl GraphBuilder {
     #[inline]
     pub fn add_weighted_edge(&mut self, source: u32, target: u32, weight: f32) {
         let len = self.sources.len();
-        self.weights.get_or_insert_with(|| vec![1.0; len]).push(weight);
+        self.weights
+            .get_or_insert_with(|| vec![1.0; len])
+            .push(weight);
         self.sources.push(source);
         self.targets.push(target);
     }
@@ -239,7 +241,11 @@ fn split_lists<'a, T>(offsets: &[u64], mut rest: &'a mut [T]) -> Vec<&'a mut [T]
 /// Sorts each adjacency list by target and marks, per node, how many leading entries to keep
 /// after moving self-loops and duplicates to the end. Returns (kept, self-loops, duplicates) per
 /// node.
-fn sort_and_dedup(offsets: &[u64], targets: &mut [u32], weights: Option<&mut [f32]>) -> Vec<(u32, u32, u32)> {
+fn sort_and_dedup(
+    offsets: &[u64],
+    targets: &mut [u32],
+    weights: Option<&mut [f32]>,
+) -> Vec<(u32, u32, u32)> {
     let lists = split_lists(offsets, targets);
     match weights {
         None => lists
@@ -297,7 +303,12 @@ fn sort_and_dedup(offsets: &[u64], targets: &mut [u32], weights: Option<&mut [f3
 type Csr = (Vec<u64>, Vec<u32>, Option<Vec<f32>>, (u64, u64));
 
 /// Moves the kept entries of every list together and rebuilds the offsets.
-fn compact(offsets: &[u64], mut targets: Vec<u32>, mut weights: Option<Vec<f32>>, kept: &[(u32, u32, u32)]) -> Csr {
+fn compact(
+    offsets: &[u64],
+    mut targets: Vec<u32>,
+    mut weights: Option<Vec<f32>>,
+    kept: &[(u32, u32, u32)],
+) -> Csr {
     let n = kept.len();
     let mut new_offsets = vec![0u64; n + 1];
     let (mut loops, mut dups) = (0u64, 0u64);
@@ -337,7 +348,13 @@ mod tests {
             b.add_edge(s, t);
         }
         let (g, report) = b.build();
-        assert_eq!(report, BuildReport { self_loops: 1, duplicates: 2 });
+        assert_eq!(
+            report,
+            BuildReport {
+                self_loops: 1,
+                duplicates: 2
+            }
+        );
         assert_eq!(g.edge_count(), 6);
         assert_eq!(g.out_neighbors(1), &[0, 2]);
         assert_eq!(g.in_neighbors(3), &[2]);

@@ -5,7 +5,11 @@
 //! ([`cache`]) for large real networks.
 
 pub mod builder;
+pub mod cache;
 pub mod csr;
+pub mod generators;
+pub mod load;
+pub mod spec;
 pub mod storage;
 
 pub use builder::{BuildReport, GraphBuilder};

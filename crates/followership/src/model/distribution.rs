@@ -175,11 +175,18 @@ impl Distribution {
 
     /// Values fixed by the scenario (constant, sequence, list, file), or `None` for a random
     /// distribution. `base` is the directory relative paths start from.
-    pub fn fixed_values(&self, graph: &Graph, key: &str, base: &Path) -> Result<Option<Vec<f64>>, InputError> {
+    pub fn fixed_values(
+        &self,
+        graph: &Graph,
+        key: &str,
+        base: &Path,
+    ) -> Result<Option<Vec<f64>>, InputError> {
         let n = graph.node_count();
         Ok(Some(match self {
             Distribution::Constant { value } => vec![*value; n],
-            Distribution::Sequence { start, step } => (0..n).map(|i| start + i as f64 * step).collect(),
+            Distribution::Sequence { start, step } => {
+                (0..n).map(|i| start + i as f64 * step).collect()
+            }
             Distribution::Values { values } => {
                 if values.len() != n {
                     return Err(InputError::new(
@@ -209,11 +216,13 @@ impl Distribution {
                 sd,
                 low,
                 high,
-            } => out.extend((0..n).map(|_| loop {
-                let z: f64 = StandardNormal.sample(rng);
-                let x = mean + sd * z;
-                if (low..=high).contains(&x) {
-                    break x;
+            } => out.extend((0..n).map(|_| {
+                loop {
+                    let z: f64 = StandardNormal.sample(rng);
+                    let x = mean + sd * z;
+                    if (low..=high).contains(&x) {
+                        break x;
+                    }
                 }
             })),
             Distribution::Beta { alpha, beta, scale } => {
@@ -242,15 +251,23 @@ fn read_values_file(path: &Path, graph: &Graph) -> Result<Vec<f64>, InputError> 
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let mut parts = line.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty());
+        let mut parts = line
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|s| !s.is_empty());
         let (Some(id), Some(value), None) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(InputError::new(place, format!("expected `id value`, found {line:?}")));
+            return Err(InputError::new(
+                place,
+                format!("expected `id value`, found {line:?}"),
+            ));
         };
         let Ok(id) = id.parse::<u64>() else {
             if lineno == 0 {
                 continue; // a header line such as `id,threshold`
             }
-            return Err(InputError::new(place, format!("{id:?} is not a node id (a non-negative integer)")));
+            return Err(InputError::new(
+                place,
+                format!("{id:?} is not a node id (a non-negative integer)"),
+            ));
         };
         let value: f64 = value
             .parse()
@@ -258,7 +275,10 @@ fn read_values_file(path: &Path, graph: &Graph) -> Result<Vec<f64>, InputError> 
             .filter(|v: &f64| v.is_finite())
             .ok_or_else(|| InputError::new(&place, format!("{value:?} is not a finite number")))?;
         let Some(v) = graph.node_of_label(id) else {
-            return Err(InputError::new(place, format!("node {id} is not in the network")));
+            return Err(InputError::new(
+                place,
+                format!("node {id} is not in the network"),
+            ));
         };
         values[v as usize] = value;
     }
@@ -281,7 +301,12 @@ mod tests {
 
     #[test]
     fn truncated_normal_stays_in_window_with_the_right_mean() {
-        let d = Distribution::Normal { mean: 0.3, sd: 0.1, low: 0.0, high: 1.0 };
+        let d = Distribution::Normal {
+            mean: 0.3,
+            sd: 0.1,
+            low: 0.0,
+            high: 1.0,
+        };
         d.validate("t").unwrap();
         let mut out = Vec::new();
         d.sample_into(&mut stream(1, 0, 0, Purpose::People), &mut out, 50_000);
@@ -293,10 +318,30 @@ mod tests {
 
     #[test]
     fn bad_parameters_name_their_key() {
-        let e = Distribution::Uniform { low: 1.0, high: 0.0 }.validate("people.threshold").unwrap_err();
+        let e = Distribution::Uniform {
+            low: 1.0,
+            high: 0.0,
+        }
+        .validate("people.threshold")
+        .unwrap_err();
         assert_eq!(e.place, "people.threshold.low");
-        let e = Distribution::Beta { alpha: 0.0, beta: 1.0, scale: 1.0 }.validate("p").unwrap_err();
+        let e = Distribution::Beta {
+            alpha: 0.0,
+            beta: 1.0,
+            scale: 1.0,
+        }
+        .validate("p")
+        .unwrap_err();
         assert_eq!(e.place, "p.alpha");
-        assert!(Distribution::Normal { mean: 5.0, sd: 0.1, low: 0.0, high: 1.0 }.validate("p").is_err());
+        assert!(
+            Distribution::Normal {
+                mean: 5.0,
+                sd: 0.1,
+                low: 0.0,
+                high: 1.0
+            }
+            .validate("p")
+            .is_err()
+        );
     }
 }

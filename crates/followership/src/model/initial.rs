@@ -65,7 +65,9 @@ impl InitialFollowers {
                     if graph.node_of_label(id).is_none() {
                         return Err(InputError::new(
                             format!("initial.ids[{i}]"),
-                            format!("node {id} is not in the network; use ids as they appear in the network"),
+                            format!(
+                                "node {id} is not in the network; use ids as they appear in the network"
+                            ),
                         ));
                     }
                     if !seen.insert(id) {

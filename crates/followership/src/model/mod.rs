@@ -200,7 +200,10 @@ pub struct People {
 }
 
 fn default_threshold() -> Distribution {
-    Distribution::Uniform { low: 0.0, high: 1.0 }
+    Distribution::Uniform {
+        low: 0.0,
+        high: 1.0,
+    }
 }
 
 impl Default for People {
@@ -245,7 +248,9 @@ mod edge_probability_serde {
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<EdgeProbability>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<EdgeProbability>, D::Error> {
         struct V;
         impl Visitor<'_> for V {
             type Value = Option<EdgeProbability>;

@@ -86,7 +86,11 @@ impl<'g> Prepared<'g> {
             (0..n as u32)
                 .map(|v| {
                     let d = graph.in_degree(v);
-                    if d == 0 { 0 } else { acceptance(1.0 / d as f64) }
+                    if d == 0 {
+                        0
+                    } else {
+                        acceptance(1.0 / d as f64)
+                    }
                 })
                 .collect()
         } else {
@@ -157,7 +161,10 @@ impl Watchers {
 
     fn remove(&mut self, v: u32) {
         let p = self.position[v as usize] as usize;
-        let last = *self.list.last().expect("removing from an empty watcher list");
+        let last = *self
+            .list
+            .last()
+            .expect("removing from an empty watcher list");
         self.list.swap_remove(p);
         if last != v {
             self.position[last as usize] = p as u32;
@@ -190,13 +197,19 @@ struct Run<'a, 'g> {
 }
 
 impl<'a, 'g> Run<'a, 'g> {
-    fn new(prep: &'a Prepared<'g>, thresholds: &'a [f64], rng: &'a mut Stream, recording: Recording) -> Self {
+    fn new(
+        prep: &'a Prepared<'g>,
+        thresholds: &'a [f64],
+        rng: &'a mut Stream,
+        recording: Recording,
+    ) -> Self {
         let n = prep.graph.node_count();
         assert_eq!(thresholds.len(), n, "one threshold per person");
         let d = &prep.dynamics;
         let pushes_proof = !prep.norm.is_empty();
         let crowd_wide = d.visibility > 0.0 && d.rule != Rule::Cascade;
-        let needs_watchers = crowd_wide || d.spontaneous > 0.0 || matches!(d.rule, Rule::Logit | Rule::Hazard);
+        let needs_watchers =
+            crowd_wide || d.spontaneous > 0.0 || matches!(d.rule, Rule::Logit | Rule::Hazard);
         let cells = if pushes_proof && d.rule == Rule::Threshold && !crowd_wide {
             (0..n)
                 .map(|i| Cell {
@@ -205,7 +218,13 @@ impl<'a, 'g> Run<'a, 'g> {
                 })
                 .collect()
         } else if pushes_proof {
-            vec![Cell { proof: 0.0, join_at: f64::INFINITY }; n]
+            vec![
+                Cell {
+                    proof: 0.0,
+                    join_at: f64::INFINITY
+                };
+                n
+            ]
         } else {
             Vec::new()
         };
@@ -242,7 +261,9 @@ impl<'a, 'g> Run<'a, 'g> {
         }
         if self.prep.dynamics.rule == Rule::Threshold && !self.crowd_wide {
             for v in 0..self.status.len() {
-                if self.status[v] == Status::Watching && self.cells[v].proof >= self.cells[v].join_at {
+                if self.status[v] == Status::Watching
+                    && self.cells[v].proof >= self.cells[v].join_at
+                {
                     self.mark_pending(v as u32);
                 }
             }
@@ -264,14 +285,20 @@ impl<'a, 'g> Run<'a, 'g> {
             let before = self.following;
             let mut can_change_later = spontaneous > 0.0;
             match (rule, update) {
-                (Rule::Threshold, Update::Synchronous) if !self.crowd_wide => self.tick_sync_events(),
-                (Rule::Threshold, Update::Asynchronous) if !self.crowd_wide => self.tick_async_events(),
+                (Rule::Threshold, Update::Synchronous) if !self.crowd_wide => {
+                    self.tick_sync_events()
+                }
+                (Rule::Threshold, Update::Asynchronous) if !self.crowd_wide => {
+                    self.tick_async_events()
+                }
                 (Rule::Cascade, _) => self.tick_sync_events(),
                 (Rule::Threshold, Update::Synchronous) => {
                     let chosen = self.crowd_pass(|run, v| run.meets_threshold(v));
                     self.apply(chosen, true);
                 }
-                (Rule::Threshold, Update::Asynchronous) => self.sweep_async(|run, v| run.meets_threshold(v)),
+                (Rule::Threshold, Update::Asynchronous) => {
+                    self.sweep_async(|run, v| run.meets_threshold(v))
+                }
                 (Rule::Logit | Rule::Hazard, Update::Synchronous) => {
                     let mut max_p = 0.0f64;
                     let chosen = self.crowd_pass(|run, v| {
@@ -315,7 +342,8 @@ impl<'a, 'g> Run<'a, 'g> {
         let priority = |v: u32| splitmix64(key ^ u64::from(v));
         let mut chosen = std::mem::take(&mut self.carried);
         self.draw_spontaneous(&mut chosen);
-        let mut heap: BinaryHeap<Reverse<(u64, u32)>> = chosen.iter().map(|&v| Reverse((priority(v), v))).collect();
+        let mut heap: BinaryHeap<Reverse<(u64, u32)>> =
+            chosen.iter().map(|&v| Reverse((priority(v), v))).collect();
         let mut later = Vec::new();
         while let Some(Reverse((turn, v))) = heap.pop() {
             self.join(v);
@@ -333,20 +361,34 @@ impl<'a, 'g> Run<'a, 'g> {
 
     /// Visits every watcher once, deciding on the state at the end of the previous tick.
     fn crowd_pass(&mut self, mut decides: impl FnMut(&mut Self, u32) -> bool) -> Vec<u32> {
-        let list = std::mem::take(&mut self.watchers.as_mut().expect("crowd pass needs watchers").list);
+        let list = std::mem::take(
+            &mut self
+                .watchers
+                .as_mut()
+                .expect("crowd pass needs watchers")
+                .list,
+        );
         let mut chosen = Vec::new();
         for &v in &list {
             if decides(self, v) {
                 chosen.push(v);
             }
         }
-        self.watchers.as_mut().expect("crowd pass needs watchers").list = list;
+        self.watchers
+            .as_mut()
+            .expect("crowd pass needs watchers")
+            .list = list;
         chosen
     }
 
     /// Visits every watcher once in a fresh random order; each decides on the current state.
     fn sweep_async(&mut self, mut decides: impl FnMut(&mut Self, u32) -> bool) {
-        let mut order = self.watchers.as_ref().expect("sweep needs watchers").list.clone();
+        let mut order = self
+            .watchers
+            .as_ref()
+            .expect("sweep needs watchers")
+            .list
+            .clone();
         order.shuffle(self.rng);
         let spontaneous = self.prep.dynamics.spontaneous;
         let extra_courage = spontaneous > 0.0 && self.prep.dynamics.rule != Rule::Hazard;
@@ -379,7 +421,9 @@ impl<'a, 'g> Run<'a, 'g> {
         if s <= 0.0 {
             return;
         }
-        let Some(watchers) = &self.watchers else { return };
+        let Some(watchers) = &self.watchers else {
+            return;
+        };
         let len = watchers.list.len();
         let log_q = (1.0 - s).ln();
         let mut i = 0usize;
@@ -429,7 +473,10 @@ impl<'a, 'g> Run<'a, 'g> {
             w.remove(v);
         }
         if self.recording.joins {
-            self.record.joins.push(Join { tick: self.tick, person: v });
+            self.record.joins.push(Join {
+                tick: self.tick,
+                person: v,
+            });
         }
         if self.prep.dynamics.rule == Rule::Cascade {
             self.recruit(v);
@@ -477,7 +524,12 @@ impl<'a, 'g> Run<'a, 'g> {
     fn recruit(&mut self, v: u32) {
         let out = self.prep.graph.out_adjacency();
         let targets = out.neighbors(v);
-        match self.prep.dynamics.probability.expect("validated: cascade has a probability") {
+        match self
+            .prep
+            .dynamics
+            .probability
+            .expect("validated: cascade has a probability")
+        {
             EdgeProbability::Uniform(p) => {
                 if p <= 0.0 {
                     return;
@@ -500,7 +552,9 @@ impl<'a, 'g> Run<'a, 'g> {
             }
             EdgeProbability::InverseInDegree => {
                 for &u in targets {
-                    if self.status[u as usize] == Status::Watching && accepts(self.rng, self.prep.accept[u as usize]) {
+                    if self.status[u as usize] == Status::Watching
+                        && accepts(self.rng, self.prep.accept[u as usize])
+                    {
                         self.try_recruit(u);
                     }
                 }
@@ -509,7 +563,9 @@ impl<'a, 'g> Run<'a, 'g> {
                 let ws = out.weights(v);
                 for (k, &u) in targets.iter().enumerate() {
                     let p = ws.map_or(1.0, |w| f64::from(w[k]));
-                    if self.status[u as usize] == Status::Watching && accepts(self.rng, acceptance(p)) {
+                    if self.status[u as usize] == Status::Watching
+                        && accepts(self.rng, acceptance(p))
+                    {
                         self.try_recruit(u);
                     }
                 }
@@ -531,7 +587,11 @@ impl<'a, 'g> Run<'a, 'g> {
         let d = &self.prep.dynamics;
         let local = if self.pushes_proof {
             let norm = self.prep.norm[v as usize];
-            if norm > 0.0 { self.cells[v as usize].proof / norm } else { 0.0 }
+            if norm > 0.0 {
+                self.cells[v as usize].proof / norm
+            } else {
+                0.0
+            }
         } else {
             0.0
         };
@@ -554,7 +614,9 @@ impl<'a, 'g> Run<'a, 'g> {
                 1.0 / (1.0 + (-(self.stimulus(v) - self.thresholds[v as usize]) / t).exp())
             }
             Rule::Hazard => {
-                let b = d.imitation.expect("validated: hazard has an imitation coefficient");
+                let b = d
+                    .imitation
+                    .expect("validated: hazard has an imitation coefficient");
                 (d.spontaneous + b * self.stimulus(v)).min(1.0)
             }
             Rule::Threshold | Rule::Cascade => unreachable!("deterministic rules do not draw"),
@@ -591,7 +653,11 @@ impl<'a, 'g> Run<'a, 'g> {
 fn join_boundary(threshold: f64, norm: f64) -> f64 {
     if norm <= 0.0 {
         // No one to watch: only a threshold at or below zero is met.
-        return if threshold <= 0.0 { f64::NEG_INFINITY } else { f64::INFINITY };
+        return if threshold <= 0.0 {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        };
     }
     let meets = |x: f64| x / norm >= threshold;
     let mut x = threshold * norm;

@@ -33,10 +33,25 @@ fn directed(n: usize, edges: &[(u32, u32)]) -> Graph {
     b.build().0
 }
 
-fn run_once(graph: &Graph, dynamics: &Dynamics, thresholds: &[f64], initial: &[u32], seed: u64) -> RunRecord {
+fn run_once(
+    graph: &Graph,
+    dynamics: &Dynamics,
+    thresholds: &[f64],
+    initial: &[u32],
+    seed: u64,
+) -> RunRecord {
     let prep = Prepared::new(graph, dynamics, 10_000, 0.5);
     let mut rng = stream(seed, 0, 0, Purpose::Dynamics);
-    simulate(&prep, thresholds, initial, &mut rng, Recording { timeseries: true, joins: true })
+    simulate(
+        &prep,
+        thresholds,
+        initial,
+        &mut rng,
+        Recording {
+            timeseries: true,
+            joins: true,
+        },
+    )
 }
 
 fn granovetter() -> Dynamics {
@@ -64,7 +79,9 @@ fn granovetter_riot_stops_at_one_when_threshold_one_becomes_two() {
     let g = complete(100);
     let mut thresholds: Vec<f64> = (0..100).map(f64::from).collect();
     thresholds[1] = 2.0;
-    let o = run_once(&g, &granovetter(), &thresholds, &[], 1).outcome.unwrap();
+    let o = run_once(&g, &granovetter(), &thresholds, &[], 1)
+        .outcome
+        .unwrap();
     assert_eq!(o.final_following, 1);
     assert_eq!(o.ticks, 1);
 }
@@ -72,7 +89,10 @@ fn granovetter_riot_stops_at_one_when_threshold_one_becomes_two() {
 #[test]
 fn complex_contagion_spreads_around_a_ring_from_a_node_and_its_neighbours() {
     let g = ring(60, 6);
-    let d = Dynamics { social_proof: SocialProof::Count, ..Dynamics::default() };
+    let d = Dynamics {
+        social_proof: SocialProof::Count,
+        ..Dynamics::default()
+    };
     let o = run_once(&g, &d, &[2.0; 60], &[0, 1, 2], 1).outcome.unwrap();
     assert_eq!(o.final_following, 60);
     // A single seed never has two dancing contacts to offer.
@@ -102,26 +122,72 @@ fn linear_threshold_with_weights_sums_normalised_in_weights() {
     b.add_weighted_edge(1, 2, 1.0);
     let g = b.build().0;
     let d = Dynamics::default();
-    assert_eq!(run_once(&g, &d, &[1.0, 1.0, 0.75], &[0], 1).outcome.unwrap().final_following, 2);
-    assert_eq!(run_once(&g, &d, &[1.0, 1.0, 0.76], &[0], 1).outcome.unwrap().final_following, 1);
-    assert_eq!(run_once(&g, &d, &[1.0, 1.0, 0.76], &[1], 1).outcome.unwrap().final_following, 1);
-    assert_eq!(run_once(&g, &d, &[1.0, 1.0, 0.25], &[1], 1).outcome.unwrap().final_following, 2);
+    assert_eq!(
+        run_once(&g, &d, &[1.0, 1.0, 0.75], &[0], 1)
+            .outcome
+            .unwrap()
+            .final_following,
+        2
+    );
+    assert_eq!(
+        run_once(&g, &d, &[1.0, 1.0, 0.76], &[0], 1)
+            .outcome
+            .unwrap()
+            .final_following,
+        1
+    );
+    assert_eq!(
+        run_once(&g, &d, &[1.0, 1.0, 0.76], &[1], 1)
+            .outcome
+            .unwrap()
+            .final_following,
+        1
+    );
+    assert_eq!(
+        run_once(&g, &d, &[1.0, 1.0, 0.25], &[1], 1)
+            .outcome
+            .unwrap()
+            .final_following,
+        2
+    );
 }
 
 fn cascade(p: EdgeProbability) -> Dynamics {
-    Dynamics { rule: Rule::Cascade, probability: Some(p), ..Dynamics::default() }
+    Dynamics {
+        rule: Rule::Cascade,
+        probability: Some(p),
+        ..Dynamics::default()
+    }
 }
 
 #[test]
 fn independent_cascade_with_certain_edges_reaches_exactly_the_reachable_set() {
     let g = directed(6, &[(0, 1), (1, 2), (2, 0), (3, 4), (2, 5)]);
-    let r = run_once(&g, &cascade(EdgeProbability::Uniform(1.0)), &[0.0; 6], &[0], 1);
+    let r = run_once(
+        &g,
+        &cascade(EdgeProbability::Uniform(1.0)),
+        &[0.0; 6],
+        &[0],
+        1,
+    );
     let joins: Vec<(u32, u32)> = r.joins.iter().map(|j| (j.tick, j.person)).collect();
     assert_eq!(joins, vec![(0, 0), (1, 1), (2, 2), (3, 5)]);
-    let r = run_once(&g, &cascade(EdgeProbability::Uniform(0.0)), &[0.0; 6], &[0], 1);
+    let r = run_once(
+        &g,
+        &cascade(EdgeProbability::Uniform(0.0)),
+        &[0.0; 6],
+        &[0],
+        1,
+    );
     assert_eq!(r.outcome.unwrap().final_following, 1);
     // In-degree probabilities: 4 has in-degree 1, so 3 always recruits it.
-    let r = run_once(&g, &cascade(EdgeProbability::InverseInDegree), &[0.0; 6], &[3], 1);
+    let r = run_once(
+        &g,
+        &cascade(EdgeProbability::InverseInDegree),
+        &[0.0; 6],
+        &[3],
+        1,
+    );
     assert_eq!(r.outcome.unwrap().final_following, 2);
 }
 
@@ -135,7 +201,13 @@ fn independent_cascade_recruits_each_leaf_of_a_star_with_probability_p() {
     let mut total = 0u64;
     for r in 0..runs {
         let mut rng = stream(5, 0, r, Purpose::Dynamics);
-        total += u64::from(simulate(&prep, &[0.0; 201], &[0], &mut rng, Recording::default()).outcome.unwrap().final_following - 1);
+        total += u64::from(
+            simulate(&prep, &[0.0; 201], &[0], &mut rng, Recording::default())
+                .outcome
+                .unwrap()
+                .final_following
+                - 1,
+        );
     }
     let mean = total as f64 / runs as f64;
     // Binomial(200, 0.3): mean 60, sd 6.5; over 2000 runs the standard error is 0.145.
@@ -148,7 +220,10 @@ fn asynchronous_updates_reach_the_same_final_set_as_synchronous_ones() {
     let mut rng = stream(9, 0, 0, Purpose::People);
     let thresholds: Vec<f64> = (0..200).map(|_| unit_f64(&mut rng) * 0.6).collect();
     let sync = run_once(&g, &Dynamics::default(), &thresholds, &[0, 100], 3);
-    let d = Dynamics { update: Update::Asynchronous, ..Dynamics::default() };
+    let d = Dynamics {
+        update: Update::Asynchronous,
+        ..Dynamics::default()
+    };
     let asyn = run_once(&g, &d, &thresholds, &[0, 100], 3);
     let set = |r: &RunRecord| {
         let mut v: Vec<u32> = r.joins.iter().map(|j| j.person).collect();
@@ -165,17 +240,27 @@ fn spontaneous_courage_alone_gives_the_geometric_adoption_curve() {
     // With no social proof at all (thresholds above 1), each watcher joins at rate s per tick:
     // after t ticks the expected fraction is 1 - (1 - s)^t.
     let g = ring(1000, 2);
-    let d = Dynamics { spontaneous: 0.05, ..Dynamics::default() };
+    let d = Dynamics {
+        spontaneous: 0.05,
+        ..Dynamics::default()
+    };
     let prep = Prepared::new(&g, &d, 10, 1.0);
     let mut total = 0.0;
     let runs = 100;
     for r in 0..runs {
         let mut rng = stream(2, 0, r, Purpose::Dynamics);
-        total += simulate(&prep, &[2.0; 1000], &[], &mut rng, Recording::default()).outcome.unwrap().final_fraction;
+        total += simulate(&prep, &[2.0; 1000], &[], &mut rng, Recording::default())
+            .outcome
+            .unwrap()
+            .final_fraction;
     }
     let expected = 1.0 - 0.95f64.powi(10);
     // sd of one run's fraction ~ sqrt(0.4 * 0.6 / 1000) = 0.015; standard error over 100 runs 0.0015.
-    assert!((total / runs as f64 - expected).abs() < 0.006, "{}", total / runs as f64);
+    assert!(
+        (total / runs as f64 - expected).abs() < 0.006,
+        "{}",
+        total / runs as f64
+    );
 }
 
 #[test]
@@ -195,7 +280,16 @@ fn bass_hazard_on_a_complete_crowd_follows_the_difference_equation() {
     let mut mean = vec![0.0; 16];
     for r in 0..runs {
         let mut rng = stream(4, 0, r, Purpose::Dynamics);
-        let rec = simulate(&prep, &vec![0.0; n as usize], &[], &mut rng, Recording { timeseries: true, joins: false });
+        let rec = simulate(
+            &prep,
+            &vec![0.0; n as usize],
+            &[],
+            &mut rng,
+            Recording {
+                timeseries: true,
+                joins: false,
+            },
+        );
         for t in &rec.timeseries {
             mean[t.tick as usize] += f64::from(t.following) / f64::from(n) / runs as f64;
         }
@@ -205,7 +299,10 @@ fn bass_hazard_on_a_complete_crowd_follows_the_difference_equation() {
         f += (1.0 - f) * (0.01 + 0.4 * f);
         // Early ticks have small binomial noise; the mean-field recursion differs from the
         // stochastic mean by a few per cent around the inflection point.
-        assert!((m - f).abs() < 0.03 + 0.05 * f, "tick {t}: simulated {m}, Bass {f}");
+        assert!(
+            (m - f).abs() < 0.03 + 0.05 * f,
+            "tick {t}: simulated {m}, Bass {f}"
+        );
     }
 }
 
@@ -218,7 +315,11 @@ fn join_boundary_decides_exactly_like_the_formula() {
         let b = join_boundary(theta, norm);
         for k in 0..=norm as u32 {
             let x = f64::from(k);
-            assert_eq!(x >= b, x / norm >= theta, "theta {theta}, norm {norm}, k {k}");
+            assert_eq!(
+                x >= b,
+                x / norm >= theta,
+                "theta {theta}, norm {norm}, k {k}"
+            );
         }
         assert!(b.next_down() / norm < theta);
     }
@@ -227,7 +328,10 @@ fn join_boundary_decides_exactly_like_the_formula() {
 #[test]
 fn same_stream_gives_the_same_run_and_another_stream_a_different_one() {
     let g = ring(500, 4);
-    let d = Dynamics { spontaneous: 0.01, ..Dynamics::default() };
+    let d = Dynamics {
+        spontaneous: 0.01,
+        ..Dynamics::default()
+    };
     let thresholds = vec![0.5; 500];
     let a = run_once(&g, &d, &thresholds, &[0], 1).joins;
     let b = run_once(&g, &d, &thresholds, &[0], 1).joins;

@@ -1,0 +1,65 @@
+//! The command-line interface: subcommands and their options.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Simulate how movements start: a lone leader, a first follower, a crowd that tips.
+#[derive(Debug, Parser)]
+#[command(name = "followership", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario (the default built-in one when no file is given) and write its results.
+    Run(RunArgs),
+    /// List the built-in scenarios.
+    Scenarios,
+    /// Print the JSON Schema of scenario files, for editors.
+    Schema,
+}
+
+/// Which scenario to use: a file, a built-in, or the default.
+#[derive(Debug, Args)]
+pub struct ScenarioArgs {
+    /// Scenario file (TOML).
+    #[arg(conflicts_with = "builtin")]
+    pub file: Option<PathBuf>,
+    /// Name of a built-in scenario (see `followership scenarios`).
+    #[arg(long, value_name = "NAME")]
+    pub builtin: Option<String>,
+    /// Override a scenario value, e.g. `--set dynamics.visibility=0.2` (repeatable).
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub overrides: Vec<String>,
+    /// Seed of every random stream (overrides the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+/// Options of `followership run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The scenario.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Number of replicates (overrides the scenario's).
+    #[arg(long)]
+    pub replicates: Option<u64>,
+    /// Worker threads (default: one per core); results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output directory (default: runs/<scenario name>).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print the summary as JSON on standard output, for scripts.
+    #[arg(long, conflicts_with = "quiet")]
+    pub json: bool,
+}

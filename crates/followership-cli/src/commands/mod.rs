@@ -1,0 +1,32 @@
+//! One module per subcommand.
+
+pub mod run;
+pub mod scenarios;
+pub mod schema;
+
+use followership::error::{Error, InputError};
+use followership::scenario::{LoadedScenario, Override, Scenario, builtin};
+
+use crate::cli::ScenarioArgs;
+
+/// Loads the scenario the arguments name, with `extra` overrides applied after `--set`.
+pub fn load_scenario(args: &ScenarioArgs, extra: &[String]) -> Result<LoadedScenario, Error> {
+    let mut overrides = Vec::new();
+    for text in args.overrides.iter().chain(extra) {
+        overrides.push(text.parse::<Override>()?);
+    }
+    if let Some(seed) = args.seed {
+        overrides.push(format!("seed={seed}").parse()?);
+    }
+    let loaded = match (&args.file, &args.builtin) {
+        (Some(path), _) => Scenario::load_file(path, &overrides)?,
+        (None, Some(name)) => Scenario::load_builtin(name, &overrides)?,
+        (None, None) => Scenario::load_builtin(builtin::DEFAULT, &overrides)?,
+    };
+    Ok(loaded)
+}
+
+/// An input error about a command-line option.
+pub fn usage(option: &str, message: impl Into<String>) -> Error {
+    InputError::new(option, message).into()
+}

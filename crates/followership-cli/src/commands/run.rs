@@ -1,0 +1,116 @@
+//! `followership run`: all replicates of a scenario, their files, and a short summary.
+
+use std::path::PathBuf;
+
+use followership::analysis::ensemble::EnsembleSummary;
+use followership::error::Error;
+use followership::experiment::{EnsembleOptions, run_ensemble};
+use followership::output::{self, Report, RunInfo};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{load_scenario, usage};
+use crate::cli::RunArgs;
+
+/// Runs the scenario, writes the output directory and prints the summary.
+pub fn execute(args: &RunArgs) -> Result<(), Error> {
+    if args.threads == Some(0) {
+        return Err(usage(
+            "--threads",
+            "give at least 1 thread (or leave it out for one per core)",
+        ));
+    }
+    let extra: Vec<String> = args
+        .replicates
+        .map(|r| format!("replicates={r}"))
+        .into_iter()
+        .collect();
+    let loaded = load_scenario(&args.scenario, &extra)?;
+    let scenario = loaded
+        .scenario
+        .clone()
+        .with_absolute_paths(&loaded.base_dir);
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("runs").join(&scenario.name));
+
+    let progress = if args.quiet || args.json {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::new(scenario.replicates);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {pos}/{len} runs [{bar:30}] {per_sec} eta {eta}",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        bar
+    };
+    let tick = || progress.inc(1);
+    let options = EnsembleOptions {
+        threads: args.threads,
+        record_joins: false,
+        on_replicate_done: Some(&tick),
+    };
+    let ensemble = run_ensemble(&loaded, 0, &options)?;
+    progress.finish_and_clear();
+
+    let outcomes: Vec<_> = ensemble.runs.iter().filter_map(|r| r.outcome).collect();
+    let summary = EnsembleSummary::new(&outcomes);
+    let info = RunInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        seed: scenario.seed,
+        threads: args.threads.unwrap_or_else(rayon::current_num_threads),
+        wall_seconds: ensemble.wall_seconds,
+        nodes: ensemble.graph.node_count(),
+        edges: ensemble.graph.edge_count(),
+    };
+    let report = Report {
+        scenario: &scenario,
+        ensemble: &ensemble,
+        summary: &summary,
+        info: &info,
+    };
+    output::write_all(&out_dir, &report, &output::run_exporters(&scenario))?;
+
+    if args.json {
+        let value = serde_json::json!({
+            "scenario": scenario.name,
+            "output": out_dir,
+            "run": info,
+            "summary": summary,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).expect("summary serialises")
+        );
+    } else if !args.quiet {
+        print_summary(&scenario.name, &summary, &info, &out_dir);
+    }
+    Ok(())
+}
+
+fn print_summary(name: &str, s: &EnsembleSummary, info: &RunInfo, out_dir: &std::path::Path) {
+    let pct = |x: f64| format!("{:.1}%", 100.0 * x);
+    println!(
+        "{name}: {} runs on {} people, {:.2} s",
+        s.replicates, info.nodes, info.wall_seconds
+    );
+    println!(
+        "  final size         {} (95% CI {} to {}); middle 95% of runs {} to {}",
+        pct(s.final_fraction_mean),
+        pct(s.final_fraction_ci[0]),
+        pct(s.final_fraction_ci[1]),
+        pct(s.final_fraction_range95[0]),
+        pct(s.final_fraction_range95[1]),
+    );
+    println!(
+        "  cascade probability {} (95% CI {} to {})",
+        pct(s.cascade_probability),
+        pct(s.cascade_probability_ci[0]),
+        pct(s.cascade_probability_ci[1]),
+    );
+    println!("  median time to finish {} ticks", s.median_ticks);
+    println!("  results in {}", out_dir.display());
+}

@@ -1,0 +1,4 @@
+//! What the runs mean: summaries of outcomes over replicates.
+
+pub mod ensemble;
+pub mod summary;

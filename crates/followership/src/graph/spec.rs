@@ -1,0 +1,251 @@
+//! The `[network]` section of a scenario: which generator or file makes the network.
+
+use std::path::{Path, PathBuf};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::Graph;
+use super::generators::{self, GeneratorError};
+use super::load::{self, Format, LoadOptions};
+use crate::error::{Error, InputError};
+use crate::random::Stream;
+
+/// How the network is made: a seeded generator, or a file of edges.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum NetworkSpec {
+    /// Everyone sees everyone.
+    Complete {
+        /// Number of people.
+        nodes: usize,
+    },
+    /// A ring where each person sees the `k / 2` nearest on each side.
+    RingLattice {
+        /// Number of people.
+        nodes: usize,
+        /// Contacts per person (even).
+        k: usize,
+    },
+    /// A ring lattice whose edges are rewired at random with probability `p` (small world).
+    WattsStrogatz {
+        /// Number of people.
+        nodes: usize,
+        /// Contacts per person before rewiring (even).
+        k: usize,
+        /// Rewiring probability in [0, 1].
+        p: f64,
+    },
+    /// Random edges: give exactly one of `edges` (exact count) or `mean_degree`.
+    ErdosRenyi {
+        /// Number of people.
+        nodes: usize,
+        /// Exact number of edges.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        edges: Option<usize>,
+        /// Expected number of contacts per person.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mean_degree: Option<f64>,
+        /// Whether edges have a direction.
+        #[serde(default)]
+        directed: bool,
+    },
+    /// Preferential attachment: each newcomer links to `m` people, favouring the well connected.
+    BarabasiAlbert {
+        /// Number of people.
+        nodes: usize,
+        /// Links per newcomer.
+        m: usize,
+    },
+    /// A random network with the given degree of each person (self-loops and repeated edges
+    /// are dropped).
+    Configuration {
+        /// Degree of each person; the sum must be even.
+        degrees: Vec<u32>,
+    },
+    /// A configuration model with power-law degrees `P(k) ~ k^-exponent`.
+    PowerLaw {
+        /// Number of people.
+        nodes: usize,
+        /// Exponent of the degree distribution (> 1).
+        exponent: f64,
+        /// Smallest degree.
+        min_degree: u32,
+        /// Largest degree.
+        max_degree: u32,
+    },
+    /// Departments of an organisation: dense inside blocks, sparse between them.
+    StochasticBlock {
+        /// Size of each block.
+        blocks: Vec<usize>,
+        /// Edge probability inside a block.
+        p_in: f64,
+        /// Edge probability between blocks.
+        p_out: f64,
+    },
+    /// People scattered on a unit square who see everyone within a radius (a hillside); give
+    /// exactly one of `radius` or `mean_degree`.
+    RandomGeometric {
+        /// Number of people.
+        nodes: usize,
+        /// How far people see.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        radius: Option<f64>,
+        /// Expected number of contacts (sets the radius, ignoring the border).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mean_degree: Option<f64>,
+    },
+    /// A 2-D lattice where each person sees the four next to them.
+    Grid {
+        /// Rows.
+        rows: usize,
+        /// Columns.
+        cols: usize,
+        /// Whether the edges wrap around (a torus).
+        #[serde(default)]
+        periodic: bool,
+    },
+    /// A real network from an edge list or CSV file (`.gz` read transparently).
+    File {
+        /// Path, relative to the scenario file.
+        path: PathBuf,
+        /// Whether a line `u v` is one-way (`v` sees `u`); otherwise both see each other.
+        #[serde(default)]
+        directed: bool,
+        /// `auto` (by extension), `edge-list` or `csv`.
+        #[serde(default)]
+        format: Format,
+        /// Flip every edge (for files listing "u follows v" where influence flows v -> u).
+        #[serde(default)]
+        reverse: bool,
+        /// Keep a memory-mapped binary copy next to the file for fast reloads.
+        #[serde(default = "yes")]
+        cache: bool,
+    },
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl NetworkSpec {
+    /// Whether building draws random numbers (so replicates may each get their own network).
+    pub fn is_random(&self) -> bool {
+        !matches!(
+            self,
+            NetworkSpec::Complete { .. }
+                | NetworkSpec::RingLattice { .. }
+                | NetworkSpec::Grid { .. }
+                | NetworkSpec::File { .. }
+        )
+    }
+
+    /// Checks the choices the generators cannot see (which of two alternatives is given).
+    pub fn validate(&self) -> Result<(), InputError> {
+        let one_of = |a: (&str, bool), b: (&str, bool)| match (a.1, b.1) {
+            (true, false) | (false, true) => Ok(()),
+            (true, true) => Err(InputError::new(
+                format!("network.{}", b.0),
+                format!("give either `{}` or `{}`, not both", a.0, b.0),
+            )),
+            (false, false) => Err(InputError::new(
+                "network",
+                format!("this network needs `{}` or `{}`; add one of them", a.0, b.0),
+            )),
+        };
+        match self {
+            NetworkSpec::ErdosRenyi {
+                edges, mean_degree, ..
+            } => one_of(
+                ("edges", edges.is_some()),
+                ("mean_degree", mean_degree.is_some()),
+            ),
+            NetworkSpec::RandomGeometric {
+                radius,
+                mean_degree,
+                ..
+            } => one_of(
+                ("radius", radius.is_some()),
+                ("mean_degree", mean_degree.is_some()),
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    /// Builds the network; `base` is the directory relative paths start from.
+    pub fn build(&self, rng: &mut Stream, base: &Path) -> Result<Graph, Error> {
+        let generated = match self {
+            NetworkSpec::Complete { nodes } => generators::complete(*nodes),
+            NetworkSpec::RingLattice { nodes, k } => generators::ring_lattice(*nodes, *k),
+            NetworkSpec::WattsStrogatz { nodes, k, p } => {
+                generators::watts_strogatz(*nodes, *k, *p, rng)
+            }
+            NetworkSpec::ErdosRenyi {
+                nodes,
+                edges,
+                mean_degree,
+                directed,
+            } => match (edges, mean_degree) {
+                (Some(m), _) => generators::erdos_renyi_gnm(*nodes, *m, *directed, rng),
+                (None, Some(k)) => generators::erdos_renyi_mean_degree(*nodes, *k, *directed, rng),
+                (None, None) => unreachable!("validated: one of edges or mean_degree"),
+            },
+            NetworkSpec::BarabasiAlbert { nodes, m } => {
+                generators::barabasi_albert(*nodes, *m, rng)
+            }
+            NetworkSpec::Configuration { degrees } => generators::configuration_model(degrees, rng),
+            NetworkSpec::PowerLaw {
+                nodes,
+                exponent,
+                min_degree,
+                max_degree,
+            } => generators::configuration_power_law(
+                *nodes,
+                *exponent,
+                *min_degree,
+                *max_degree,
+                rng,
+            ),
+            NetworkSpec::StochasticBlock {
+                blocks,
+                p_in,
+                p_out,
+            } => generators::stochastic_block_model(blocks, *p_in, *p_out, rng),
+            NetworkSpec::RandomGeometric {
+                nodes,
+                radius,
+                mean_degree,
+            } => match (radius, mean_degree) {
+                (Some(r), _) => generators::random_geometric(*nodes, *r, rng),
+                (None, Some(k)) => generators::random_geometric_mean_degree(*nodes, *k, rng),
+                (None, None) => unreachable!("validated: one of radius or mean_degree"),
+            },
+            NetworkSpec::Grid {
+                rows,
+                cols,
+                periodic,
+            } => generators::grid_2d(*rows, *cols, *periodic),
+            NetworkSpec::File {
+                path,
+                directed,
+                format,
+                reverse,
+                cache,
+            } => {
+                let opts = LoadOptions {
+                    directed: *directed,
+                    format: *format,
+                    reverse: *reverse,
+                    cache: *cache,
+                    ..LoadOptions::default()
+                };
+                let loaded = load::load_graph(&base.join(path), &opts)
+                    .map_err(|e| InputError::new("network.path", e.to_string()))?;
+                return Ok(loaded.graph);
+            }
+        };
+        generated.map_err(|e: GeneratorError| {
+            InputError::new(format!("network.{}", e.parameter), e.to_string()).into()
+        })
+    }
+}

@@ -1,0 +1,88 @@
+//! The files people read, one module a format, each behind the small [`Exporter`] interface.
+//!
+//! Every file is written atomically (a temporary file in the same directory, then a rename), so
+//! an interrupted run never leaves a file that looks complete.
+
+mod atomic;
+pub mod csv;
+pub mod json;
+pub mod scenario;
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::analysis::ensemble::EnsembleSummary;
+use crate::error::Error;
+use crate::experiment::Ensemble;
+use crate::scenario::Scenario;
+
+pub use atomic::AtomicFile;
+
+/// Facts about how a run was made, for `run.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    /// Version of followership.
+    pub version: &'static str,
+    /// The scenario's seed.
+    pub seed: u64,
+    /// Worker threads used.
+    pub threads: usize,
+    /// Wall time of the runs, in seconds.
+    pub wall_seconds: f64,
+    /// People in the network.
+    pub nodes: usize,
+    /// Directed edges in the network (an undirected edge counts twice).
+    pub edges: usize,
+}
+
+/// Everything an exporter may draw on.
+pub struct Report<'a> {
+    /// The resolved scenario.
+    pub scenario: &'a Scenario,
+    /// The runs.
+    pub ensemble: &'a Ensemble,
+    /// Headline numbers.
+    pub summary: &'a EnsembleSummary,
+    /// How the run was made.
+    pub info: &'a RunInfo,
+}
+
+/// One output file.
+pub trait Exporter {
+    /// The file's name inside the output directory.
+    fn file_name(&self) -> &'static str;
+    /// Writes the file's content.
+    fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()>;
+}
+
+/// The files of a plain run: the resolved scenario, the time series (when recorded), the
+/// per-replicate summary and the run facts.
+pub fn run_exporters(scenario: &Scenario) -> Vec<Box<dyn Exporter>> {
+    let mut list: Vec<Box<dyn Exporter>> = vec![Box::new(scenario::ResolvedScenario)];
+    if scenario.output.timeseries {
+        list.push(Box::new(csv::Timeseries));
+    }
+    list.push(Box::new(csv::Summary));
+    list.push(Box::new(json::RunJson));
+    list
+}
+
+/// Writes every exporter's file into `dir` (created if needed), each atomically.
+pub fn write_all(
+    dir: &Path,
+    report: &Report<'_>,
+    exporters: &[Box<dyn Exporter>],
+) -> Result<(), Error> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    for exporter in exporters {
+        let path = dir.join(exporter.file_name());
+        let mut file = AtomicFile::create(&path)?;
+        exporter
+            .write(report, file.writer())
+            .map_err(|e| Error::io(&path, e))?;
+        file.commit()?;
+    }
+    Ok(())
+}

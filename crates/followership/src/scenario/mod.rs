@@ -1,0 +1,268 @@
+//! Scenario files: one strict TOML document describes a whole experiment.
+//!
+//! A scenario names the network, the people, the dynamics, who starts, how long and how many
+//! times to run, and the seed. Loading is strict: unknown keys are rejected with the nearest valid
+//! key suggested, values are range-checked, and every error names `file:line:column` and the key
+//! path, and says how to fix it. `--set key.path=value` overrides are applied to the document
+//! before it is read, so they go through exactly the same checks.
+
+pub mod builtin;
+mod errors;
+mod overrides;
+
+use std::path::{Path, PathBuf};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::error::InputError;
+use crate::graph::spec::NetworkSpec;
+use crate::model::{Dynamics, InitialFollowers, People};
+
+pub use overrides::Override;
+
+/// A complete description of one experiment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Short name, used for the default output directory.
+    pub name: String,
+    /// What the scenario shows, in a sentence or a paragraph; the first line is its summary.
+    #[serde(default)]
+    pub description: String,
+    /// Seed of every random stream of the experiment (0 to 2^63 - 1).
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Number of independent runs.
+    #[serde(default = "default_replicates")]
+    pub replicates: u64,
+    /// Tick limit of a run; a run also stops as soon as nothing can change any more.
+    #[serde(default = "default_max_ticks")]
+    pub max_ticks: u32,
+    /// A run counts as a cascade when its final fraction reaches this, in (0, 1].
+    #[serde(default = "default_cascade_cutoff")]
+    pub cascade_cutoff: f64,
+    /// Whether every replicate gets its own network drawn from the generator (otherwise all
+    /// replicates share one network).
+    #[serde(default)]
+    pub regenerate_network: bool,
+    /// The network people live on.
+    pub network: NetworkSpec,
+    /// Per-person attributes.
+    #[serde(default)]
+    pub people: People,
+    /// The decision rule and its parameters.
+    #[serde(default)]
+    pub dynamics: Dynamics,
+    /// Who dances at tick 0.
+    #[serde(default)]
+    pub initial: InitialFollowers,
+    /// What to record.
+    #[serde(default)]
+    pub output: OutputSpec,
+}
+
+/// The `[output]` section: what runs record besides their summaries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSpec {
+    /// Write `timeseries.csv`, one row per replicate and tick.
+    #[serde(default = "yes")]
+    pub timeseries: bool,
+}
+
+impl Default for OutputSpec {
+    fn default() -> Self {
+        OutputSpec { timeseries: true }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_seed() -> u64 {
+    1
+}
+fn default_replicates() -> u64 {
+    100
+}
+fn default_max_ticks() -> u32 {
+    1000
+}
+fn default_cascade_cutoff() -> f64 {
+    0.5
+}
+
+/// A scenario with the place it came from, which relative paths in it start from.
+#[derive(Debug, Clone)]
+pub struct LoadedScenario {
+    /// The scenario, with every default filled in.
+    pub scenario: Scenario,
+    /// Directory that relative paths (network files, threshold files) start from.
+    pub base_dir: PathBuf,
+    /// Where it came from: a file path or `builtin:NAME`.
+    pub origin: String,
+    /// The TOML text it was read from, after `--set` overrides, for locating later errors.
+    pub source: String,
+}
+
+impl LoadedScenario {
+    /// Adds `file:line:column` to an error found after loading (for example by a generator)
+    /// that names a key path.
+    pub fn locate(&self, e: InputError) -> InputError {
+        errors::locate(&self.origin, &self.source, e)
+    }
+}
+
+impl Scenario {
+    /// Reads a scenario from TOML text; `origin` names the text in error messages.
+    pub fn from_toml(
+        text: &str,
+        origin: &str,
+        overrides: &[Override],
+    ) -> Result<Scenario, InputError> {
+        Self::parse(text, origin, overrides).map(|(s, _)| s)
+    }
+
+    /// Reads a scenario and returns it with the text it was finally read from.
+    fn parse(
+        text: &str,
+        origin: &str,
+        overrides: &[Override],
+    ) -> Result<(Scenario, String), InputError> {
+        let mut doc: toml_edit::DocumentMut = text
+            .parse()
+            .map_err(|e: toml_edit::TomlError| errors::syntax_error(origin, text, &e))?;
+        for o in overrides {
+            o.apply(&mut doc)?;
+        }
+        let edited = doc.to_string();
+        let shown = if overrides.is_empty() {
+            origin.to_string()
+        } else {
+            format!("{origin} (with --set)")
+        };
+        let scenario: Scenario =
+            toml::from_str(&edited).map_err(|e| errors::deserialize_error(&shown, &edited, &e))?;
+        scenario
+            .validate()
+            .map_err(|e| errors::locate(&shown, &edited, e))?;
+        Ok((scenario, edited))
+    }
+
+    /// Reads a scenario file.
+    pub fn load_file(path: &Path, overrides: &[Override]) -> Result<LoadedScenario, InputError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            InputError::new(
+                path.display().to_string(),
+                format!("cannot read the scenario file: {e}; check the path, or use --builtin NAME (see `followership scenarios`)"),
+            )
+        })?;
+        let origin = path.display().to_string();
+        let (scenario, source) = Scenario::parse(&text, &origin, overrides)?;
+        let base_dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        Ok(LoadedScenario {
+            scenario,
+            base_dir,
+            origin,
+            source,
+        })
+    }
+
+    /// Reads a built-in scenario by name.
+    pub fn load_builtin(name: &str, overrides: &[Override]) -> Result<LoadedScenario, InputError> {
+        let text = builtin::text(name).ok_or_else(|| {
+            let names: Vec<&str> = builtin::BUILTINS.iter().map(|b| b.name).collect();
+            let hint = errors::nearest(name, &names)
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            InputError::new(
+                "--builtin",
+                format!("no built-in scenario named `{name}`; {hint}run `followership scenarios` to list them"),
+            )
+        })?;
+        let origin = format!("builtin:{name}");
+        let (scenario, source) = Scenario::parse(text, &origin, overrides)?;
+        Ok(LoadedScenario {
+            scenario,
+            base_dir: PathBuf::from("."),
+            origin,
+            source,
+        })
+    }
+
+    /// Range checks that the types alone do not express; errors carry the key path.
+    pub fn validate(&self) -> Result<(), InputError> {
+        if self.name.trim().is_empty() {
+            return Err(InputError::new(
+                "name",
+                "the scenario needs a non-empty name",
+            ));
+        }
+        if self.seed > i64::MAX as u64 {
+            return Err(InputError::new("seed", "seed must be at most 2^63 - 1"));
+        }
+        if self.replicates == 0 {
+            return Err(InputError::new(
+                "replicates",
+                "replicates = 0: give at least 1",
+            ));
+        }
+        if self.max_ticks == 0 {
+            return Err(InputError::new(
+                "max_ticks",
+                "max_ticks = 0: give at least 1",
+            ));
+        }
+        if !(self.cascade_cutoff > 0.0 && self.cascade_cutoff <= 1.0) {
+            return Err(InputError::new(
+                "cascade_cutoff",
+                format!(
+                    "cascade_cutoff = {} is out of range; give a fraction in (0, 1]",
+                    self.cascade_cutoff
+                ),
+            ));
+        }
+        self.network.validate()?;
+        self.people.threshold.validate("people.threshold")?;
+        self.dynamics.validate()?;
+        Ok(())
+    }
+
+    /// The scenario with every relative file path made absolute from `base`, so its resolved
+    /// form can be run from anywhere.
+    pub fn with_absolute_paths(mut self, base: &Path) -> Scenario {
+        let absolute = |p: &mut PathBuf| {
+            let joined = base.join(&*p);
+            *p = std::path::absolute(&joined).unwrap_or(joined);
+        };
+        if let NetworkSpec::File { path, .. } = &mut self.network {
+            absolute(path);
+        }
+        if let crate::model::Distribution::File { path } = &mut self.people.threshold {
+            absolute(path);
+        }
+        self
+    }
+
+    /// The scenario as TOML, every default written out: enough to repeat the run.
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).expect("a validated scenario serialises")
+    }
+
+    /// The first line of the description.
+    pub fn summary(&self) -> &str {
+        self.description.lines().next().unwrap_or("").trim()
+    }
+}
+
+/// The JSON Schema of scenario files, for editors.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Scenario)).expect("schema serialises")
+}
+
+#[cfg(test)]
+mod tests;

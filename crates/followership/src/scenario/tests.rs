@@ -1,0 +1,114 @@
+//! Strictness of scenario files: every mistake is named with its place and a way out.
+
+use super::*;
+
+fn parse(text: &str) -> Result<Scenario, InputError> {
+    Scenario::from_toml(text, "s.toml", &[])
+}
+
+const MINIMAL: &str = "name = \"t\"\n[network]\nkind = \"ring-lattice\"\nnodes = 10\nk = 2\n";
+
+#[test]
+fn every_builtin_scenario_loads_and_round_trips_through_its_resolved_form() {
+    for b in builtin::BUILTINS {
+        let s = Scenario::load_builtin(b.name, &[]).unwrap().scenario;
+        assert_eq!(s.name, b.name);
+        assert!(!s.summary().is_empty(), "{} needs a description", b.name);
+        let again = Scenario::from_toml(&s.to_toml(), "resolved", &[]).unwrap();
+        assert_eq!(again, s, "{}", b.name);
+    }
+}
+
+#[test]
+fn defaults_fill_a_minimal_scenario() {
+    let s = parse(MINIMAL).unwrap();
+    assert_eq!(s.replicates, 100);
+    assert_eq!(s.dynamics, Dynamics::default());
+}
+
+#[test]
+fn unknown_key_names_its_line_and_suggests_the_nearest_key() {
+    let e =
+        parse("name = \"t\"\n[network]\nkind = \"ring-lattice\"\nnodez = 10\nk = 2\n").unwrap_err();
+    assert!(e.place.starts_with("s.toml:"), "{e}");
+    assert!(e.message.contains("unknown key `nodez`"), "{e}");
+    assert!(e.message.contains("did you mean `nodes`"), "{e}");
+    let e = parse(&format!("{MINIMAL}[dynamics]\nvisibilty = 0.2\n")).unwrap_err();
+    assert_eq!(e.place, "s.toml:7:1", "{e}");
+    assert!(e.message.contains("did you mean `visibility`"), "{e}");
+}
+
+#[test]
+fn unknown_variant_suggests_the_nearest_value() {
+    let e =
+        parse("name = \"t\"\n[network]\nkind = \"ring-latice\"\nnodes = 10\nk = 2\n").unwrap_err();
+    assert!(e.message.contains("did you mean `ring-lattice`"), "{e}");
+}
+
+#[test]
+fn out_of_range_values_name_their_key_and_position() {
+    let e = parse(&format!("{MINIMAL}[dynamics]\nvisibility = 1.5\n")).unwrap_err();
+    assert_eq!(e.place, "s.toml:7:1");
+    assert!(e.message.starts_with("dynamics.visibility:"), "{e}");
+    assert!(e.message.contains("between 0 and 1"), "{e}");
+    let e = parse(&format!("replicates = 0\n{MINIMAL}")).unwrap_err();
+    assert_eq!(e.place, "s.toml:1:1");
+}
+
+#[test]
+fn rule_parameters_must_match_their_rule() {
+    let e = parse(&format!("{MINIMAL}[dynamics]\nrule = \"logit\"\n")).unwrap_err();
+    assert!(e.message.contains("needs `temperature`"), "{e}");
+    let e = parse(&format!("{MINIMAL}[dynamics]\nimitation = 0.3\n")).unwrap_err();
+    assert!(
+        e.message.contains("applies only to rule = \"hazard\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn syntax_errors_name_line_and_column() {
+    let e = parse("name = \"t\"\n[network\n").unwrap_err();
+    assert!(e.place.starts_with("s.toml:2:"), "{e}");
+}
+
+#[test]
+fn overrides_set_values_and_go_through_the_same_checks() {
+    let set = |s: &str| s.parse::<Override>().unwrap();
+    let s = Scenario::from_toml(
+        MINIMAL,
+        "s.toml",
+        &[set("dynamics.visibility=0.25"), set("seed=9")],
+    )
+    .unwrap();
+    assert_eq!(s.dynamics.visibility, 0.25);
+    assert_eq!(s.seed, 9);
+    let e = Scenario::from_toml(MINIMAL, "s.toml", &[set("dynamics.visibility=2")]).unwrap_err();
+    assert!(e.message.contains("visibility"), "{e}");
+    let e = Scenario::from_toml(MINIMAL, "s.toml", &[set("name.x=1")]).unwrap_err();
+    assert!(e.message.contains("not a table"), "{e}");
+    assert!("novalue".parse::<Override>().is_err());
+}
+
+#[test]
+fn unknown_builtin_suggests_a_name() {
+    let e = Scenario::load_builtin("watts-cascde", &[]).unwrap_err();
+    assert!(e.message.contains("did you mean `watts-cascade`"), "{e}");
+}
+
+#[test]
+fn schema_describes_the_top_level_keys() {
+    let schema = json_schema();
+    let props = schema["properties"].as_object().unwrap();
+    for key in [
+        "name",
+        "network",
+        "people",
+        "dynamics",
+        "initial",
+        "seed",
+        "replicates",
+    ] {
+        assert!(props.contains_key(key), "schema lacks {key}");
+    }
+}
