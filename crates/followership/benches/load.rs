@@ -10,7 +10,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::Duration;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use followership::graph::load::{LoadOptions, load_graph};
 use rayon::prelude::*;
 
@@ -79,8 +79,10 @@ fn bench_load(c: &mut Criterion) {
     eprintln!("generated {} ({megabytes:.0} MB)", path.display());
 
     let mut group = c.benchmark_group("load_20m_edges");
+    // Seconds per load: ten single loads, not criterion's default ramp of 1 + 2 + ... + 10.
     group.sample_size(10);
-    group.measurement_time(Duration::from_secs(40));
+    group.sampling_mode(SamplingMode::Flat);
+    group.measurement_time(Duration::from_secs(20));
     for directed in [false, true] {
         let kind = if directed { "directed" } else { "undirected" };
         let text = LoadOptions {

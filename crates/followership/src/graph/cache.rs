@@ -123,7 +123,7 @@ pub(crate) enum CacheProbe {
     /// A cache of another version, source file or set of options.
     Stale,
     /// A valid cache of this source with these options.
-    Hit(Graph, CacheStats),
+    Hit(Box<Graph>, CacheStats),
 }
 
 /// The cache file kept for `source`: its name with `.fgraph` appended.
@@ -165,7 +165,7 @@ pub(crate) fn probe(path: &Path, stamp: &SourceStamp) -> Result<CacheProbe, Cach
         return Ok(CacheProbe::Stale);
     }
     let (graph, stats) = graph_from(path, map, &header)?;
-    Ok(CacheProbe::Hit(graph, stats))
+    Ok(CacheProbe::Hit(Box::new(graph), stats))
 }
 
 /// Maps a cache file and checks its header.
@@ -488,7 +488,7 @@ impl Sections {
 /// 64-bit FNV-1a hash.
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_0001_b3)
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }
 

@@ -286,7 +286,10 @@ pub(crate) fn load_graph_with(
                     from_cache: true,
                     cache_warning: None,
                 };
-                return Ok(Loaded { graph, report });
+                return Ok(Loaded {
+                    graph: *graph,
+                    report,
+                });
             }
             Ok(CacheProbe::Missing | CacheProbe::Stale) => {}
             Err(e) => cache_warning = Some(format!("ignored an unusable cache: {e}")),
@@ -372,7 +375,7 @@ fn read_text(path: &Path, mut file: File, meta: &std::fs::Metadata) -> Result<Te
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
     if raw.starts_with(&[0x1f, 0x8b]) || (gz_name && !raw.is_empty()) {
-        let mut out = Vec::with_capacity(raw.len().saturating_mul(4).min(1 << 32));
+        let mut out = Vec::with_capacity(raw.len().saturating_mul(4).min(1 << 30));
         flate2::read::MultiGzDecoder::new(&raw[..])
             .read_to_end(&mut out)
             .map_err(|source| LoadError::Gzip {
@@ -457,7 +460,8 @@ fn parse_and_build(
     let mut header_lines = 0;
     let (syntax, body) = match format {
         Format::Csv => match csv_header(text, start) {
-            None => (Syntax::EdgeList, text.len()),
+            // Nothing but blank and comment lines: count them like an edge list does.
+            None => (Syntax::EdgeList, start),
             Some((header_start, body, lines)) => {
                 header_lines = lines;
                 let layout = csv_layout(&text[header_start..body])
@@ -585,7 +589,8 @@ fn parse_chunk(
         // An earlier chunk has a bad line: it is the one reported, and this one is wasted work.
         return c;
     }
-    c.ids.reserve(d.len() / 8);
+    // Room for one edge per 12 bytes, a little more than a line of two 5-digit ids needs.
+    c.ids.reserve(d.len() / 6);
     let mut i = 0;
     while i < d.len() {
         c.lines += 1;
@@ -626,16 +631,24 @@ fn parse_chunk(
 fn parse_id(d: &[u8], mut i: usize, syntax: LineProblem) -> Result<(u64, usize), LineProblem> {
     let start = i;
     let mut v: u64 = 0;
-    while i < d.len() {
+    // Up to 19 digits cannot overflow a u64, so the common case needs no overflow checks.
+    let fast_end = d.len().min(start + 19);
+    while i < fast_end {
         let digit = d[i].wrapping_sub(b'0');
         if digit > 9 {
             break;
         }
-        v = v
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(digit)))
-            .ok_or(LineProblem::IdTooLarge)?;
+        v = v * 10 + u64::from(digit);
         i += 1;
+    }
+    if i == fast_end {
+        while i < d.len() && d[i].is_ascii_digit() {
+            v = v
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(u64::from(d[i] - b'0')))
+                .ok_or(LineProblem::IdTooLarge)?;
+            i += 1;
+        }
     }
     if i == start {
         let negative = d.get(i) == Some(&b'-') && d.get(i + 1).is_some_and(u8::is_ascii_digit);
@@ -1388,6 +1401,9 @@ mod tests {
             load_graph(&path, &directed()).unwrap().graph.node_count(),
             0
         );
+        let (_dir, path) = file("comments.csv", b"# nothing\n\n");
+        let Loaded { graph, report } = load_graph(&path, &directed()).unwrap();
+        assert_eq!((graph.node_count(), report.lines), (0, 2));
     }
 
     #[test]
@@ -1613,7 +1629,7 @@ mod tests {
             let content: Vec<u8> = (0..len)
                 .map(|_| {
                     let r = splitmix(&mut state);
-                    if r % 50 == 0 {
+                    if r.is_multiple_of(50) {
                         (r >> 8) as u8
                     } else {
                         alphabet[(r >> 8) as usize % alphabet.len()]

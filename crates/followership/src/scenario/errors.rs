@@ -36,14 +36,24 @@ pub(crate) fn syntax_error(origin: &str, text: &str, e: &toml_edit::TomlError) -
 
 /// Rewrites serde's "unknown field" and "unknown variant" messages with a suggestion.
 pub(crate) fn deserialize_error(origin: &str, text: &str, e: &toml::de::Error) -> InputError {
-    let place = match e.span() {
-        Some(span) => {
-            let (l, c) = line_col(text, span.start);
+    let message = e.message().trim();
+    // Tagged tables (`kind = ...`, `distribution = ...`) are buffered before they are read, so
+    // the parser can only point at the table; find the offending key inside it.
+    let unknown_key = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next());
+    let offset = e.span().map(|span| {
+        unknown_key
+            .and_then(|key| first_key_after(text, key, span.start))
+            .unwrap_or(span.start)
+    });
+    let place = match offset {
+        Some(offset) => {
+            let (l, c) = line_col(text, offset);
             format!("{origin}:{l}:{c}")
         }
         None => origin.to_string(),
     };
-    let message = e.message().trim();
     let rewritten = rewrite_unknown(message, "unknown field", "key")
         .or_else(|| rewrite_unknown(message, "unknown variant", "value"))
         .unwrap_or_else(|| {
@@ -85,6 +95,28 @@ pub(crate) fn locate(origin: &str, text: &str, e: InputError) -> InputError {
         }
         None => InputError::new(format!("{origin}: {key}"), e.message),
     }
+}
+
+/// Byte offset of the first key named `name` at or after `offset`, at any depth.
+fn first_key_after(text: &str, name: &str, offset: usize) -> Option<usize> {
+    fn walk(table: &dyn toml_edit::TableLike, name: &str, offset: usize, best: &mut Option<usize>) {
+        for (key, item) in table.iter() {
+            if key == name
+                && let Some(start) = table.key(key).and_then(|k| k.span()).map(|s| s.start)
+                && start >= offset
+                && best.is_none_or(|b| start < b)
+            {
+                *best = Some(start);
+            }
+            if let Some(inner) = item.as_table_like() {
+                walk(inner, name, offset, best);
+            }
+        }
+    }
+    let doc = toml_edit::Document::parse(text).ok()?;
+    let mut best = None;
+    walk(doc.as_table(), name, offset, &mut best);
+    best
 }
 
 /// Byte offset of the value at `path` (`a.b[2].c`), or of its nearest enclosing key.

@@ -15,6 +15,7 @@
 //! replicates of a scenario; [`simulate`] runs one replicate.
 
 pub mod outcome;
+mod proof;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -26,6 +27,10 @@ use crate::model::{Dynamics, EdgeProbability, Rule, SocialProof, Update};
 use crate::random::{Stream, splitmix64, unit_f64};
 
 pub use outcome::{Join, RunOutcome, RunRecord, TickRecord};
+use proof::ProofStore;
+
+/// Frontiers longer than this are sorted by id before they spread (see `tick_sync_events`).
+const SORT_FRONTIER_ABOVE: usize = 256;
 
 /// What a run should record besides its outcome.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -137,14 +142,6 @@ enum Status {
     Following,
 }
 
-/// Accumulated social proof of a person and the amount at which they join.
-#[derive(Debug, Clone, Copy)]
-struct Cell {
-    proof: f64,
-    /// `f64::INFINITY` once the person is pending or dancing, or can never be moved by proof.
-    join_at: f64,
-}
-
 /// The people still watching, as a dense list for O(1) removal and O(watchers) passes.
 struct Watchers {
     list: Vec<u32>,
@@ -178,7 +175,8 @@ struct Run<'a, 'g> {
     rng: &'a mut Stream,
     recording: Recording,
     status: Vec<Status>,
-    cells: Vec<Cell>,
+    /// Accumulated social proof; `None` when the rule never looks at contacts.
+    proof: Option<ProofStore>,
     /// Maintained only when some rule or term needs to visit or draw from the watchers.
     watchers: Option<Watchers>,
     /// People who qualified and join at the next tick (synchronous) or whose turn comes next
@@ -189,8 +187,6 @@ struct Run<'a, 'g> {
     crowd_weight: f64,
     tick: u32,
     peak: u32,
-    /// Whether local proof enters the decision (visibility below 1 and not the cascade rule).
-    pushes_proof: bool,
     /// Whether the crowd-wide term enters every decision.
     crowd_wide: bool,
     record: RunRecord,
@@ -210,38 +206,29 @@ impl<'a, 'g> Run<'a, 'g> {
         let crowd_wide = d.visibility > 0.0 && d.rule != Rule::Cascade;
         let needs_watchers =
             crowd_wide || d.spontaneous > 0.0 || matches!(d.rule, Rule::Logit | Rule::Hazard);
-        let cells = if pushes_proof && d.rule == Rule::Threshold && !crowd_wide {
-            (0..n)
-                .map(|i| Cell {
-                    proof: 0.0,
-                    join_at: join_boundary(thresholds[i], prep.norm[i]),
-                })
-                .collect()
-        } else if pushes_proof {
-            vec![
-                Cell {
-                    proof: 0.0,
-                    join_at: f64::INFINITY
-                };
-                n
-            ]
-        } else {
-            Vec::new()
-        };
+        let event_driven = d.rule == Rule::Threshold && !crowd_wide;
+        // Whole-number proof suffices when edges are unweighted and every dancer counts once.
+        let countdown = event_driven && !prep.graph.is_weighted();
+        let proof = pushes_proof.then(|| {
+            ProofStore::new(
+                n,
+                countdown,
+                event_driven.then_some((thresholds, prep.norm.as_slice())),
+            )
+        });
         Run {
             prep,
             thresholds,
             rng,
             recording,
             status: vec![Status::Watching; n],
-            cells,
+            proof,
             watchers: needs_watchers.then(|| Watchers::new(n)),
             carried: Vec::new(),
             following: 0,
             crowd_weight: 0.0,
             tick: 0,
             peak: 0,
-            pushes_proof,
             crowd_wide,
             record: RunRecord::default(),
         }
@@ -252,8 +239,8 @@ impl<'a, 'g> Run<'a, 'g> {
     fn start(&mut self, initial: &[u32]) {
         for &v in initial {
             self.status[v as usize] = Status::Pending;
-            if let Some(c) = self.cells.get_mut(v as usize) {
-                c.join_at = f64::INFINITY;
+            if let Some(p) = &mut self.proof {
+                p.settle(v);
             }
         }
         for &v in initial {
@@ -262,7 +249,7 @@ impl<'a, 'g> Run<'a, 'g> {
         if self.prep.dynamics.rule == Rule::Threshold && !self.crowd_wide {
             for v in 0..self.status.len() {
                 if self.status[v] == Status::Watching
-                    && self.cells[v].proof >= self.cells[v].join_at
+                    && self.proof.as_ref().is_some_and(|p| p.is_met(v as u32))
                 {
                     self.mark_pending(v as u32);
                 }
@@ -330,6 +317,11 @@ impl<'a, 'g> Run<'a, 'g> {
     fn tick_sync_events(&mut self) {
         let mut chosen = std::mem::take(&mut self.carried);
         self.draw_spontaneous(&mut chosen);
+        // The order of joins within a synchronous tick changes no decision; in id order, the
+        // adjacency lists are read front to back instead of at random places.
+        if chosen.len() > SORT_FRONTIER_ABOVE {
+            chosen.sort_unstable();
+        }
         for &v in &chosen {
             self.join(v);
         }
@@ -442,8 +434,8 @@ impl<'a, 'g> Run<'a, 'g> {
             let v = watchers.list[i];
             if self.status[v as usize] == Status::Watching {
                 self.status[v as usize] = Status::Pending;
-                if let Some(c) = self.cells.get_mut(v as usize) {
-                    c.join_at = f64::INFINITY;
+                if let Some(p) = &mut self.proof {
+                    p.settle(v);
                 }
                 chosen.push(v);
             }
@@ -453,8 +445,8 @@ impl<'a, 'g> Run<'a, 'g> {
 
     fn mark_pending(&mut self, v: u32) {
         self.status[v as usize] = Status::Pending;
-        if let Some(c) = self.cells.get_mut(v as usize) {
-            c.join_at = f64::INFINITY;
+        if let Some(p) = &mut self.proof {
+            p.settle(v);
         }
         self.carried.push(v);
     }
@@ -466,8 +458,8 @@ impl<'a, 'g> Run<'a, 'g> {
         self.following += 1;
         let weight = 1.0;
         self.crowd_weight += weight;
-        if let Some(c) = self.cells.get_mut(v as usize) {
-            c.join_at = f64::INFINITY;
+        if let Some(p) = &mut self.proof {
+            p.settle(v);
         }
         if let Some(w) = &mut self.watchers {
             w.remove(v);
@@ -480,41 +472,19 @@ impl<'a, 'g> Run<'a, 'g> {
         }
         if self.prep.dynamics.rule == Rule::Cascade {
             self.recruit(v);
-        } else if self.pushes_proof {
+        } else if self.proof.is_some() {
             self.push_proof(v, weight);
         }
     }
 
-    /// The hot loop: adds `weight` times the edge weight to the proof of everyone who sees `v`,
-    /// and carries those who reach their joining point to the next decision.
+    /// Adds `v`'s influence to the proof of everyone who sees them; those who reach their
+    /// joining point become pending and are carried to the next decision.
     #[inline]
     fn push_proof(&mut self, v: u32, weight: f64) {
-        let out = self.prep.graph.out_adjacency();
-        let targets = out.neighbors(v);
         let first_new = self.carried.len();
-        match out.weights(v) {
-            None => {
-                for &u in targets {
-                    let c = &mut self.cells[u as usize];
-                    c.proof += weight;
-                    if c.proof >= c.join_at {
-                        c.join_at = f64::INFINITY;
-                        self.carried.push(u);
-                    }
-                }
-            }
-            Some(ws) => {
-                for (&u, &b) in targets.iter().zip(ws) {
-                    let c = &mut self.cells[u as usize];
-                    c.proof += weight * f64::from(b);
-                    if c.proof >= c.join_at {
-                        c.join_at = f64::INFINITY;
-                        self.carried.push(u);
-                    }
-                }
-            }
+        if let Some(p) = &mut self.proof {
+            p.push(self.prep.graph, v, weight, &mut self.carried);
         }
-        // Those carried by proof are pending from now on.
         for &u in &self.carried[first_new..] {
             self.status[u as usize] = Status::Pending;
         }
@@ -585,10 +555,10 @@ impl<'a, 'g> Run<'a, 'g> {
     #[inline]
     fn stimulus(&self, v: u32) -> f64 {
         let d = &self.prep.dynamics;
-        let local = if self.pushes_proof {
+        let local = if self.proof.is_some() {
             let norm = self.prep.norm[v as usize];
             if norm > 0.0 {
-                self.cells[v as usize].proof / norm
+                self.proof.as_ref().map_or(0.0, |p| p.proof(v)) / norm
             } else {
                 0.0
             }
@@ -646,31 +616,6 @@ impl<'a, 'g> Run<'a, 'g> {
         });
         self.record
     }
-}
-
-/// The smallest accumulated proof `x` with `x / norm >= threshold`: comparing proof against it
-/// decides exactly as the formula does, without a division in the hot loop.
-fn join_boundary(threshold: f64, norm: f64) -> f64 {
-    if norm <= 0.0 {
-        // No one to watch: only a threshold at or below zero is met.
-        return if threshold <= 0.0 {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        };
-    }
-    let meets = |x: f64| x / norm >= threshold;
-    let mut x = threshold * norm;
-    if !x.is_finite() {
-        return f64::INFINITY;
-    }
-    while !meets(x) {
-        x = x.next_up();
-    }
-    while meets(x.next_down()) {
-        x = x.next_down();
-    }
-    x
 }
 
 #[cfg(test)]

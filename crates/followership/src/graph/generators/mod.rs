@@ -1,12 +1,17 @@
 //! Seeded network generators: the classic random and regular graphs that scenarios place people
 //! on. Every generator is a plain function of its parameters and, when it is random, of a
 //! [`Stream`]; the same parameters and the same stream state always give the identical graph.
-//! Generators build through [`GraphBuilder`](crate::graph::GraphBuilder), return a [`GeneratorError`] naming the offending
-//! parameter and its valid range instead of panicking, and cost time proportional to nodes plus
-//! edges (geometric skipping, cell grids and repeated-node lists instead of all-pairs loops); only
-//! [`complete`] is quadratic, by nature. All graphs are undirected unless a `directed` flag says
-//! otherwise; an undirected edge is stored both ways, so [`Graph::edge_count`](crate::graph::Graph::edge_count) counts it
-//! twice.
+//! Generators build through [`GraphBuilder`](crate::graph::GraphBuilder), return a
+//! [`GeneratorError`] naming the offending parameter and its valid range instead of panicking,
+//! and cost time proportional to nodes plus edges (geometric skipping, cell grids and
+//! repeated-node lists instead of all-pairs loops); only [`complete`] is quadratic, by nature.
+//! All graphs are undirected unless a `directed` flag says otherwise; an undirected edge is stored
+//! both ways, so [`Graph::edge_count`](crate::graph::Graph::edge_count) counts it twice.
+//!
+//! Regular: [`complete`], [`ring_lattice`], [`grid_2d`]. Random: [`erdos_renyi_gnp`],
+//! [`erdos_renyi_gnm`], [`erdos_renyi_mean_degree`], [`watts_strogatz`], [`barabasi_albert`],
+//! [`configuration_model`], [`configuration_power_law`], [`stochastic_block_model`],
+//! [`sbm_matrix`], [`random_geometric`], [`random_geometric_mean_degree`].
 
 mod barabasi_albert;
 mod complete;
@@ -245,6 +250,7 @@ fn shuffle<T>(items: &mut [T], rng: &mut Stream) {
     }
 }
 
+/// Helpers shared by the generator tests.
 #[cfg(test)]
 pub(crate) mod test_util {
     use crate::graph::Graph;

@@ -1,16 +1,17 @@
 //! Stochastic block models: departments that mix more inside than across.
 
-use super::{GeneratorError, Stream, check_nodes, for_each_rectangle_cell, for_each_triangle_pair};
+use super::{GeneratorError, Stream, for_each_rectangle_cell, for_each_triangle_pair};
 use crate::graph::{Graph, GraphBuilder};
 
 const NAME: &str = "stochastic block model";
 
-/// The stochastic block model with `block_sizes.len()` blocks (departments): two people are
-/// linked independently with probability `p_in` if they share a block and `p_out` otherwise.
+/// The stochastic block model with `blocks.len()` blocks (departments) of sizes `blocks[0]`,
+/// `blocks[1]`, ...: two people are linked independently with probability `p_in` if they share a
+/// block and `p_out` otherwise.
 /// Shorthand for [`sbm_matrix`] with `p_in` on the diagonal and `p_out` elsewhere; see there for
 /// the numbering of people and the cost.
 pub fn stochastic_block_model(
-    block_sizes: &[usize],
+    blocks: &[usize],
     p_in: f64,
     p_out: f64,
     rng: &mut Stream,
@@ -24,30 +25,40 @@ pub fn stochastic_block_model(
             ));
         }
     }
-    let k = block_sizes.len();
+    let k = blocks.len();
     let probs: Vec<Vec<f64>> = (0..k)
         .map(|a| (0..k).map(|b| if a == b { p_in } else { p_out }).collect())
         .collect();
-    sbm_matrix(block_sizes, &probs, rng)
+    sbm_matrix(blocks, &probs, rng)
 }
 
 /// The general stochastic block model: people in blocks `a` and `b` are linked independently with
-/// probability `probs[a][b]`. People are numbered block by block (block 0 gets ids
-/// `0..block_sizes[0]`, and so on) and the graph records each person's block
-/// ([`Graph::blocks`]). `probs` must be a symmetric `k x k` matrix of probabilities, `k` the number
-/// of blocks. Each block and each pair of blocks is sampled with geometric skipping, so the cost
-/// is O(nodes + edges + k^2).
+/// probability `probs[a][b]`, where `blocks[a]` is the size of block `a`. People are numbered
+/// block by block (block 0 gets ids `0..blocks[0]`, and so on) and the graph records each
+/// person's block ([`Graph::blocks`]). `probs` must be a symmetric `k x k` matrix of
+/// probabilities, `k = blocks.len()`. Each block and each pair of blocks is sampled with
+/// geometric skipping, so the cost is O(nodes + edges + k^2).
 pub fn sbm_matrix(
-    block_sizes: &[usize],
+    blocks: &[usize],
     probs: &[Vec<f64>],
     rng: &mut Stream,
 ) -> Result<Graph, GeneratorError> {
-    let k = block_sizes.len();
-    let nodes = block_sizes
+    let k = blocks.len();
+    let nodes = blocks
         .iter()
         .try_fold(0usize, |acc, &s| acc.checked_add(s))
-        .unwrap_or(usize::MAX);
-    check_nodes(NAME, "block_sizes", nodes)?;
+        .filter(|&n| n <= u32::MAX as usize)
+        .ok_or_else(|| {
+            let total: u128 = blocks.iter().map(|&s| s as u128).sum();
+            GeneratorError::new(
+                NAME,
+                "blocks",
+                format!(
+                    "the block sizes add up to {total} people, above the maximum of {} (node ids are u32)",
+                    u32::MAX
+                ),
+            )
+        })?;
     if probs.len() != k || probs.iter().any(|row| row.len() != k) {
         return Err(GeneratorError::new(
             NAME,
@@ -76,7 +87,7 @@ pub fn sbm_matrix(
             }
         }
     }
-    let starts: Vec<u64> = block_sizes
+    let starts: Vec<u64> = blocks
         .iter()
         .scan(0u64, |acc, &s| {
             let start = *acc;
@@ -86,32 +97,32 @@ pub fn sbm_matrix(
         .collect();
     let mut expected = 0.0;
     for a in 0..k {
-        let sa = block_sizes[a] as f64;
+        let sa = blocks[a] as f64;
         expected += probs[a][a] * sa * (sa - 1.0) / 2.0;
         for b in a + 1..k {
-            expected += probs[a][b] * sa * block_sizes[b] as f64;
+            expected += probs[a][b] * sa * blocks[b] as f64;
         }
     }
     let mut builder = GraphBuilder::new(nodes, false);
     builder.reserve((expected + 4.0 * expected.sqrt()) as usize);
     for a in 0..k {
-        let (sa, oa) = (block_sizes[a] as u64, starts[a]);
+        let (sa, oa) = (blocks[a] as u64, starts[a]);
         for_each_triangle_pair(sa, probs[a][a], rng, |v, w| {
             builder.add_edge((oa + v) as u32, (oa + w) as u32)
         });
         for b in a + 1..k {
-            let (sb, ob) = (block_sizes[b] as u64, starts[b]);
+            let (sb, ob) = (blocks[b] as u64, starts[b]);
             for_each_rectangle_cell(sa, sb, probs[a][b], rng, |v, w| {
                 builder.add_edge((oa + v) as u32, (ob + w) as u32)
             });
         }
     }
-    let blocks: Vec<u32> = block_sizes
+    let membership: Vec<u32> = blocks
         .iter()
         .enumerate()
         .flat_map(|(a, &s)| std::iter::repeat_n(a as u32, s))
         .collect();
-    Ok(builder.blocks(blocks).build().0)
+    Ok(builder.blocks(membership).build().0)
 }
 
 #[cfg(test)]
@@ -232,11 +243,17 @@ mod tests {
                 .parameter,
             "probs"
         );
+        let e = stochastic_block_model(&[u32::MAX as usize, 1], 0.0, 0.0, &mut r).unwrap_err();
+        assert_eq!(e.parameter, "blocks");
         assert_eq!(
-            stochastic_block_model(&[u32::MAX as usize, 1], 0.0, 0.0, &mut r)
+            e.to_string(),
+            "stochastic block model: the block sizes add up to 4294967296 people, above the maximum of 4294967295 (node ids are u32)"
+        );
+        assert_eq!(
+            sbm_matrix(&[usize::MAX, 2], &[vec![0.0; 2], vec![0.0; 2]], &mut r)
                 .unwrap_err()
                 .parameter,
-            "block_sizes"
+            "blocks"
         );
     }
 }

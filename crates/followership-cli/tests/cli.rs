@@ -1,0 +1,318 @@
+//! The `followership` binary run as a user would: outputs, determinism, classic results and
+//! error messages.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn followership(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_followership"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn read(dir: &Path, file: &str) -> String {
+    std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+/// Column `name` of every row of a CSV file.
+fn column(csv: &str, name: &str) -> Vec<f64> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let i = header.iter().position(|h| *h == name).unwrap();
+    lines
+        .map(|l| l.split(',').nth(i).unwrap().parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn run_writes_every_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = followership(&[
+        "run",
+        "--replicates",
+        "5",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in ["scenario.toml", "timeseries.csv", "summary.csv", "run.json"] {
+        assert!(out.join(f).exists(), "{f} missing");
+    }
+    assert_eq!(
+        column(&read(&out, "summary.csv"), "final_fraction").len(),
+        5
+    );
+    let run: serde_json::Value = serde_json::from_str(&read(&out, "run.json")).unwrap();
+    assert_eq!(run["summary"]["replicates"], 5);
+    // No temporary file is left behind.
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 4);
+    // The resolved scenario repeats the run.
+    let again = dir.path().join("again");
+    let o = followership(&[
+        "run",
+        out.join("scenario.toml").to_str().unwrap(),
+        "--quiet",
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(read(&out, "summary.csv"), read(&again, "summary.csv"));
+}
+
+#[test]
+fn same_seed_gives_identical_bytes_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, threads: &str, seed: &str| {
+        let out = dir.path().join(name);
+        let o = followership(&[
+            "run",
+            "--builtin",
+            "linear-threshold",
+            "--replicates",
+            "24",
+            "--seed",
+            seed,
+            "--threads",
+            threads,
+            "--quiet",
+            "--set",
+            "network.nodes=3000",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        out
+    };
+    let a = run("a", "1", "7");
+    let b = run("b", "4", "7");
+    let c = run("c", "1", "8");
+    for f in ["scenario.toml", "timeseries.csv", "summary.csv"] {
+        assert_eq!(
+            read(&a, f),
+            read(&b, f),
+            "{f} differs between 1 and 4 threads"
+        );
+    }
+    assert_ne!(read(&a, "summary.csv"), read(&c, "summary.csv"));
+}
+
+#[test]
+fn granovetter_riot_all_join_and_one_changed_threshold_stops_it_at_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("riot");
+    let o = followership(&[
+        "run",
+        "--builtin",
+        "granovetter-riot",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        column(&read(&out, "summary.csv"), "final_following"),
+        vec![100.0]
+    );
+
+    let mut values: Vec<String> = (0..100).map(|i| i.to_string()).collect();
+    values[1] = "2".into();
+    let set = format!(
+        "people.threshold={{ distribution = \"values\", values = [{}] }}",
+        values.join(", ")
+    );
+    let out = dir.path().join("broken");
+    let o = followership(&[
+        "run",
+        "--builtin",
+        "granovetter-riot",
+        "--quiet",
+        "--set",
+        &set,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        column(&read(&out, "summary.csv"), "final_following"),
+        vec![1.0]
+    );
+}
+
+#[test]
+fn complex_contagion_spreads_on_the_lattice_and_stalls_when_fully_rewired() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, p: &str| {
+        let out = dir.path().join(name);
+        let o = followership(&[
+            "run",
+            "--builtin",
+            "complex-contagion",
+            "--quiet",
+            "--replicates",
+            "10",
+            "--set",
+            &format!("network.p={p}"),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        column(&read(&out, "summary.csv"), "final_fraction")
+    };
+    assert!(run("lattice", "0.0").iter().all(|&f| f == 1.0));
+    // With every tie rewired, the three seeds rarely share a contact: spread stops at once.
+    let rewired = run("rewired", "1.0");
+    assert!(rewired.iter().all(|&f| f < 0.01), "{rewired:?}");
+}
+
+#[test]
+fn json_summary_is_machine_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = followership(&[
+        "run",
+        "--builtin",
+        "bass",
+        "--replicates",
+        "3",
+        "--json",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["scenario"], "bass");
+    assert!(v["summary"]["final_fraction_mean"].as_f64().unwrap() > 0.9);
+}
+
+#[test]
+fn scenarios_and_schema_describe_themselves() {
+    let o = followership(&["scenarios"]);
+    let text = String::from_utf8(o.stdout).unwrap();
+    for name in [
+        "granovetter-riot",
+        "watts-cascade",
+        "linear-threshold",
+        "independent-cascade",
+        "complex-contagion",
+        "bass",
+    ] {
+        assert!(text.contains(name), "{name} not listed");
+    }
+    let o = followership(&["schema"]);
+    let schema: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(schema["properties"]["network"].is_object());
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+fn fails_with_input_error(args: &[&str], expect: &[&str]) {
+    let o = followership(args);
+    assert_eq!(o.status.code(), Some(2), "args {args:?}: {}", stderr(&o));
+    let e = stderr(&o);
+    for part in expect {
+        assert!(e.contains(part), "message {e:?} lacks {part:?}");
+    }
+    assert!(!e.contains("panicked"), "{e}");
+}
+
+#[test]
+fn bad_input_exits_with_status_two_and_names_the_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let unknown = write(
+        d,
+        "unknown.toml",
+        "name = \"x\"\n[network]\nkind = \"complete\"\nnodez = 5\n",
+    );
+    fails_with_input_error(
+        &["run", &unknown],
+        &["unknown.toml:4:1", "did you mean `nodes`"],
+    );
+
+    let range = write(
+        d,
+        "range.toml",
+        "name = \"x\"\n[network]\nkind = \"complete\"\nnodes = 5\n[dynamics]\nvisibility = 3\n",
+    );
+    fails_with_input_error(&["run", &range], &["range.toml:6:1", "dynamics.visibility"]);
+
+    let generator = write(
+        d,
+        "ring.toml",
+        "name = \"x\"\n[network]\nkind = \"ring-lattice\"\nnodes = 10\nk = 3\n",
+    );
+    fails_with_input_error(
+        &["run", &generator],
+        &["ring.toml:5:1", "network.k", "even"],
+    );
+
+    write(d, "edges.txt", "# a comment\n1 2\n2 3\n3 x4\n");
+    let file = write(
+        d,
+        "file.toml",
+        "name = \"x\"\n[network]\nkind = \"file\"\npath = \"edges.txt\"\n",
+    );
+    fails_with_input_error(&["run", &file], &["edges.txt:4", "x4"]);
+
+    let missing = write(
+        d,
+        "missing.toml",
+        "name = \"x\"\n[network]\nkind = \"file\"\npath = \"nowhere.txt\"\n",
+    );
+    fails_with_input_error(&["run", &missing], &["nowhere.txt"]);
+
+    fails_with_input_error(
+        &["run", d.join("no-such.toml").to_str().unwrap()],
+        &["no-such.toml", "cannot read"],
+    );
+    fails_with_input_error(&["run", "--builtin", "hilside"], &["no built-in scenario"]);
+    fails_with_input_error(&["run", "--set", "novalue"], &["key.path=value"]);
+    fails_with_input_error(&["run", "--threads", "0"], &["--threads"]);
+    fails_with_input_error(&["run", "--bogus"], &["--bogus"]);
+}
+
+#[test]
+fn a_network_file_speaks_its_own_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A path 1000 -> 2000 -> 3000 -> 4000, and an unreachable 9000.
+    write(
+        d,
+        "path.txt",
+        "1000 2000\n2000 3000\n3000 4000\n9000 9001\n",
+    );
+    let scenario = write(
+        d,
+        "path.toml",
+        "name = \"path\"\nreplicates = 1\n[network]\nkind = \"file\"\npath = \"path.txt\"\ndirected = true\ncache = false\n\
+         [people]\nthreshold = { distribution = \"constant\", value = 0.5 }\n[initial]\nplacement = \"ids\"\nids = [1000]\n",
+    );
+    let out = d.join("out");
+    let o = followership(&["run", &scenario, "--quiet", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        column(&read(&out, "summary.csv"), "final_following"),
+        vec![4.0]
+    );
+    let bad = write(
+        d,
+        "bad.toml",
+        &std::fs::read_to_string(&scenario)
+            .unwrap()
+            .replace("[1000]", "[5]"),
+    );
+    fails_with_input_error(
+        &["run", &bad, "--quiet"],
+        &["initial.ids[0]", "node 5 is not in the network"],
+    );
+}
