@@ -98,7 +98,7 @@ fn print_summary(name: &str, s: &EnsembleSummary, info: &RunInfo, out_dir: &std:
         s.replicates, info.nodes, info.wall_seconds
     );
     println!(
-        "  final size         {} (95% CI {} to {}); middle 95% of runs {} to {}",
+        "  final size           {} (95% CI {} to {}); middle 95% of runs {} to {}",
         pct(s.final_fraction_mean),
         pct(s.final_fraction_ci[0]),
         pct(s.final_fraction_ci[1]),
@@ -106,11 +106,11 @@ fn print_summary(name: &str, s: &EnsembleSummary, info: &RunInfo, out_dir: &std:
         pct(s.final_fraction_range95[1]),
     );
     println!(
-        "  cascade probability {} (95% CI {} to {})",
+        "  cascade probability  {} (95% CI {} to {})",
         pct(s.cascade_probability),
         pct(s.cascade_probability_ci[0]),
         pct(s.cascade_probability_ci[1]),
     );
-    println!("  median time to finish {} ticks", s.median_ticks);
-    println!("  results in {}", out_dir.display());
+    println!("  median ticks         {}", s.median_ticks);
+    println!("  results in           {}", out_dir.display());
 }

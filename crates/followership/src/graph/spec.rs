@@ -67,7 +67,7 @@ pub enum NetworkSpec {
     PowerLaw {
         /// Number of people.
         nodes: usize,
-        /// Exponent of the degree distribution (> 1).
+        /// Exponent of the degree distribution (> 0).
         exponent: f64,
         /// Smallest degree.
         min_degree: u32,
@@ -91,7 +91,8 @@ pub enum NetworkSpec {
         /// How far people see.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         radius: Option<f64>,
-        /// Expected number of contacts (sets the radius, ignoring the border).
+        /// Expected number of contacts away from the border (people near the edge of the square
+        /// see fewer, so the realised mean is slightly lower).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         mean_degree: Option<f64>,
     },
