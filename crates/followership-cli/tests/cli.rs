@@ -316,3 +316,40 @@ fn a_network_file_speaks_its_own_ids() {
         &["initial.ids[0]", "node 5 is not in the network"],
     );
 }
+
+#[test]
+fn thresholds_can_be_read_per_person_from_a_file_in_the_networks_own_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A star 10 -> 20, 10 -> 30, 10 -> 40: the centre starts; only low thresholds follow.
+    write(d, "star.txt", "10 20\n10 30\n10 40\n");
+    write(
+        d,
+        "thresholds.csv",
+        "id,threshold\n10,0.9\n20,0.5\n30,1.5\n40,0.2\n",
+    );
+    let scenario = write(
+        d,
+        "star.toml",
+        "name = \"star\"\nreplicates = 1\n[network]\nkind = \"file\"\npath = \"star.txt\"\ndirected = true\ncache = false\n\
+         [people]\nthreshold = { distribution = \"file\", path = \"thresholds.csv\" }\n[initial]\nplacement = \"ids\"\nids = [10]\n",
+    );
+    let out = d.join("out");
+    let o = followership(&["run", &scenario, "--quiet", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // 20 and 40 join (their one contact is 100% proof); 30 needs more than everything.
+    assert_eq!(
+        column(&read(&out, "summary.csv"), "final_following"),
+        vec![3.0]
+    );
+
+    write(
+        d,
+        "thresholds.csv",
+        "id,threshold\n10,0.9\n20,0.5\n30,1.0\n",
+    );
+    fails_with_input_error(
+        &["run", &scenario, "--quiet"],
+        &["thresholds.csv", "no value for node 40"],
+    );
+}

@@ -55,6 +55,11 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
     };
     let ensemble = run_ensemble(&loaded, 0, &options)?;
     progress.finish_and_clear();
+    if !args.quiet {
+        for note in &ensemble.notes {
+            eprintln!("note: {note}");
+        }
+    }
 
     let outcomes: Vec<_> = ensemble.runs.iter().filter_map(|r| r.outcome).collect();
     let summary = EnsembleSummary::new(&outcomes);

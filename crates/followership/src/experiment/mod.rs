@@ -24,6 +24,8 @@ pub struct Ensemble {
     pub graph: Graph,
     /// Seconds of wall time the runs took (network building included).
     pub wall_seconds: f64,
+    /// Things the user should hear about the input (edges dropped from a network file, say).
+    pub notes: Vec<String>,
 }
 
 /// Settings of how an ensemble is run (they never change its results).
@@ -45,12 +47,13 @@ pub fn run_ensemble(
 ) -> Result<Ensemble, Error> {
     let started = Instant::now();
     let s = &loaded.scenario;
-    let build = |replicate: u64| -> Result<Graph, Error> {
+    let build = |replicate: u64, notes: &mut Vec<String>| -> Result<Graph, Error> {
         let graph = s
             .network
             .build(
                 &mut stream(s.seed, point, replicate, Purpose::Network),
                 &loaded.base_dir,
+                notes,
             )
             .map_err(|e| match e {
                 Error::Input(i) => Error::Input(loaded.locate(i)),
@@ -62,7 +65,8 @@ pub fn run_ensemble(
         s.initial.validate(&graph).map_err(|e| loaded.locate(e))?;
         Ok(graph)
     };
-    let graph = build(0)?;
+    let mut notes = Vec::new();
+    let graph = build(0, &mut notes)?;
     let fixed = s
         .people
         .threshold
@@ -108,7 +112,7 @@ pub fn run_ensemble(
                     let g = if r == 0 {
                         &graph
                     } else {
-                        own = build(r)?;
+                        own = build(r, &mut Vec::new())?;
                         &own
                     };
                     let prepared = Prepared::new(g, &s.dynamics, s.max_ticks, s.cascade_cutoff);
@@ -127,5 +131,6 @@ pub fn run_ensemble(
         runs,
         graph,
         wall_seconds: started.elapsed().as_secs_f64(),
+        notes,
     })
 }

@@ -376,4 +376,19 @@ mod tests {
         assert_eq!(g.in_neighbors(0), &[2]);
         assert_eq!(g.in_degree(1), 0);
     }
+
+    #[test]
+    fn unweighted_directed_graph_costs_at_most_ten_bytes_per_edge_plus_offsets() {
+        let n = 10_000u32;
+        let mut b = GraphBuilder::new(n as usize, true);
+        for v in 0..n {
+            for d in 1..=8 {
+                b.add_edge(v, (v * 7 + d * 13) % n);
+            }
+        }
+        let (g, _) = b.build();
+        let offsets = 2 * (n as usize + 1) * 8;
+        let per_edge = (g.heap_bytes() - offsets) as f64 / g.edge_count() as f64;
+        assert!(per_edge <= 10.0, "{per_edge} bytes per edge");
+    }
 }

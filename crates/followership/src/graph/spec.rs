@@ -173,8 +173,14 @@ impl NetworkSpec {
         }
     }
 
-    /// Builds the network; `base` is the directory relative paths start from.
-    pub fn build(&self, rng: &mut Stream, base: &Path) -> Result<Graph, Error> {
+    /// Builds the network; `base` is the directory relative paths start from. `notes` receives
+    /// what the user should hear about (edges dropped from a file, cache problems).
+    pub fn build(
+        &self,
+        rng: &mut Stream,
+        base: &Path,
+        notes: &mut Vec<String>,
+    ) -> Result<Graph, Error> {
         let generated = match self {
             NetworkSpec::Complete { nodes } => generators::complete(*nodes),
             NetworkSpec::RingLattice { nodes, k } => generators::ring_lattice(*nodes, *k),
@@ -242,6 +248,17 @@ impl NetworkSpec {
                 };
                 let loaded = load::load_graph(&base.join(path), &opts)
                     .map_err(|e| InputError::new("network.path", e.to_string()))?;
+                let r = &loaded.report;
+                let shown = path.display();
+                if r.self_loops_dropped > 0 || r.duplicates_dropped > 0 {
+                    notes.push(format!(
+                        "{shown}: dropped {} self-loops and {} duplicate edges",
+                        r.self_loops_dropped, r.duplicates_dropped
+                    ));
+                }
+                if let Some(w) = &r.cache_warning {
+                    notes.push(format!("{shown}: {w}"));
+                }
                 return Ok(loaded.graph);
             }
         };
