@@ -17,6 +17,8 @@
 //! - [`random`]: the reproducible random streams every part draws from;
 //! - [`error`]: errors that say what is wrong, where, and how to fix it.
 
+#![warn(missing_docs)]
+
 pub mod analysis;
 pub mod error;
 pub mod experiment;
