@@ -26,6 +26,10 @@ pub enum Purpose {
     Dynamics = 4,
     /// Leader events and their perception.
     Events = 5,
+    /// Choosing the leaders.
+    Leaders = 6,
+    /// Drawing initial trust.
+    Trust = 7,
 }
 
 /// One step of SplitMix64: a bijective 64-bit mixer with good avalanche.

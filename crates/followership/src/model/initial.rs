@@ -30,6 +30,14 @@ pub enum InitialFollowers {
         /// How many.
         count: usize,
     },
+    /// `count` people chosen at random inside one block (department) of a block-model network,
+    /// afresh in every run.
+    Block {
+        /// The block, numbered from 0 in the order of `network.blocks`.
+        block: u32,
+        /// How many.
+        count: usize,
+    },
 }
 
 impl Default for InitialFollowers {
@@ -41,18 +49,43 @@ impl Default for InitialFollowers {
 impl InitialFollowers {
     /// Whether the choice changes from run to run.
     pub fn is_random(&self) -> bool {
-        matches!(self, InitialFollowers::Random { .. })
+        matches!(
+            self,
+            InitialFollowers::Random { .. } | InitialFollowers::Block { .. }
+        )
     }
 
-    /// Checks the placement against the network.
-    pub fn validate(&self, graph: &Graph) -> Result<(), InputError> {
+    /// Checks the placement against the network; `key` is the section's key path.
+    pub fn validate(&self, graph: &Graph, key: &str) -> Result<(), InputError> {
         let n = graph.node_count();
         match self {
+            InitialFollowers::Block { block, count } => {
+                let Some(blocks) = graph.blocks() else {
+                    return Err(InputError::new(
+                        format!("{key}.block"),
+                        "placement in a block needs a block-model network (kind = \"stochastic-block\")",
+                    ));
+                };
+                let size = blocks.iter().filter(|&&b| b == *block).count();
+                if size == 0 {
+                    return Err(InputError::new(
+                        format!("{key}.block"),
+                        format!("block {block} does not exist; blocks are numbered from 0"),
+                    ));
+                }
+                if *count > size {
+                    return Err(InputError::new(
+                        format!("{key}.count"),
+                        format!("count = {count} is larger than block {block} ({size} people)"),
+                    ));
+                }
+                Ok(())
+            }
             InitialFollowers::None => Ok(()),
             InitialFollowers::Random { count } | InitialFollowers::Degree { count } => {
                 if *count > n {
                     Err(InputError::new(
-                        "initial.count",
+                        format!("{key}.count"),
                         format!("count = {count} is larger than the network ({n} people)"),
                     ))
                 } else {
@@ -72,7 +105,7 @@ impl InitialFollowers {
                     }
                     if !seen.insert(id) {
                         return Err(InputError::new(
-                            format!("initial.ids[{i}]"),
+                            format!("{key}.ids[{i}]"),
                             format!("node {id} is listed twice"),
                         ));
                     }
@@ -80,6 +113,43 @@ impl InitialFollowers {
                 Ok(())
             }
         }
+    }
+
+    /// Like [`InitialFollowers::place`], never choosing anyone in `exclude` (the leaders): the
+    /// count is still met when the network has room.
+    pub fn place_excluding(&self, graph: &Graph, rng: &mut Stream, exclude: &[u32]) -> Vec<u32> {
+        if exclude.is_empty() {
+            return self.place(graph, rng);
+        }
+        let widened = match self {
+            InitialFollowers::Random { count } => InitialFollowers::Random {
+                count: (count + exclude.len()).min(graph.node_count()),
+            },
+            InitialFollowers::Degree { count } => InitialFollowers::Degree {
+                count: (count + exclude.len()).min(graph.node_count()),
+            },
+            InitialFollowers::Block { block, count } => {
+                let size = graph
+                    .blocks()
+                    .map_or(0, |b| b.iter().filter(|&&x| x == *block).count());
+                InitialFollowers::Block {
+                    block: *block,
+                    count: (count + exclude.len()).min(size),
+                }
+            }
+            other => other.clone(),
+        };
+        let wanted = match self {
+            InitialFollowers::Random { count }
+            | InitialFollowers::Degree { count }
+            | InitialFollowers::Block { count, .. } => *count,
+            InitialFollowers::Ids { ids } => ids.len(),
+            InitialFollowers::None => 0,
+        };
+        let mut chosen = widened.place(graph, rng);
+        chosen.retain(|v| !exclude.contains(v));
+        chosen.truncate(wanted);
+        chosen
     }
 
     /// The dense ids of the initial followers for one run (validated first).
@@ -93,6 +163,20 @@ impl InitialFollowers {
                 .map(|&id| graph.node_of_label(id).expect("validated"))
                 .collect(),
             InitialFollowers::Degree { count } => highest_degree(graph, *count),
+            InitialFollowers::Block { block, count } => {
+                let members: Vec<u32> = graph
+                    .blocks()
+                    .expect("validated: the network has blocks")
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, b)| b == block)
+                    .map(|(v, _)| v as u32)
+                    .collect();
+                sample_distinct(members.len(), *count, rng)
+                    .into_iter()
+                    .map(|i| members[i as usize])
+                    .collect()
+            }
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod distribution;
 pub mod initial;
+pub mod movement;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,7 @@ use crate::error::InputError;
 
 pub use distribution::Distribution;
 pub use initial::InitialFollowers;
+pub use movement::{Influence, Leaders, Leaving, Momentum, Movement, ScriptedEvent, Trust};
 
 /// How a watcher decides to join.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]

@@ -15,7 +15,16 @@ impl Exporter for Timeseries {
 
     fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         let mut w = ::csv::Writer::from_writer(out);
-        w.write_record(["replicate", "tick", "following", "joined", "left"])?;
+        w.write_record([
+            "replicate",
+            "tick",
+            "following",
+            "joined",
+            "left",
+            "leaders_dancing",
+            "mean_trust",
+            "mean_trust_followers",
+        ])?;
         for (r, run) in report.ensemble.runs.iter().enumerate() {
             for t in &run.timeseries {
                 w.write_record(&[
@@ -24,6 +33,11 @@ impl Exporter for Timeseries {
                     t.following.to_string(),
                     t.joined.to_string(),
                     t.left.to_string(),
+                    t.leaders_dancing.to_string(),
+                    t.mean_trust.to_string(),
+                    t.mean_trust_followers
+                        .map(|v| v.to_string())
+                        .unwrap_or_default(),
                 ])?;
             }
         }
@@ -47,7 +61,13 @@ impl Exporter for Summary {
         for (r, run) in report.ensemble.runs.iter().enumerate() {
             let outcome = run.outcome.as_ref().expect("finished runs have outcomes");
             let mut row = vec![r.to_string()];
-            row.extend(outcome.values().iter().map(f64::to_string));
+            // A moment that never came (no first follower, say) is an empty cell.
+            row.extend(
+                outcome
+                    .values()
+                    .iter()
+                    .map(|v| v.map(|v| v.to_string()).unwrap_or_default()),
+            );
             w.write_record(&row)?;
         }
         w.flush()

@@ -17,7 +17,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::InputError;
 use crate::graph::spec::NetworkSpec;
-use crate::model::{Dynamics, InitialFollowers, People};
+use crate::model::movement::ScriptedEvent;
+use crate::model::{
+    Dynamics, Influence, InitialFollowers, Leaders, Leaving, Momentum, Movement, People, Trust,
+};
 
 pub use overrides::Override;
 
@@ -54,9 +57,27 @@ pub struct Scenario {
     /// The decision rule and its parameters.
     #[serde(default)]
     pub dynamics: Dynamics,
-    /// Who dances at tick 0.
+    /// Who dances at tick 0 besides the leaders.
     #[serde(default)]
     pub initial: InitialFollowers,
+    /// The leaders, dancing alone at tick 0 (no leaders when left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaders: Option<Leaders>,
+    /// Influence weights of followers and of the first follower, and the leader's embrace.
+    #[serde(default)]
+    pub influence: Influence,
+    /// Critical mass and pressure (off when left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub momentum: Option<Momentum>,
+    /// Voluntary following: followers may leave (off when left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaving: Option<Leaving>,
+    /// Trust in the leader (off when left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust: Option<Trust>,
+    /// Scripted leader events (`[[events]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<ScriptedEvent>,
     /// What to record.
     #[serde(default)]
     pub output: OutputSpec,
@@ -229,7 +250,78 @@ impl Scenario {
         self.network.validate()?;
         self.people.threshold.validate("people.threshold")?;
         self.dynamics.validate()?;
+        if let Some(l) = &self.leaders {
+            l.validate()?;
+        }
+        self.influence.validate()?;
+        if let Some(m) = &self.momentum {
+            m.validate()?;
+        }
+        if let Some(l) = &self.leaving
+            && !(l.hysteresis >= 0.0 && l.hysteresis.is_finite())
+        {
+            return Err(InputError::new(
+                "leaving.hysteresis",
+                format!("hysteresis = {} must be zero or more", l.hysteresis),
+            ));
+        }
+        if let Some(t) = &self.trust {
+            t.validate()?;
+        }
+        for (i, e) in self.events.iter().enumerate() {
+            if e.tick == 0 {
+                return Err(InputError::new(
+                    format!("events[{i}].tick"),
+                    "events happen from tick 1 on; the leader starts dancing at tick 0",
+                ));
+            }
+        }
+        let drawn_events = self.leaders.as_ref().is_some_and(|l| l.event_rate > 0.0);
+        if (drawn_events || !self.events.is_empty()) && self.trust.is_none() {
+            return Err(InputError::new(
+                if self.events.is_empty() {
+                    "leaders.event_rate"
+                } else {
+                    "events"
+                },
+                "leader events change trust, so they need a [trust] section; add one (the defaults are fine)",
+            ));
+        }
+        if (!self.events.is_empty() || drawn_events) && self.leaders.is_none() {
+            return Err(InputError::new(
+                "events",
+                "leader events need a leader; add a [leaders] section",
+            ));
+        }
+        if self.dynamics.rule == crate::model::Rule::Cascade {
+            for (key, on) in [
+                ("momentum", self.momentum.is_some()),
+                ("leaving", self.leaving.is_some()),
+                ("trust", self.trust.is_some()),
+            ] {
+                if on {
+                    return Err(InputError::new(
+                        key,
+                        format!(
+                            "[{key}] acts on thresholds, which the cascade rule does not have; use rule = \"threshold\", \"logit\" or \"hazard\""
+                        ),
+                    ));
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// The movement mechanisms of the scenario, as the engine takes them.
+    pub fn movement(&self) -> Movement {
+        Movement {
+            leaders: self.leaders.clone(),
+            influence: self.influence.clone(),
+            momentum: self.momentum.clone(),
+            leaving: self.leaving.clone(),
+            trust: self.trust.clone(),
+            events: self.events.clone(),
+        }
     }
 
     /// The scenario with every relative file path made absolute from `base`, so its resolved
@@ -243,6 +335,13 @@ impl Scenario {
             absolute(path);
         }
         if let crate::model::Distribution::File { path } = &mut self.people.threshold {
+            absolute(path);
+        }
+        if let Some(crate::model::Trust {
+            initial: crate::model::Distribution::File { path },
+            ..
+        }) = &mut self.trust
+        {
             absolute(path);
         }
         self

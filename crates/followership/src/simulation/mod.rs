@@ -14,19 +14,20 @@
 //! [`Prepared`] holds what depends on the network and the dynamics only and is shared by all the
 //! replicates of a scenario; [`simulate`] runs one replicate.
 
+mod movement;
 pub mod outcome;
 mod proof;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use rand::{Rng, seq::SliceRandom};
+use rand::{Rng, SeedableRng, seq::SliceRandom};
 
 use crate::graph::Graph;
-use crate::model::{Dynamics, EdgeProbability, Rule, SocialProof, Update};
+use crate::model::{Dynamics, EdgeProbability, Movement, Rule, SocialProof, Update};
 use crate::random::{Stream, splitmix64, unit_f64};
 
-pub use outcome::{Join, RunOutcome, RunRecord, TickRecord};
+pub use outcome::{Change, RunOutcome, RunRecord, TickRecord, TrustEvent};
 use proof::ProofStore;
 
 /// Frontiers longer than this are sorted by id before they spread (see `tick_sync_events`).
@@ -37,14 +38,15 @@ const SORT_FRONTIER_ABOVE: usize = 256;
 pub struct Recording {
     /// One [`TickRecord`] per tick.
     pub timeseries: bool,
-    /// Every [`Join`].
-    pub joins: bool,
+    /// Every [`Change`] (joins and leaves) and every [`TrustEvent`].
+    pub changes: bool,
 }
 
 /// The parts of a run that depend only on the network and the dynamics.
 pub struct Prepared<'g> {
     graph: &'g Graph,
     dynamics: Dynamics,
+    movement: Movement,
     max_ticks: u32,
     cascade_cutoff: f64,
     /// Denominator of local social proof: in-degree or total in-weight (fraction), 1 (count).
@@ -69,6 +71,23 @@ impl<'g> Prepared<'g> {
     /// Prepares runs of `dynamics` on `graph` for at most `max_ticks` ticks; a run counts as a
     /// cascade when its final fraction reaches `cascade_cutoff`.
     pub fn new(graph: &'g Graph, dynamics: &Dynamics, max_ticks: u32, cascade_cutoff: f64) -> Self {
+        Self::with_movement(
+            graph,
+            dynamics,
+            &Movement::default(),
+            max_ticks,
+            cascade_cutoff,
+        )
+    }
+
+    /// Like [`Prepared::new`], with the movement mechanisms of `movement` switched on.
+    pub fn with_movement(
+        graph: &'g Graph,
+        dynamics: &Dynamics,
+        movement: &Movement,
+        max_ticks: u32,
+        cascade_cutoff: f64,
+    ) -> Self {
         let n = graph.node_count();
         let uses_local = dynamics.rule != Rule::Cascade && dynamics.visibility < 1.0;
         let norm = if uses_local {
@@ -104,6 +123,7 @@ impl<'g> Prepared<'g> {
         Prepared {
             graph,
             dynamics: dynamics.clone(),
+            movement: movement.clone(),
             max_ticks,
             cascade_cutoff,
             norm,
@@ -126,8 +146,41 @@ pub fn simulate(
     rng: &mut Stream,
     recording: Recording,
 ) -> RunRecord {
-    let mut run = Run::new(prepared, thresholds, rng, recording);
-    run.start(initial);
+    let input = RunInput {
+        thresholds,
+        initial,
+        leaders: &[],
+        trust: None,
+    };
+    // Classic runs draw no leader events; a fixed stream stands in.
+    let mut events = Stream::seed_from_u64(0);
+    simulate_run(prepared, &input, rng, &mut events, recording)
+}
+
+/// What differs from one replicate to the next: per-person values and who starts.
+#[derive(Debug, Clone, Copy)]
+pub struct RunInput<'a> {
+    /// Each person's threshold.
+    pub thresholds: &'a [f64],
+    /// The initial followers, dancing at tick 0.
+    pub initial: &'a [u32],
+    /// The leaders, dancing alone at tick 0.
+    pub leaders: &'a [u32],
+    /// Each person's initial trust in the leader, when trust is modelled.
+    pub trust: Option<&'a [f64]>,
+}
+
+/// Runs one replicate with leaders and the movement mechanisms: dynamics draws come from `rng`,
+/// leader events and their perception from `events` (so they do not shift each other).
+pub fn simulate_run(
+    prepared: &Prepared<'_>,
+    input: &RunInput<'_>,
+    rng: &mut Stream,
+    events: &mut Stream,
+    recording: Recording,
+) -> RunRecord {
+    let mut run = Run::new(prepared, input, rng, events, recording);
+    run.start(input.leaders, input.initial);
     run.run();
     run.finish()
 }
@@ -140,6 +193,10 @@ enum Status {
     /// Decided to join; joins when the tick is applied.
     Pending,
     Following,
+    /// A leader still dancing.
+    Leading,
+    /// A leader who gave up.
+    Quit,
 }
 
 /// The people still watching, as a dense list for O(1) removal and O(watchers) passes.
@@ -154,6 +211,11 @@ impl Watchers {
             list: (0..n as u32).collect(),
             position: (0..n as u32).collect(),
         }
+    }
+
+    fn insert(&mut self, v: u32) {
+        self.position[v as usize] = self.list.len() as u32;
+        self.list.push(v);
     }
 
     fn remove(&mut self, v: u32) {
@@ -173,6 +235,7 @@ struct Run<'a, 'g> {
     prep: &'a Prepared<'g>,
     thresholds: &'a [f64],
     rng: &'a mut Stream,
+    events_rng: &'a mut Stream,
     recording: Recording,
     status: Vec<Status>,
     /// Accumulated social proof; `None` when the rule never looks at contacts.
@@ -182,33 +245,48 @@ struct Run<'a, 'g> {
     /// People who qualified and join at the next tick (synchronous) or whose turn comes next
     /// tick (asynchronous).
     carried: Vec<u32>,
+    /// How many of the crowd (everyone but the leaders) follow.
     following: u32,
-    /// Sum of the influence weights of everyone dancing.
+    /// Everyone but the leaders.
+    crowd_size: u32,
+    /// Sum of the influence weights of everyone dancing, leaders included.
     crowd_weight: f64,
     tick: u32,
     peak: u32,
-    /// Whether the crowd-wide term enters every decision.
+    /// Whether the crowd-wide term enters every decision (classic runs).
     crowd_wide: bool,
+    leaders_dancing: u32,
+    /// Consecutive ticks the leaders have danced without a single follower.
+    lonely_ticks: u32,
+    first_follower_tick: Option<u32>,
+    second_follower_tick: Option<u32>,
+    critical_mass_tick: Option<u32>,
+    leader_quit_tick: Option<u32>,
+    /// State of the movement mechanisms; `None` for classic runs.
+    movement: Option<movement::MovementState>,
     record: RunRecord,
 }
 
 impl<'a, 'g> Run<'a, 'g> {
     fn new(
         prep: &'a Prepared<'g>,
-        thresholds: &'a [f64],
+        input: &RunInput<'a>,
         rng: &'a mut Stream,
+        events_rng: &'a mut Stream,
         recording: Recording,
     ) -> Self {
+        let thresholds = input.thresholds;
         let n = prep.graph.node_count();
+        let movement_mode = !prep.movement.is_classic() && prep.dynamics.rule != Rule::Cascade;
         assert_eq!(thresholds.len(), n, "one threshold per person");
         let d = &prep.dynamics;
         let pushes_proof = !prep.norm.is_empty();
-        let crowd_wide = d.visibility > 0.0 && d.rule != Rule::Cascade;
+        let crowd_wide = d.visibility > 0.0 && d.rule != Rule::Cascade && !movement_mode;
         let needs_watchers =
             crowd_wide || d.spontaneous > 0.0 || matches!(d.rule, Rule::Logit | Rule::Hazard);
-        let event_driven = d.rule == Rule::Threshold && !crowd_wide;
+        let event_driven = d.rule == Rule::Threshold && !crowd_wide && !movement_mode;
         // Whole-number proof suffices when edges are unweighted and every dancer counts once.
-        let countdown = event_driven && !prep.graph.is_weighted();
+        let countdown = event_driven && !prep.graph.is_weighted() && prep.movement.is_classic();
         let proof = pushes_proof.then(|| {
             ProofStore::new(
                 n,
@@ -216,27 +294,40 @@ impl<'a, 'g> Run<'a, 'g> {
                 event_driven.then_some((thresholds, prep.norm.as_slice())),
             )
         });
+        let movement = movement_mode.then(|| movement::MovementState::new(prep, input));
         Run {
             prep,
             thresholds,
             rng,
+            events_rng,
             recording,
             status: vec![Status::Watching; n],
             proof,
             watchers: needs_watchers.then(|| Watchers::new(n)),
             carried: Vec::new(),
             following: 0,
+            crowd_size: (n - input.leaders.len()) as u32,
             crowd_weight: 0.0,
             tick: 0,
             peak: 0,
             crowd_wide,
+            leaders_dancing: 0,
+            lonely_ticks: 0,
+            first_follower_tick: None,
+            second_follower_tick: None,
+            critical_mass_tick: None,
+            leader_quit_tick: None,
+            movement,
             record: RunRecord::default(),
         }
     }
 
-    /// Tick 0: the initial followers dance, and anyone whose threshold needs no proof at all is
-    /// ready to join at tick 1.
-    fn start(&mut self, initial: &[u32]) {
+    /// Tick 0: the leaders and the initial followers dance, and anyone whose threshold needs no
+    /// proof at all is ready to join at tick 1.
+    fn start(&mut self, leaders: &[u32], initial: &[u32]) {
+        for &v in leaders {
+            self.start_leader(v);
+        }
         for &v in initial {
             self.status[v as usize] = Status::Pending;
             if let Some(p) = &mut self.proof {
@@ -246,7 +337,8 @@ impl<'a, 'g> Run<'a, 'g> {
         for &v in initial {
             self.join(v);
         }
-        if self.prep.dynamics.rule == Rule::Threshold && !self.crowd_wide {
+        if self.prep.dynamics.rule == Rule::Threshold && !self.crowd_wide && self.movement.is_none()
+        {
             for v in 0..self.status.len() {
                 if self.status[v] == Status::Watching
                     && self.proof.as_ref().is_some_and(|p| p.is_met(v as u32))
@@ -256,21 +348,147 @@ impl<'a, 'g> Run<'a, 'g> {
             }
         }
         self.peak = self.following;
-        self.record_tick(initial.len() as u32);
+        self.note_critical_mass();
+        self.record_tick(initial.len() as u32, 0);
+    }
+
+    /// A leader starts dancing alone.
+    fn start_leader(&mut self, v: u32) {
+        self.status[v as usize] = Status::Leading;
+        self.leaders_dancing += 1;
+        self.record.leaders.push(v);
+        let weight = self.weight_of(v);
+        self.crowd_weight += weight;
+        if let Some(p) = &mut self.proof {
+            p.settle(v);
+        }
+        if let Some(w) = &mut self.watchers {
+            w.remove(v);
+        }
+        self.record_change(v, true);
+        self.spread(v, weight);
+    }
+
+    /// The influence weight of a dancer (or of someone about to dance).
+    fn weight_of(&self, v: u32) -> f64 {
+        let m = &self.prep.movement;
+        let leader = m.leaders.as_ref().map_or(1.0, |l| l.effective_weight());
+        match self.status[v as usize] {
+            Status::Leading | Status::Quit => leader,
+            _ if m.influence.embrace && self.record.first_follower == Some(v) => {
+                m.influence.first_follower.max(leader)
+            }
+            _ => m.influence.follower,
+        }
+    }
+
+    /// The influence of a new dancer reaches those who see them.
+    fn spread(&mut self, v: u32, weight: f64) {
+        if self.prep.dynamics.rule == Rule::Cascade {
+            self.recruit(v);
+        } else if self.proof.is_some() {
+            self.push_proof(v, weight);
+        }
+    }
+
+    /// Leaders who have danced alone for `persistence` ticks give up; returns whether they did.
+    fn check_persistence(&mut self) -> bool {
+        let Some(persistence) = self
+            .prep
+            .movement
+            .leaders
+            .as_ref()
+            .and_then(|l| l.persistence)
+        else {
+            return false;
+        };
+        if self.leaders_dancing == 0 {
+            return false;
+        }
+        if self.following > 0 {
+            self.lonely_ticks = 0;
+            return false;
+        }
+        self.lonely_ticks += 1;
+        if self.lonely_ticks < persistence {
+            return false;
+        }
+        let leaders = self.record.leaders.clone();
+        for v in leaders {
+            if self.status[v as usize] == Status::Leading {
+                self.quit(v);
+            }
+        }
+        true
+    }
+
+    /// A leader stops dancing: their influence is withdrawn.
+    fn quit(&mut self, v: u32) {
+        let weight = self.weight_of(v);
+        self.status[v as usize] = Status::Quit;
+        self.leaders_dancing -= 1;
+        self.crowd_weight -= weight;
+        self.withdraw(v, weight);
+        self.record_change(v, false);
+        if self.leaders_dancing == 0 {
+            self.leader_quit_tick = Some(self.tick);
+        }
+    }
+
+    fn record_change(&mut self, person: u32, joined: bool) {
+        if self.recording.changes {
+            self.record.changes.push(Change {
+                tick: self.tick,
+                person,
+                joined,
+            });
+        }
+    }
+
+    /// Notes the tick the crowd first reaches the critical mass.
+    fn note_critical_mass(&mut self) {
+        if self.critical_mass_tick.is_none()
+            && let Some(m) = &self.prep.movement.momentum
+            && self.fraction() >= m.critical_mass
+        {
+            self.critical_mass_tick = Some(self.tick);
+        }
+    }
+
+    /// Fraction of the crowd following.
+    fn fraction(&self) -> f64 {
+        f64::from(self.following) / f64::from(self.crowd_size.max(1))
     }
 
     fn run(&mut self) {
         let d = &self.prep.dynamics;
         let (rule, update, spontaneous) = (d.rule, d.update, d.spontaneous);
         while self.tick < self.prep.max_ticks {
-            if self.watchers.as_ref().is_some_and(|w| w.list.is_empty())
-                || self.following as usize == self.status.len()
+            if self.movement.is_none()
+                && (self.watchers.as_ref().is_some_and(|w| w.list.is_empty())
+                    || self.following == self.crowd_size)
+                && !self.quitting_pending()
             {
                 break;
             }
             self.tick += 1;
             let before = self.following;
             let mut can_change_later = spontaneous > 0.0;
+            if self.movement.is_some() {
+                let step = self.tick_movement();
+                let quit = self.check_persistence();
+                self.peak = self.peak.max(self.following);
+                self.note_critical_mass();
+                if !step.changed && !quit && !step.can_change_later && !self.quitting_pending() {
+                    self.tick -= 1;
+                    break;
+                }
+                self.record_tick(step.joined, step.left);
+                if self.movement_is_over() {
+                    break;
+                }
+                continue;
+            }
             match (rule, update) {
                 (Rule::Threshold, Update::Synchronous) if !self.crowd_wide => {
                     self.tick_sync_events()
@@ -302,14 +520,41 @@ impl<'a, 'g> Run<'a, 'g> {
                 }
             }
             let joined = self.following - before;
-            if joined == 0 && self.carried.is_empty() && !can_change_later {
+            let quit = self.check_persistence();
+            if joined == 0
+                && !quit
+                && self.carried.is_empty()
+                && !can_change_later
+                && !self.quitting_pending()
+            {
                 // Nothing changed and nothing will: the state is final as of the previous tick.
                 self.tick -= 1;
                 break;
             }
             self.peak = self.peak.max(self.following);
-            self.record_tick(joined);
+            self.note_critical_mass();
+            self.record_tick(joined, 0);
+            if self.movement_is_over() {
+                break;
+            }
         }
+    }
+
+    /// Whether leaders are dancing alone and will give up if nothing happens.
+    fn quitting_pending(&self) -> bool {
+        self.leaders_dancing > 0
+            && self.following == 0
+            && self
+                .prep
+                .movement
+                .leaders
+                .as_ref()
+                .is_some_and(|l| l.persistence.is_some())
+    }
+
+    /// A movement whose leaders all quit and that has no followers is over.
+    fn movement_is_over(&self) -> bool {
+        !self.record.leaders.is_empty() && self.leaders_dancing == 0 && self.following == 0
     }
 
     /// Synchronous, event-driven: those who qualified on last tick's state join now, with the
@@ -432,7 +677,7 @@ impl<'a, 'g> Run<'a, 'g> {
                 break;
             }
             let v = watchers.list[i];
-            if self.status[v as usize] == Status::Watching {
+            if self.status[v as usize] == Status::Watching && self.trusts_enough(v) {
                 self.status[v as usize] = Status::Pending;
                 if let Some(p) = &mut self.proof {
                     p.settle(v);
@@ -454,9 +699,21 @@ impl<'a, 'g> Run<'a, 'g> {
     /// `v` starts dancing: its influence reaches everyone who sees it.
     fn join(&mut self, v: u32) {
         debug_assert_eq!(self.status[v as usize], Status::Pending);
+        if self.tick > 0
+            && self.record.first_follower != Some(v)
+            && self.record.second_follower.is_none()
+        {
+            if self.record.first_follower.is_none() {
+                self.record.first_follower = Some(v);
+                self.first_follower_tick = Some(self.tick);
+            } else {
+                self.record.second_follower = Some(v);
+                self.second_follower_tick = Some(self.tick);
+            }
+        }
         self.status[v as usize] = Status::Following;
         self.following += 1;
-        let weight = 1.0;
+        let weight = self.weight_of(v);
         self.crowd_weight += weight;
         if let Some(p) = &mut self.proof {
             p.settle(v);
@@ -464,16 +721,13 @@ impl<'a, 'g> Run<'a, 'g> {
         if let Some(w) = &mut self.watchers {
             w.remove(v);
         }
-        if self.recording.joins {
-            self.record.joins.push(Join {
-                tick: self.tick,
-                person: v,
-            });
+        self.record_change(v, true);
+        if let Some(m) = &mut self.movement {
+            m.on_join(v);
         }
-        if self.prep.dynamics.rule == Rule::Cascade {
-            self.recruit(v);
-        } else if self.proof.is_some() {
-            self.push_proof(v, weight);
+        self.spread(v, weight);
+        if self.movement.is_some() {
+            self.set_stay_bound(v);
         }
     }
 
@@ -573,7 +827,7 @@ impl<'a, 'g> Run<'a, 'g> {
     }
 
     fn meets_threshold(&self, v: u32) -> bool {
-        self.stimulus(v) >= self.thresholds[v as usize]
+        self.trusts_enough(v) && self.stimulus(v) >= self.effective_threshold(v)
     }
 
     fn join_probability(&self, v: u32) -> f64 {
@@ -581,38 +835,64 @@ impl<'a, 'g> Run<'a, 'g> {
         match d.rule {
             Rule::Logit => {
                 let t = d.temperature.expect("validated: logit has a temperature");
-                1.0 / (1.0 + (-(self.stimulus(v) - self.thresholds[v as usize]) / t).exp())
+                if !self.trusts_enough(v) {
+                    return 0.0;
+                }
+                1.0 / (1.0 + (-(self.stimulus(v) - self.effective_threshold(v)) / t).exp())
             }
             Rule::Hazard => {
                 let b = d
                     .imitation
                     .expect("validated: hazard has an imitation coefficient");
+                if !self.trusts_enough(v) {
+                    return 0.0;
+                }
                 (d.spontaneous + b * self.stimulus(v)).min(1.0)
             }
             Rule::Threshold | Rule::Cascade => unreachable!("deterministic rules do not draw"),
         }
     }
 
-    fn record_tick(&mut self, joined: u32) {
+    fn record_tick(&mut self, joined: u32, left: u32) {
         if self.recording.timeseries {
+            let (mean_trust, mean_trust_followers) = self.mean_trust();
             self.record.timeseries.push(TickRecord {
                 tick: self.tick,
                 following: self.following,
                 joined,
-                left: 0,
+                left,
+                leaders_dancing: self.leaders_dancing,
+                mean_trust,
+                mean_trust_followers,
             });
         }
     }
 
+    /// Mean trust of the crowd and of the followers (1 when trust is not modelled).
+    fn mean_trust(&self) -> (f64, Option<f64>) {
+        match self.movement.as_ref().and_then(|m| m.trust_sums()) {
+            Some((all, followers)) => (
+                all / f64::from(self.crowd_size.max(1)),
+                (self.following > 0).then(|| followers / f64::from(self.following)),
+            ),
+            None => (1.0, (self.following > 0).then_some(1.0)),
+        }
+    }
+
     fn finish(mut self) -> RunRecord {
-        let n = self.status.len().max(1) as f64;
-        let final_fraction = f64::from(self.following) / n;
+        let crowd = f64::from(self.crowd_size.max(1));
+        let final_fraction = f64::from(self.following) / crowd;
         self.record.outcome = Some(RunOutcome {
             final_following: self.following,
             final_fraction,
-            peak_fraction: f64::from(self.peak) / n,
+            peak_fraction: f64::from(self.peak) / crowd,
             ticks: self.tick,
             cascaded: final_fraction >= self.prep.cascade_cutoff,
+            first_follower_tick: self.first_follower_tick,
+            second_follower_tick: self.second_follower_tick,
+            critical_mass_tick: self.critical_mass_tick,
+            leader_quit_tick: self.leader_quit_tick,
+            final_mean_trust: self.mean_trust().0,
         });
         self.record
     }

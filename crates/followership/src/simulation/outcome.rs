@@ -1,40 +1,76 @@
-//! What one run produces: a row per tick and a summary of the whole run.
+//! What one run produces: a row per tick, a summary of the whole run, and (when asked) every
+//! change and leader event, for stories and replays.
+
+use crate::model::movement::LeaderEventKind;
 
 /// The state of the crowd at the end of one tick.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TickRecord {
     /// The tick (0 is the starting state).
     pub tick: u32,
-    /// How many people dance at the end of the tick.
+    /// How many of the crowd (everyone but the leaders) follow at the end of the tick.
     pub following: u32,
     /// How many joined during the tick.
     pub joined: u32,
     /// How many left during the tick.
     pub left: u32,
+    /// How many leaders are still dancing.
+    pub leaders_dancing: u32,
+    /// Mean trust in the leader over the crowd (1 when trust is not modelled).
+    pub mean_trust: f64,
+    /// Mean trust over those following; `None` when nobody follows.
+    pub mean_trust_followers: Option<f64>,
 }
 
-/// One person joining, for stories and replays.
+/// One person starting or stopping to dance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Join {
-    /// The tick they joined (0 for the initial followers).
+pub struct Change {
+    /// The tick it happened (0 for leaders and initial followers).
     pub tick: u32,
-    /// Their dense id.
+    /// The person's dense id.
     pub person: u32,
+    /// Joined (or, for a leader, started); otherwise left (or quit).
+    pub joined: bool,
+}
+
+/// A leader event and what it did to trust.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrustEvent {
+    /// The tick it happened.
+    pub tick: u32,
+    /// What the leader did.
+    pub kind: LeaderEventKind,
+    /// How many people saw it.
+    pub observers: u32,
+    /// Mean trust of the crowd just before.
+    pub mean_trust_before: f64,
+    /// Mean trust of the crowd just after.
+    pub mean_trust_after: f64,
 }
 
 /// The summary of one run.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RunOutcome {
-    /// How many people dance at the end.
+    /// How many of the crowd follow at the end.
     pub final_following: u32,
-    /// Fraction of the network dancing at the end.
+    /// Fraction of the crowd following at the end.
     pub final_fraction: f64,
-    /// Largest fraction dancing at the end of any tick.
+    /// Largest fraction following at the end of any tick.
     pub peak_fraction: f64,
     /// The last tick simulated: when nothing could change any more, or the tick limit.
     pub ticks: u32,
     /// Whether the final fraction reached the scenario's cascade cutoff.
     pub cascaded: bool,
+    /// Tick the first follower joined (the first of the crowd to join after tick 0).
+    pub first_follower_tick: Option<u32>,
+    /// Tick the second follower joined.
+    pub second_follower_tick: Option<u32>,
+    /// Tick the following fraction first reached the critical mass.
+    pub critical_mass_tick: Option<u32>,
+    /// Tick the last leader quit.
+    pub leader_quit_tick: Option<u32>,
+    /// Mean trust of the crowd at the end (1 when trust is not modelled).
+    pub final_mean_trust: f64,
 }
 
 impl RunOutcome {
@@ -45,17 +81,29 @@ impl RunOutcome {
         "peak_fraction",
         "ticks",
         "cascaded",
+        "first_follower_tick",
+        "second_follower_tick",
+        "critical_mass_tick",
+        "leader_quit_tick",
+        "final_mean_trust",
     ];
 
-    /// The outcomes as numbers (booleans as 0 or 1), aligned with [`RunOutcome::COLUMNS`]; the
-    /// one place that lists them, so every output format stays in step.
-    pub fn values(&self) -> [f64; 5] {
+    /// The outcomes as numbers (booleans as 0 or 1; `None` when the moment never came),
+    /// aligned with [`RunOutcome::COLUMNS`]: the one place that lists them, so every output
+    /// format stays in step.
+    pub fn values(&self) -> [Option<f64>; 10] {
+        let tick = |t: Option<u32>| t.map(f64::from);
         [
-            f64::from(self.final_following),
-            self.final_fraction,
-            self.peak_fraction,
-            f64::from(self.ticks),
-            f64::from(u8::from(self.cascaded)),
+            Some(f64::from(self.final_following)),
+            Some(self.final_fraction),
+            Some(self.peak_fraction),
+            Some(f64::from(self.ticks)),
+            Some(f64::from(u8::from(self.cascaded))),
+            tick(self.first_follower_tick),
+            tick(self.second_follower_tick),
+            tick(self.critical_mass_tick),
+            tick(self.leader_quit_tick),
+            Some(self.final_mean_trust),
         ]
     }
 }
@@ -67,6 +115,14 @@ pub struct RunRecord {
     pub outcome: Option<RunOutcome>,
     /// One row per tick, if asked for.
     pub timeseries: Vec<TickRecord>,
-    /// Every join in order, if asked for.
-    pub joins: Vec<Join>,
+    /// Every join and leave in order, if asked for.
+    pub changes: Vec<Change>,
+    /// Every leader event, if asked for.
+    pub trust_events: Vec<TrustEvent>,
+    /// The leaders (dense ids).
+    pub leaders: Vec<u32>,
+    /// The first follower (dense id), if anyone followed.
+    pub first_follower: Option<u32>,
+    /// The second follower.
+    pub second_follower: Option<u32>,
 }

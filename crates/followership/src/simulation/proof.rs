@@ -65,6 +65,27 @@ impl ProofStore {
         }
     }
 
+    /// Sets the proof at which `v` joins (weighted form only).
+    pub fn set_join_at(&mut self, v: u32, join_at: f64) {
+        match self {
+            ProofStore::Weighted(c) => c[v as usize].join_at = join_at,
+            ProofStore::Countdown(_) => unreachable!("movement runs use weighted proof"),
+        }
+    }
+
+    /// Adds `delta` to `v`'s proof and returns the new proof (weighted form only: influence
+    /// that is withdrawn, when someone leaves or a leader quits).
+    #[inline]
+    pub fn add(&mut self, v: u32, delta: f64) -> f64 {
+        match self {
+            ProofStore::Weighted(c) => {
+                c[v as usize].proof += delta;
+                c[v as usize].proof
+            }
+            ProofStore::Countdown(_) => unreachable!("only weighted proof is ever withdrawn"),
+        }
+    }
+
     /// The proof `v` has accumulated (weighted form only; the countdown form is used only where
     /// the rule needs no proof value).
     #[inline]

@@ -49,7 +49,7 @@ fn run_once(
         &mut rng,
         Recording {
             timeseries: true,
-            joins: true,
+            changes: true,
         },
     )
 }
@@ -107,7 +107,7 @@ fn fraction_threshold_cascade_follows_the_hand_computed_path() {
     // Person 3 watches 1, 2 and 4: with 1 and 2 dancing its proof is 2/3.
     let d = Dynamics::default();
     let r = run_once(&g, &d, &[1.0, 1.0, 1.0, 0.66, 1.0], &[0], 1);
-    let joins: Vec<(u32, u32)> = r.joins.iter().map(|j| (j.tick, j.person)).collect();
+    let joins: Vec<(u32, u32)> = r.changes.iter().map(|j| (j.tick, j.person)).collect();
     assert_eq!(joins, vec![(0, 0), (1, 1), (2, 2), (3, 3)]);
     // At 0.67 the share 2/3 = 0.666... is short of the threshold.
     let r = run_once(&g, &d, &[1.0, 1.0, 1.0, 0.67, 1.0], &[0], 1);
@@ -170,7 +170,7 @@ fn independent_cascade_with_certain_edges_reaches_exactly_the_reachable_set() {
         &[0],
         1,
     );
-    let joins: Vec<(u32, u32)> = r.joins.iter().map(|j| (j.tick, j.person)).collect();
+    let joins: Vec<(u32, u32)> = r.changes.iter().map(|j| (j.tick, j.person)).collect();
     assert_eq!(joins, vec![(0, 0), (1, 1), (2, 2), (3, 5)]);
     let r = run_once(
         &g,
@@ -226,7 +226,7 @@ fn asynchronous_updates_reach_the_same_final_set_as_synchronous_ones() {
     };
     let asyn = run_once(&g, &d, &thresholds, &[0, 100], 3);
     let set = |r: &RunRecord| {
-        let mut v: Vec<u32> = r.joins.iter().map(|j| j.person).collect();
+        let mut v: Vec<u32> = r.changes.iter().map(|j| j.person).collect();
         v.sort_unstable();
         v
     };
@@ -287,7 +287,7 @@ fn bass_hazard_on_a_complete_crowd_follows_the_difference_equation() {
             &mut rng,
             Recording {
                 timeseries: true,
-                joins: false,
+                changes: false,
             },
         );
         for t in &rec.timeseries {
@@ -314,9 +314,9 @@ fn same_stream_gives_the_same_run_and_another_stream_a_different_one() {
         ..Dynamics::default()
     };
     let thresholds = vec![0.5; 500];
-    let a = run_once(&g, &d, &thresholds, &[0], 1).joins;
-    let b = run_once(&g, &d, &thresholds, &[0], 1).joins;
-    let c = run_once(&g, &d, &thresholds, &[0], 2).joins;
+    let a = run_once(&g, &d, &thresholds, &[0], 1).changes;
+    let b = run_once(&g, &d, &thresholds, &[0], 1).changes;
+    let c = run_once(&g, &d, &thresholds, &[0], 2).changes;
     assert_eq!(a, b);
     assert_ne!(a, c);
 }

@@ -1,0 +1,588 @@
+//! The movement mechanisms inside a run: effective thresholds with trust and pressure, leaving,
+//! leader events and word of mouth.
+//!
+//! A tick stays event-driven where it can. Joining points (and, for followers, the proof below
+//! which they leave) are computed against the crowd-wide terms of the last full pass: the
+//! crowd's visible weight, the pressure of momentum, and everyone's trust. While those stay put,
+//! only people whose proof moved are looked at. A full pass over the crowd happens on the ticks
+//! where a crowd-wide term changed: someone joined or left with visibility above zero, pressure
+//! moved past the critical mass, or a leader event or word of mouth changed trust.
+
+use rand_distr::{Distribution as _, StandardNormal};
+
+use super::{Run, RunInput, Status};
+use crate::model::movement::{LeaderEventKind, Trust};
+use crate::model::{Rule, SocialProof, Update};
+use crate::random::unit_f64;
+use crate::simulation::outcome::TrustEvent;
+
+/// Per-run state of the movement mechanisms.
+pub(super) struct MovementState {
+    /// Trust in the leader, per person, when trust is modelled.
+    trust: Option<Vec<f64>>,
+    trust_sum: f64,
+    trust_sum_followers: f64,
+    /// Whether each person sees a leader (is one of the leader's contacts).
+    near_leader: Vec<bool>,
+    /// Proof below which a follower leaves (leaving on).
+    stay_at: Vec<f64>,
+    /// Followers whose proof fell below their staying point.
+    leaving: Vec<u32>,
+    /// Scripted events, sorted by tick, and the next one to happen.
+    scripted: Vec<(u32, LeaderEventKind)>,
+    next_scripted: usize,
+    /// Crowd weight and pressure at the last full pass; `None` before the first.
+    pass: Option<(f64, f64)>,
+}
+
+/// What one movement tick did.
+pub(super) struct Step {
+    pub joined: u32,
+    pub left: u32,
+    pub changed: bool,
+    pub can_change_later: bool,
+}
+
+impl MovementState {
+    pub fn new(prep: &super::Prepared<'_>, input: &RunInput<'_>) -> Self {
+        let n = prep.graph.node_count();
+        let mut near_leader = vec![false; n];
+        for &l in input.leaders {
+            for &u in prep.graph.out_neighbors(l) {
+                near_leader[u as usize] = true;
+            }
+        }
+        let mut is_leader = vec![false; n];
+        for &l in input.leaders {
+            is_leader[l as usize] = true;
+        }
+        let trust = prep
+            .movement
+            .trust
+            .as_ref()
+            .map(|_| input.trust.map_or_else(|| vec![1.0; n], <[f64]>::to_vec));
+        let trust_sum = trust.as_ref().map_or(0.0, |t| {
+            t.iter()
+                .zip(&is_leader)
+                .filter(|(_, l)| !**l)
+                .map(|(v, _)| v)
+                .sum()
+        });
+        let mut scripted: Vec<(u32, LeaderEventKind)> = prep
+            .movement
+            .events
+            .iter()
+            .map(|e| (e.tick, e.kind))
+            .collect();
+        scripted.sort_by_key(|e| e.0);
+        MovementState {
+            trust,
+            trust_sum,
+            trust_sum_followers: 0.0,
+            near_leader,
+            stay_at: if prep.movement.leaving.is_some() {
+                vec![f64::NEG_INFINITY; n]
+            } else {
+                Vec::new()
+            },
+            leaving: Vec::new(),
+            scripted,
+            next_scripted: 0,
+            pass: None,
+        }
+    }
+
+    pub fn on_join(&mut self, v: u32) {
+        if let Some(t) = &self.trust {
+            self.trust_sum_followers += t[v as usize];
+        }
+    }
+
+    fn on_leave(&mut self, v: u32) {
+        if let Some(t) = &self.trust {
+            self.trust_sum_followers -= t[v as usize];
+        }
+    }
+
+    /// Sums of trust over the crowd and over the followers, when trust is modelled.
+    pub fn trust_sums(&self) -> Option<(f64, f64)> {
+        self.trust
+            .as_ref()
+            .map(|_| (self.trust_sum, self.trust_sum_followers))
+    }
+}
+
+impl Run<'_, '_> {
+    fn state(&self) -> &MovementState {
+        self.movement.as_ref().expect("movement mode")
+    }
+
+    fn state_mut(&mut self) -> &mut MovementState {
+        self.movement.as_mut().expect("movement mode")
+    }
+
+    /// Whether `v` trusts the leader enough to follow at all.
+    pub(super) fn trusts_enough(&self, v: u32) -> bool {
+        match (&self.movement, &self.prep.movement.trust) {
+            (Some(m), Some(t)) => m
+                .trust
+                .as_ref()
+                .is_none_or(|tau| tau[v as usize] >= t.floor),
+            _ => true,
+        }
+    }
+
+    /// How far momentum lowers everyone's threshold now.
+    fn pressure_now(&self) -> f64 {
+        self.prep
+            .movement
+            .momentum
+            .as_ref()
+            .map_or(0.0, |m| m.pressure_at(self.fraction()))
+    }
+
+    /// `theta + distrust_penalty * (1 - trust) - pressure`: the threshold a person acts on.
+    pub(super) fn effective_threshold(&self, v: u32) -> f64 {
+        let theta = self.thresholds[v as usize];
+        let Some(m) = &self.movement else {
+            return theta;
+        };
+        let mut t = theta;
+        if let (Some(tau), Some(trust)) = (&m.trust, &self.prep.movement.trust) {
+            t += trust.distrust_penalty * (1.0 - tau[v as usize]);
+        }
+        t - self.pressure_now()
+    }
+
+    /// Whether follower `v` walks away: proof below their effective threshold minus the
+    /// hysteresis, or trust below the floor.
+    fn leaves(&self, v: u32) -> bool {
+        let Some(leaving) = &self.prep.movement.leaving else {
+            return false;
+        };
+        !self.trusts_enough(v)
+            || self.stimulus(v) < self.effective_threshold(v) - leaving.hysteresis
+    }
+
+    /// The smallest accumulated proof at which `v`'s stimulus reaches `target`, with the
+    /// crowd-wide terms as they are now; exact for the formula of [`Run::stimulus`].
+    fn proof_needed(&self, v: u32, target: f64) -> f64 {
+        let d = &self.prep.dynamics;
+        let norm = self.prep.norm.get(v as usize).copied().unwrap_or(0.0);
+        let crowd = self.crowd_term();
+        let stimulus = |x: f64| {
+            let local = if norm > 0.0 { x / norm } else { 0.0 };
+            (1.0 - d.visibility) * local + d.visibility * crowd
+        };
+        if d.visibility >= 1.0 || norm <= 0.0 {
+            return if stimulus(0.0) >= target {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            };
+        }
+        let mut x = (target - d.visibility * crowd) / (1.0 - d.visibility) * norm;
+        if !x.is_finite() {
+            return if x > 0.0 {
+                f64::INFINITY
+            } else {
+                f64::NEG_INFINITY
+            };
+        }
+        // Rounding puts the exact point within a few steps of the algebraic one.
+        for _ in 0..64 {
+            if stimulus(x) >= target {
+                break;
+            }
+            x = x.next_up();
+        }
+        for _ in 0..64 {
+            if stimulus(x.next_down()) >= target {
+                x = x.next_down();
+            } else {
+                break;
+            }
+        }
+        x
+    }
+
+    /// The crowd-wide part of social proof: the visible weight of all dancers.
+    pub(super) fn crowd_term(&self) -> f64 {
+        match self.prep.dynamics.social_proof {
+            SocialProof::Fraction => self.crowd_weight / self.status.len() as f64,
+            SocialProof::Count => self.crowd_weight,
+        }
+    }
+
+    /// Sets the proof at which watcher `v` joins, for the event-driven path.
+    fn set_join_bound(&mut self, v: u32) {
+        if self.prep.dynamics.rule != Rule::Threshold {
+            return;
+        }
+        let bound = if self.trusts_enough(v) {
+            self.proof_needed(v, self.effective_threshold(v))
+        } else {
+            f64::INFINITY
+        };
+        if let Some(p) = &mut self.proof {
+            p.set_join_at(v, bound);
+        }
+    }
+
+    /// Sets the proof below which follower `v` leaves.
+    pub(super) fn set_stay_bound(&mut self, v: u32) {
+        let Some(leaving) = &self.prep.movement.leaving else {
+            return;
+        };
+        let bound = if self.trusts_enough(v) {
+            self.proof_needed(v, self.effective_threshold(v) - leaving.hysteresis)
+        } else {
+            f64::INFINITY
+        };
+        self.state_mut().stay_at[v as usize] = bound;
+    }
+
+    /// Withdraws `v`'s influence from those who see them; followers whose proof drops below
+    /// their staying point will reconsider.
+    pub(super) fn withdraw(&mut self, v: u32, weight: f64) {
+        let Some(proof) = &mut self.proof else { return };
+        let out = self.prep.graph.out_adjacency();
+        let targets = out.neighbors(v);
+        let weights = out.weights(v);
+        let Some(m) = &mut self.movement else {
+            for (k, &u) in targets.iter().enumerate() {
+                proof.add(u, -weight * weights.map_or(1.0, |w| f64::from(w[k])));
+            }
+            return;
+        };
+        let leaving_on = !m.stay_at.is_empty();
+        for (k, &u) in targets.iter().enumerate() {
+            let now = proof.add(u, -weight * weights.map_or(1.0, |w| f64::from(w[k])));
+            if leaving_on
+                && self.status[u as usize] == Status::Following
+                && now < m.stay_at[u as usize]
+            {
+                m.stay_at[u as usize] = f64::NEG_INFINITY;
+                m.leaving.push(u);
+            }
+        }
+    }
+
+    /// Follower `v` walks away.
+    fn leave(&mut self, v: u32) {
+        let weight = self.weight_of(v);
+        self.status[v as usize] = Status::Watching;
+        self.following -= 1;
+        self.crowd_weight -= weight;
+        self.state_mut().on_leave(v);
+        if let Some(w) = &mut self.watchers {
+            w.insert(v);
+        }
+        self.record_change(v, false);
+        self.withdraw(v, weight);
+        self.set_join_bound(v);
+    }
+
+    /// One tick of the movement model.
+    pub(super) fn tick_movement(&mut self) -> Step {
+        let mut trust_changed = self.leader_events();
+        trust_changed |= self.word_of_mouth();
+        let (joined, left) = match self.prep.dynamics.update {
+            Update::Synchronous => self.decide_synchronously(trust_changed),
+            Update::Asynchronous => self.sweep_movement(),
+        };
+        let m = self.state();
+        let d = &self.prep.dynamics;
+        let leader_can_act = self.leaders_dancing > 0
+            && self
+                .prep
+                .movement
+                .leaders
+                .as_ref()
+                .is_some_and(|l| l.event_rate > 0.0);
+        let can_change_later = d.spontaneous > 0.0
+            || matches!(d.rule, Rule::Logit | Rule::Hazard)
+            || m.next_scripted < m.scripted.len()
+            || (leader_can_act && m.trust.is_some())
+            || (trust_changed
+                && self
+                    .prep
+                    .movement
+                    .trust
+                    .as_ref()
+                    .is_some_and(|t| t.word_of_mouth > 0.0))
+            || !self.carried.is_empty()
+            || !m.leaving.is_empty();
+        Step {
+            joined,
+            left,
+            changed: joined > 0 || left > 0 || trust_changed,
+            can_change_later,
+        }
+    }
+
+    /// Everyone decides on the state at the end of the last tick; a full pass only when a
+    /// crowd-wide term changed.
+    fn decide_synchronously(&mut self, trust_changed: bool) -> (u32, u32) {
+        let d = &self.prep.dynamics;
+        let pressure = self.pressure_now();
+        let full = match self.state().pass {
+            None => true,
+            Some((weight, p)) => {
+                trust_changed
+                    || matches!(d.rule, Rule::Logit | Rule::Hazard)
+                    || p != pressure
+                    || (d.visibility > 0.0 && weight != self.crowd_weight)
+            }
+        };
+        let (mut joining, leaving) = if full {
+            self.full_pass()
+        } else {
+            let joining = std::mem::take(&mut self.carried);
+            let leaving = std::mem::take(&mut self.state_mut().leaving);
+            (joining, leaving)
+        };
+        self.draw_spontaneous(&mut joining);
+        let left = leaving.len() as u32;
+        for v in leaving {
+            self.leave(v);
+        }
+        if joining.len() > super::SORT_FRONTIER_ABOVE {
+            joining.sort_unstable();
+        }
+        let joined = joining.len() as u32;
+        for v in joining {
+            self.join(v);
+        }
+        (joined, left)
+    }
+
+    /// Looks at everyone: who joins, who leaves; and refreshes every joining and staying point
+    /// against the crowd-wide terms as they are now.
+    fn full_pass(&mut self) -> (Vec<u32>, Vec<u32>) {
+        for v in std::mem::take(&mut self.carried) {
+            self.status[v as usize] = Status::Watching;
+        }
+        self.state_mut().leaving.clear();
+        let pressure = self.pressure_now();
+        let weight = self.crowd_weight;
+        self.state_mut().pass = Some((weight, pressure));
+        let probabilistic = matches!(self.prep.dynamics.rule, Rule::Logit | Rule::Hazard);
+        let (mut joining, mut leaving) = (Vec::new(), Vec::new());
+        for v in 0..self.status.len() as u32 {
+            match self.status[v as usize] {
+                Status::Watching => {
+                    let joins = if probabilistic {
+                        let p = self.join_probability(v);
+                        unit_f64(self.rng) < p
+                    } else {
+                        self.meets_threshold(v)
+                    };
+                    if joins {
+                        self.status[v as usize] = Status::Pending;
+                        if let Some(p) = &mut self.proof {
+                            p.settle(v);
+                        }
+                        joining.push(v);
+                    } else {
+                        self.set_join_bound(v);
+                    }
+                }
+                Status::Following => {
+                    if self.leaves(v) {
+                        leaving.push(v);
+                    } else {
+                        self.set_stay_bound(v);
+                    }
+                }
+                _ => {}
+            }
+        }
+        (joining, leaving)
+    }
+
+    /// Asynchronous: everyone, in a fresh random order, decides on the state as it is.
+    fn sweep_movement(&mut self) -> (u32, u32) {
+        use rand::seq::SliceRandom;
+        let mut order: Vec<u32> = (0..self.status.len() as u32)
+            .filter(|&v| {
+                matches!(
+                    self.status[v as usize],
+                    Status::Watching | Status::Following
+                )
+            })
+            .collect();
+        order.shuffle(self.rng);
+        self.carried.clear();
+        self.state_mut().leaving.clear();
+        let d = &self.prep.dynamics;
+        let (rule, spontaneous) = (d.rule, d.spontaneous);
+        let (mut joined, mut left) = (0, 0);
+        for v in order {
+            match self.status[v as usize] {
+                Status::Watching | Status::Pending => {
+                    let decides = match rule {
+                        Rule::Logit | Rule::Hazard => unit_f64(self.rng) < self.join_probability(v),
+                        _ => self.meets_threshold(v),
+                    };
+                    let courage = spontaneous > 0.0
+                        && rule != Rule::Hazard
+                        && self.trusts_enough(v)
+                        && unit_f64(self.rng) < spontaneous;
+                    if decides || courage {
+                        self.status[v as usize] = Status::Pending;
+                        self.join(v);
+                        joined += 1;
+                    }
+                }
+                Status::Following if self.leaves(v) => {
+                    self.leave(v);
+                    left += 1;
+                }
+                _ => {}
+            }
+        }
+        // Decisions were made on the live state; the next sweep looks at everyone again.
+        self.carried.clear();
+        for v in 0..self.status.len() {
+            if self.status[v] == Status::Pending {
+                self.status[v] = Status::Watching;
+            }
+        }
+        (joined, left)
+    }
+
+    /// Scripted and drawn leader events of this tick; returns whether trust changed.
+    fn leader_events(&mut self) -> bool {
+        let Some(trust) = self.prep.movement.trust.clone() else {
+            return false;
+        };
+        let mut kinds = Vec::new();
+        {
+            let tick = self.tick;
+            let m = self.state_mut();
+            while m.next_scripted < m.scripted.len() && m.scripted[m.next_scripted].0 <= tick {
+                kinds.push(m.scripted[m.next_scripted].1);
+                m.next_scripted += 1;
+            }
+        }
+        if self.leaders_dancing == 0 {
+            // A leader who has quit makes no more promises.
+            return false;
+        }
+        if let Some(l) = &self.prep.movement.leaders
+            && l.event_rate > 0.0
+            && unit_f64(self.events_rng) < l.event_rate
+        {
+            let u = unit_f64(self.events_rng);
+            let kept = l.character * l.competency;
+            let failed = l.character * (1.0 - l.competency);
+            kinds.push(if u < kept {
+                LeaderEventKind::KeptPromise
+            } else if u < kept + failed {
+                if unit_f64(self.events_rng) < l.candor {
+                    LeaderEventKind::FailureAdmitted
+                } else {
+                    LeaderEventKind::FailureDenied
+                }
+            } else {
+                LeaderEventKind::CharacterViolation
+            });
+        }
+        for &kind in &kinds {
+            self.perceive(&trust, kind);
+        }
+        !kinds.is_empty()
+    }
+
+    /// Everyone who observes the event updates their trust by what they perceive.
+    fn perceive(&mut self, trust: &Trust, kind: LeaderEventKind) {
+        let before = self.mean_trust().0;
+        let mut observers = 0u32;
+        let n = self.status.len();
+        let mut tau = self.state_mut().trust.take().expect("trust is modelled");
+        let (mut sum, mut sum_followers) = (0.0, 0.0);
+        for (v, t) in tau.iter_mut().enumerate().take(n) {
+            let status = self.status[v];
+            if matches!(status, Status::Leading | Status::Quit) {
+                continue;
+            }
+            let following = status == Status::Following;
+            let p = if following {
+                trust.observe_followers
+            } else if self.state().near_leader[v] {
+                trust.observe_contacts
+            } else {
+                trust.observe_crowd
+            };
+            if unit_f64(self.events_rng) < p {
+                observers += 1;
+                let e = if trust.perception_noise > 0.0 {
+                    let z: f64 = StandardNormal.sample(self.events_rng);
+                    trust.perception_noise * z
+                } else {
+                    0.0
+                };
+                *t = trust.update(*t, kind, e);
+            }
+            sum += *t;
+            if following {
+                sum_followers += *t;
+            }
+        }
+        let m = self.state_mut();
+        m.trust = Some(tau);
+        m.trust_sum = sum;
+        m.trust_sum_followers = sum_followers;
+        let after = self.mean_trust().0;
+        if self.recording.changes {
+            self.record.trust_events.push(TrustEvent {
+                tick: self.tick,
+                kind,
+                observers,
+                mean_trust_before: before,
+                mean_trust_after: after,
+            });
+        }
+    }
+
+    /// Word of mouth: trust moves toward the mean trust of those one watches; returns whether
+    /// any trust moved noticeably.
+    fn word_of_mouth(&mut self) -> bool {
+        let Some(mu) = self
+            .prep
+            .movement
+            .trust
+            .as_ref()
+            .map(|t| t.word_of_mouth)
+            .filter(|&mu| mu > 0.0)
+        else {
+            return false;
+        };
+        let old = self.state_mut().trust.take().expect("trust is modelled");
+        let inn = self.prep.graph.in_adjacency();
+        let (mut sum, mut sum_followers, mut moved) = (0.0, 0.0, false);
+        let mut new = old.clone();
+        for v in 0..old.len() {
+            let status = self.status[v];
+            if matches!(status, Status::Leading | Status::Quit) {
+                continue;
+            }
+            let seen = inn.neighbors(v as u32);
+            if !seen.is_empty() {
+                let mean = seen.iter().map(|&u| old[u as usize]).sum::<f64>() / seen.len() as f64;
+                new[v] = (1.0 - mu) * old[v] + mu * mean;
+                moved |= (new[v] - old[v]).abs() > 1e-9;
+            }
+            sum += new[v];
+            if status == Status::Following {
+                sum_followers += new[v];
+            }
+        }
+        let m = self.state_mut();
+        m.trust = Some(new);
+        m.trust_sum = sum;
+        m.trust_sum_followers = sum_followers;
+        moved
+    }
+}
