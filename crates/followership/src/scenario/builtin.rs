@@ -26,10 +26,11 @@ builtins!(
     "independent-cascade",
     "complex-contagion",
     "bass",
+    "hillside",
 );
 
 /// The scenario `followership run` uses when given no file.
-pub const DEFAULT: &str = "watts-cascade";
+pub const DEFAULT: &str = "hillside";
 
 /// The TOML text of the built-in scenario `name`.
 pub fn text(name: &str) -> Option<&'static str> {

@@ -391,6 +391,47 @@ impl<'a, 'g> Run<'a, 'g> {
         }
     }
 
+    /// Marks the first and second followers. With leaders, the first follower is the first to
+    /// join who sees a leader, and the second the next who sees the leader or the first
+    /// follower: a watcher across the hillside who dances on a whim follows nobody. Without
+    /// leaders they are simply the first two to join after tick 0.
+    fn note_follower(&mut self, v: u32) {
+        if self.record.first_follower == Some(v) {
+            return;
+        }
+        let first = self.record.first_follower;
+        let follows = self.record.leaders.is_empty()
+            || self
+                .prep
+                .graph
+                .in_neighbors(v)
+                .iter()
+                .any(|&u| self.status[u as usize] == Status::Leading || Some(u) == first);
+        if !follows {
+            return;
+        }
+        if first.is_none() {
+            self.record.first_follower = Some(v);
+            self.first_follower_tick = Some(self.tick);
+        } else {
+            self.record.second_follower = Some(v);
+            self.second_follower_tick = Some(self.tick);
+        }
+    }
+
+    /// Whether anyone who sees a dancing leader is following: the leader has company.
+    fn leader_has_followers(&self) -> bool {
+        self.record.leaders.iter().any(|&l| {
+            self.status[l as usize] == Status::Leading
+                && self
+                    .prep
+                    .graph
+                    .out_neighbors(l)
+                    .iter()
+                    .any(|&u| self.status[u as usize] == Status::Following)
+        })
+    }
+
     /// Leaders who have danced alone for `persistence` ticks give up; returns whether they did.
     fn check_persistence(&mut self) -> bool {
         let Some(persistence) = self
@@ -405,7 +446,7 @@ impl<'a, 'g> Run<'a, 'g> {
         if self.leaders_dancing == 0 {
             return false;
         }
-        if self.following > 0 {
+        if self.leader_has_followers() {
             self.lonely_ticks = 0;
             return false;
         }
@@ -543,18 +584,28 @@ impl<'a, 'g> Run<'a, 'g> {
     /// Whether leaders are dancing alone and will give up if nothing happens.
     fn quitting_pending(&self) -> bool {
         self.leaders_dancing > 0
-            && self.following == 0
             && self
                 .prep
                 .movement
                 .leaders
                 .as_ref()
                 .is_some_and(|l| l.persistence.is_some())
+            && !self.leader_has_followers()
     }
 
-    /// A movement whose leaders all quit and that has no followers is over.
+    /// A movement whose leaders all quit and none of whose followers dance is over (someone
+    /// dancing on a whim elsewhere is not the movement).
     fn movement_is_over(&self) -> bool {
-        !self.record.leaders.is_empty() && self.leaders_dancing == 0 && self.following == 0
+        !self.record.leaders.is_empty()
+            && self.leaders_dancing == 0
+            && (self.following == 0
+                || !self.record.leaders.iter().any(|&l| {
+                    self.prep
+                        .graph
+                        .out_neighbors(l)
+                        .iter()
+                        .any(|&u| self.status[u as usize] == Status::Following)
+                }))
     }
 
     /// Synchronous, event-driven: those who qualified on last tick's state join now, with the
@@ -699,17 +750,8 @@ impl<'a, 'g> Run<'a, 'g> {
     /// `v` starts dancing: its influence reaches everyone who sees it.
     fn join(&mut self, v: u32) {
         debug_assert_eq!(self.status[v as usize], Status::Pending);
-        if self.tick > 0
-            && self.record.first_follower != Some(v)
-            && self.record.second_follower.is_none()
-        {
-            if self.record.first_follower.is_none() {
-                self.record.first_follower = Some(v);
-                self.first_follower_tick = Some(self.tick);
-            } else {
-                self.record.second_follower = Some(v);
-                self.second_follower_tick = Some(self.tick);
-            }
+        if self.tick > 0 && self.record.second_follower.is_none() {
+            self.note_follower(v);
         }
         self.status[v as usize] = Status::Following;
         self.following += 1;

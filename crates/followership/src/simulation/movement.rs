@@ -224,7 +224,13 @@ impl Run<'_, '_> {
         } else {
             f64::INFINITY
         };
-        if let Some(p) = &mut self.proof {
+        let Some(p) = &mut self.proof else { return };
+        if p.proof(v) >= bound {
+            // Already enough (someone who just left, say): they reconsider next tick.
+            p.settle(v);
+            self.status[v as usize] = Status::Pending;
+            self.carried.push(v);
+        } else {
             p.set_join_at(v, bound);
         }
     }
@@ -239,7 +245,16 @@ impl Run<'_, '_> {
         } else {
             f64::INFINITY
         };
-        self.state_mut().stay_at[v as usize] = bound;
+        let proof = self.proof.as_ref().map_or(0.0, |p| p.proof(v));
+        let m = self.state_mut();
+        if proof < bound {
+            // Joined without the proof to stay (on a whim, or on a crowd that has since
+            // thinned): they reconsider next tick.
+            m.stay_at[v as usize] = f64::NEG_INFINITY;
+            m.leaving.push(v);
+        } else {
+            m.stay_at[v as usize] = bound;
+        }
     }
 
     /// Withdraws `v`'s influence from those who see them; followers whose proof drops below
@@ -271,6 +286,12 @@ impl Run<'_, '_> {
     /// Follower `v` walks away.
     fn leave(&mut self, v: u32) {
         let weight = self.weight_of(v);
+        if self.record.first_follower == Some(v) && self.record.second_follower.is_none() {
+            // A first follower who sits down again before anyone joins them did not turn the
+            // leader into a leader: the next to join by the leader takes their place.
+            self.record.first_follower = None;
+            self.first_follower_tick = None;
+        }
         self.status[v as usize] = Status::Watching;
         self.following -= 1;
         self.crowd_weight -= weight;
@@ -300,8 +321,9 @@ impl Run<'_, '_> {
                 .leaders
                 .as_ref()
                 .is_some_and(|l| l.event_rate > 0.0);
-        let can_change_later = d.spontaneous > 0.0
-            || matches!(d.rule, Rule::Logit | Rule::Hazard)
+        let watchers_left = self.following < self.crowd_size;
+        let can_change_later = (d.spontaneous > 0.0 && watchers_left)
+            || (matches!(d.rule, Rule::Logit | Rule::Hazard) && watchers_left)
             || m.next_scripted < m.scripted.len()
             || (leader_can_act && m.trust.is_some())
             || (trust_changed
