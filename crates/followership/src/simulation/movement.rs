@@ -322,8 +322,8 @@ impl Run<'_, '_> {
                 .as_ref()
                 .is_some_and(|l| l.event_rate > 0.0);
         let watchers_left = self.following < self.crowd_size;
-        let can_change_later = (d.spontaneous > 0.0 && watchers_left)
-            || (matches!(d.rule, Rule::Logit | Rule::Hazard) && watchers_left)
+        let can_change_later = (watchers_left
+            && (d.spontaneous > 0.0 || matches!(d.rule, Rule::Logit | Rule::Hazard)))
             || m.next_scripted < m.scripted.len()
             || (leader_can_act && m.trust.is_some())
             || (trust_changed
