@@ -74,14 +74,21 @@ pub enum NetworkSpec {
         /// Largest degree.
         max_degree: u32,
     },
-    /// Departments of an organisation: dense inside blocks, sparse between them.
+    /// Departments or levels of an organisation: give `p_in` and `p_out` (dense inside blocks,
+    /// sparse between them), or a full `probabilities` matrix (for a hierarchy: who links with
+    /// whom between levels).
     StochasticBlock {
         /// Size of each block.
         blocks: Vec<usize>,
         /// Edge probability inside a block.
-        p_in: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        p_in: Option<f64>,
         /// Edge probability between blocks.
-        p_out: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        p_out: Option<f64>,
+        /// Edge probability between block `a` and block `b` at row `a`, column `b` (symmetric).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        probabilities: Option<Vec<Vec<f64>>>,
     },
     /// People scattered on a unit square who see everyone within a radius (a hillside); give
     /// exactly one of `radius` or `mean_degree`.
@@ -161,6 +168,18 @@ impl NetworkSpec {
                 ("edges", edges.is_some()),
                 ("mean_degree", mean_degree.is_some()),
             ),
+            NetworkSpec::StochasticBlock {
+                p_in,
+                p_out,
+                probabilities,
+                ..
+            } => match (p_in, p_out, probabilities) {
+                (Some(_), Some(_), None) | (None, None, Some(_)) => Ok(()),
+                _ => Err(InputError::new(
+                    "network",
+                    "a stochastic block model needs both `p_in` and `p_out`, or a `probabilities` matrix (not both)",
+                )),
+            },
             NetworkSpec::RandomGeometric {
                 radius,
                 mean_degree,
@@ -217,7 +236,14 @@ impl NetworkSpec {
                 blocks,
                 p_in,
                 p_out,
-            } => generators::stochastic_block_model(blocks, *p_in, *p_out, rng),
+                probabilities,
+            } => match (p_in, p_out, probabilities) {
+                (_, _, Some(matrix)) => generators::sbm_matrix(blocks, matrix, rng),
+                (Some(p_in), Some(p_out), None) => {
+                    generators::stochastic_block_model(blocks, *p_in, *p_out, rng)
+                }
+                _ => unreachable!("validated: p_in and p_out, or probabilities"),
+            },
             NetworkSpec::RandomGeometric {
                 nodes,
                 radius,

@@ -27,6 +27,13 @@ builtins!(
     "complex-contagion",
     "bass",
     "hillside",
+    "no-embrace",
+    "impatient-leader",
+    "broken-promise",
+    "admitted-mistake",
+    "denied-mistake",
+    "middle-out",
+    "network-marketing",
 );
 
 /// The scenario `followership run` uses when given no file.

@@ -62,8 +62,8 @@ pub fn sbm_matrix(
     if probs.len() != k || probs.iter().any(|row| row.len() != k) {
         return Err(GeneratorError::new(
             NAME,
-            "probs",
-            format!("probs must be a {k} x {k} matrix, one row and one column per block"),
+            "probabilities",
+            format!("probabilities must be a {k} x {k} matrix, one row and one column per block"),
         ));
     }
     for (a, row) in probs.iter().enumerate() {
@@ -71,16 +71,16 @@ pub fn sbm_matrix(
             if !(0.0..=1.0).contains(&p) {
                 return Err(GeneratorError::new(
                     NAME,
-                    "probs",
-                    format!("probs[{a}][{b}] = {p} must be a probability in [0, 1]"),
+                    "probabilities",
+                    format!("probabilities[{a}][{b}] = {p} must be a probability in [0, 1]"),
                 ));
             }
             if p != probs[b][a] {
                 return Err(GeneratorError::new(
                     NAME,
-                    "probs",
+                    "probabilities",
                     format!(
-                        "probs must be symmetric, but probs[{a}][{b}] = {p} and probs[{b}][{a}] = {}",
+                        "probabilities must be symmetric, but probabilities[{a}][{b}] = {p} and probabilities[{b}][{a}] = {}",
                         probs[b][a]
                     ),
                 ));
@@ -230,18 +230,18 @@ mod tests {
         let e = sbm_matrix(&[5, 5], &[vec![0.1, 0.2], vec![0.3, 0.1]], &mut r).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "stochastic block model: probs must be symmetric, but probs[0][1] = 0.2 and probs[1][0] = 0.3"
+            "stochastic block model: probabilities must be symmetric, but probabilities[0][1] = 0.2 and probabilities[1][0] = 0.3"
         );
         let e = sbm_matrix(&[5, 5], &[vec![0.1, 0.2]], &mut r).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "stochastic block model: probs must be a 2 x 2 matrix, one row and one column per block"
+            "stochastic block model: probabilities must be a 2 x 2 matrix, one row and one column per block"
         );
         assert_eq!(
             sbm_matrix(&[5], &[vec![f64::NAN]], &mut r)
                 .unwrap_err()
                 .parameter,
-            "probs"
+            "probabilities"
         );
         let e = stochastic_block_model(&[u32::MAX as usize, 1], 0.0, 0.0, &mut r).unwrap_err();
         assert_eq!(e.parameter, "blocks");
