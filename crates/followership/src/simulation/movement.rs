@@ -412,6 +412,9 @@ impl Run<'_, '_> {
                 }
                 Status::Following => {
                     if self.leaves(v) {
+                        // Marked as on their way out, so a neighbour leaving before them this
+                        // tick does not put them on the leaving list a second time.
+                        self.state_mut().stay_at[v as usize] = f64::NEG_INFINITY;
                         leaving.push(v);
                     } else {
                         self.set_stay_bound(v);
