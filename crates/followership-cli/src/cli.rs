@@ -18,6 +18,9 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario (the default built-in one when no file is given) and write its results.
     Run(RunArgs),
+    /// Tell the story of one run in plain language (Markdown on standard output): the leader
+    /// alone, the first follower, the crowd, trust, and the end.
+    Story(StoryArgs),
     /// List the built-in scenarios.
     Scenarios,
     /// Print the JSON Schema of scenario files, for editors.
@@ -62,4 +65,17 @@ pub struct RunArgs {
     /// Print the summary as JSON on standard output, for scripts.
     #[arg(long, conflicts_with = "quiet")]
     pub json: bool,
+}
+
+/// Options of `followership story`.
+#[derive(Debug, Args)]
+pub struct StoryArgs {
+    /// The scenario.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Which replicate to tell: the same run as that replicate of `followership run` with the
+    /// same scenario and seed. Any index may be given, also beyond the scenario's number of
+    /// replicates (it names the run's random streams).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub replicate: u64,
 }

@@ -14,6 +14,7 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     let result = match args.command {
         cli::Command::Run(run) => commands::run::execute(&run),
+        cli::Command::Story(story) => commands::story::execute(&story),
         cli::Command::Scenarios => commands::scenarios::execute(),
         cli::Command::Schema => commands::schema::execute(),
     };

@@ -42,7 +42,13 @@ fn run_writes_every_output_file() {
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    for f in ["scenario.toml", "timeseries.csv", "summary.csv", "run.json"] {
+    for f in [
+        "scenario.toml",
+        "timeseries.csv",
+        "summary.csv",
+        "run.json",
+        "story.md",
+    ] {
         assert!(out.join(f).exists(), "{f} missing");
     }
     assert_eq!(
@@ -51,8 +57,9 @@ fn run_writes_every_output_file() {
     );
     let run: serde_json::Value = serde_json::from_str(&read(&out, "run.json")).unwrap();
     assert_eq!(run["summary"]["replicates"], 5);
+    assert!(read(&out, "story.md").starts_with("# The story of a run: hillside, replicate 0"));
     // No temporary file is left behind.
-    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 4);
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 5);
     // The resolved scenario repeats the run.
     let again = dir.path().join("again");
     let o = followership(&[
@@ -352,4 +359,129 @@ fn thresholds_can_be_read_per_person_from_a_file_in_the_networks_own_ids() {
         &["run", &scenario, "--quiet"],
         &["thresholds.csv", "no value for node 40"],
     );
+}
+
+/// The cells of column `name` of a CSV file, as text (a moment that never came is empty).
+fn cells(csv: &str, name: &str) -> Vec<String> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let i = header.iter().position(|h| *h == name).unwrap();
+    lines
+        .map(|l| l.split(',').nth(i).unwrap().to_string())
+        .collect()
+}
+
+/// The tick and the id of the first follower a story names, if it names one.
+fn first_follower(story: &str) -> Option<(String, String)> {
+    let line = story
+        .lines()
+        .find(|l| l.contains("gets a first follower: person "))?;
+    let tick = line
+        .strip_prefix("- **Tick ")
+        .and_then(|l| l.split('.').next())
+        .unwrap_or_else(|| panic!("no tick in {line:?}"));
+    let id = line
+        .split("gets a first follower: person ")
+        .nth(1)
+        .and_then(|l| l.split(' ').next())
+        .unwrap();
+    Some((tick.to_string(), id.to_string()))
+}
+
+#[test]
+fn story_tells_the_same_run_as_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("hillside");
+    let o = followership(&[
+        "run",
+        "--builtin",
+        "hillside",
+        "--replicates",
+        "4",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary = read(&out, "summary.csv");
+
+    let o = followership(&["story", "--builtin", "hillside", "--replicate", "3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let story = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        story.starts_with("# The story of a run: hillside, replicate 3\n"),
+        "{story}"
+    );
+    let expected_tick = &cells(&summary, "first_follower_tick")[3];
+    match first_follower(&story) {
+        Some((tick, id)) => {
+            assert_eq!(&tick, expected_tick, "{story}");
+            let id: u64 = id.parse().unwrap();
+            assert!(id < 3000, "{story}");
+        }
+        None => {
+            assert!(expected_tick.is_empty(), "{story}");
+            assert!(story.contains("never got a first follower"), "{story}");
+        }
+    }
+    let final_following = column(&summary, "final_following")[3];
+    assert!(
+        story.contains(&format!(
+            "{} of the 2,999 people",
+            separated(final_following as u64)
+        )),
+        "{story}"
+    );
+
+    // Replicate 0 is the story `run` wrote, word for word.
+    let o = followership(&["story", "--builtin", "hillside"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), read(&out, "story.md"));
+}
+
+/// A count with thousands separators, as stories write them.
+fn separated(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn story_takes_any_replicate_overrides_and_seed() {
+    // A replicate beyond the scenario's count is just another run.
+    let o = followership(&[
+        "story",
+        "--builtin",
+        "watts-cascade",
+        "--replicate",
+        "500",
+        "--set",
+        "network.nodes=500",
+        "--seed",
+        "3",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let story = String::from_utf8(o.stdout).unwrap();
+    assert!(story.starts_with("# The story of a run: watts-cascade, replicate 500\n"));
+    assert!(
+        story.contains("500 people on an erdos-renyi network (seed 3)."),
+        "{story}"
+    );
+    assert!(
+        story.contains("- **Tick 0.** 1 person starts dancing: person "),
+        "{story}"
+    );
+    assert!(story.contains("## The end"), "{story}");
+
+    fails_with_input_error(
+        &["story", "--builtin", "hilside"],
+        &["no built-in scenario"],
+    );
+    fails_with_input_error(&["story", "--replicate", "three"], &["--replicate"]);
 }

@@ -12,7 +12,9 @@ use followership::scenario::Scenario;
 const RUNS: u64 = 40;
 
 fn bench(c: &mut Criterion) {
-    let overrides = [format!("replicates={RUNS}").parse().expect("valid override")];
+    let overrides = [format!("replicates={RUNS}")
+        .parse()
+        .expect("valid override")];
     let loaded = Scenario::load_builtin("hillside", &overrides).expect("built-in loads");
     let mut group = c.benchmark_group("hillside");
     group.sample_size(10);

@@ -243,13 +243,15 @@ fn a_momentum_section_needs_both_keys() {
 
 #[test]
 fn placement_options_must_match_the_placement() {
-    // A missing key has no line of its own: the key path is the place.
+    // A missing key has no line of its own: the place is its section, the message names the key.
     let e = error(&edit("weight", "placement = \"block\""));
-    assert_eq!(e.place, "s.toml: leaders.block", "{e}");
+    assert_eq!(e.place, "s.toml:14:2", "{e}");
+    assert!(e.message.starts_with("leaders.block:"), "{e}");
     assert!(e.message.contains("needs `block = N`"), "{e}");
 
     let e = error(&edit("weight", "placement = \"ids\""));
-    assert_eq!(e.place, "s.toml: leaders.ids", "{e}");
+    assert_eq!(e.place, "s.toml:14:2", "{e}");
+    assert!(e.message.starts_with("leaders.ids:"), "{e}");
     assert!(e.message.contains("needs `ids = [...]`"), "{e}");
 
     let e = error(&edit("weight", "ids = [1, 2]"));

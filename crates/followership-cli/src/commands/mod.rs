@@ -3,6 +3,7 @@
 pub mod run;
 pub mod scenarios;
 pub mod schema;
+pub mod story;
 
 use followership::error::{Error, InputError};
 use followership::scenario::{LoadedScenario, Override, Scenario, builtin};

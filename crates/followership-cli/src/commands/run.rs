@@ -50,7 +50,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
     let tick = || progress.inc(1);
     let options = EnsembleOptions {
         threads: args.threads,
-        record_changes: false,
+        changes_for: Some(0),
         on_replicate_done: Some(&tick),
     };
     let ensemble = run_ensemble(&loaded, 0, &options)?;

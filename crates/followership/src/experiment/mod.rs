@@ -1,15 +1,18 @@
 //! Many runs of one scenario: replicates in parallel, each with its own reproducible streams.
 //!
 //! A replicate's random streams are named by (scenario seed, point, replicate), so the results
-//! are identical whatever the number of threads or the order in which replicates finish.
+//! are identical whatever the number of threads or the order in which replicates finish, and
+//! one replicate can be run on its own ([`run_replicate`]) with exactly the result it has inside
+//! a full ensemble.
 
+use std::borrow::Cow;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::error::{Error, InputError};
 use crate::graph::Graph;
-use crate::model::Distribution;
+use crate::model::{Distribution, Movement};
 use crate::random::{Purpose, stream};
 use crate::scenario::LoadedScenario;
 use crate::simulation::{Prepared, Recording, RunInput, RunRecord, simulate_run};
@@ -27,6 +30,25 @@ pub struct Ensemble {
     pub wall_seconds: f64,
     /// Things the user should hear about the input (edges dropped from a network file, say).
     pub notes: Vec<String>,
+    /// The replicate whose changes and leader events were recorded
+    /// ([`EnsembleOptions::changes_for`]), when it was one of the replicates run.
+    pub recorded: Option<u64>,
+    /// The network of the recorded replicate when it is not [`Ensemble::graph`] (each replicate
+    /// draws its own network and the recorded one is not replicate 0).
+    pub recorded_graph: Option<Graph>,
+}
+
+impl Ensemble {
+    /// The recorded replicate: its index, its record and the network it ran on.
+    pub fn recorded_run(&self) -> Option<(u64, &RunRecord, &Graph)> {
+        let r = self.recorded?;
+        let record = self.runs.get(usize::try_from(r).ok()?)?;
+        Some((
+            r,
+            record,
+            self.recorded_graph.as_ref().unwrap_or(&self.graph),
+        ))
+    }
 }
 
 /// Settings of how an ensemble is run (they never change its results).
@@ -34,10 +56,25 @@ pub struct Ensemble {
 pub struct EnsembleOptions<'a> {
     /// Worker threads; `None` for one per core.
     pub threads: Option<usize>,
-    /// Also record every join, leave and leader event (for stories and replays).
-    pub record_changes: bool,
+    /// The one replicate whose every join, leave and leader event is recorded (for stories and
+    /// replays), with its time series even when the scenario records none; `None` records
+    /// changes for no replicate. Recording one replicate keeps memory independent of the
+    /// number of replicates.
+    pub changes_for: Option<u64>,
     /// Called once per finished replicate, from any thread.
     pub on_replicate_done: Option<&'a (dyn Fn() + Sync)>,
+}
+
+/// One replicate run on its own.
+pub struct Replicate {
+    /// Its index: the name of its random streams.
+    pub replicate: u64,
+    /// What it recorded: outcome, time series, every change and every leader event.
+    pub record: RunRecord,
+    /// The network it ran on.
+    pub graph: Graph,
+    /// Things the user should hear about the input (edges dropped from a network file, say).
+    pub notes: Vec<String>,
 }
 
 /// Runs every replicate of `loaded` at sweep point `point`.
@@ -48,52 +85,199 @@ pub fn run_ensemble(
 ) -> Result<Ensemble, Error> {
     let started = Instant::now();
     let s = &loaded.scenario;
-    let build = |replicate: u64, notes: &mut Vec<String>| -> Result<Graph, Error> {
-        let graph = s
-            .network
-            .build(
-                &mut stream(s.seed, point, replicate, Purpose::Network),
-                &loaded.base_dir,
-                notes,
-            )
-            .map_err(|e| match e {
-                Error::Input(i) => Error::Input(loaded.locate(i)),
-                other => other,
-            })?;
-        if graph.node_count() == 0 {
-            return Err(InputError::new("network", "the network has no people").into());
-        }
-        s.initial
-            .validate(&graph, "initial")
-            .map_err(|e| loaded.locate(e))?;
-        if let Some(l) = &s.leaders {
-            l.placement()
-                .validate(&graph, "leaders")
-                .map_err(|e| loaded.locate(e))?;
-        }
-        Ok(graph)
-    };
     let mut notes = Vec::new();
-    let graph = build(0, &mut notes)?;
-    let thresholds = PersonValues::new(&s.people.threshold, &graph, "people.threshold", loaded)?;
-    let trust = match &s.trust {
-        Some(t) => Some(PersonValues::new(
-            &t.initial,
-            &graph,
-            "trust.initial",
+    let graph = build_graph(loaded, point, 0, &mut notes)?;
+    let setup = Setup::new(loaded, point, &graph)?;
+    let recording = |r: u64| setup.recording(options.changes_for == Some(r));
+    let done = || {
+        if let Some(done) = options.on_replicate_done {
+            done();
+        }
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::io("thread pool", std::io::Error::other(e)))?;
+    let mut recorded_graph = None;
+    let runs: Vec<RunRecord> = pool.install(|| {
+        if own_networks(loaded) {
+            let results = (0..s.replicates)
+                .into_par_iter()
+                .map(|r| {
+                    let run = |g: &Graph| setup.run(g, &setup.prepare(g), r, recording(r));
+                    let result = if r == 0 {
+                        (run(&graph), None)
+                    } else {
+                        let own = build_graph(loaded, point, r, &mut Vec::new())?;
+                        // The recorded replicate's network is kept for its story.
+                        (run(&own), (options.changes_for == Some(r)).then_some(own))
+                    };
+                    done();
+                    Ok(result)
+                })
+                .collect::<Result<Vec<_>, Error>>()?;
+            Ok::<_, Error>(
+                results
+                    .into_iter()
+                    .map(|(record, keep)| {
+                        if keep.is_some() {
+                            recorded_graph = keep;
+                        }
+                        record
+                    })
+                    .collect(),
+            )
+        } else {
+            let prepared = setup.prepare(&graph);
+            Ok((0..s.replicates)
+                .into_par_iter()
+                .map(|r| {
+                    let record = setup.run(&graph, &prepared, r, recording(r));
+                    done();
+                    record
+                })
+                .collect())
+        }
+    })?;
+    Ok(Ensemble {
+        runs,
+        graph,
+        wall_seconds: started.elapsed().as_secs_f64(),
+        notes,
+        recorded: options.changes_for.filter(|&r| r < s.replicates),
+        recorded_graph,
+    })
+}
+
+/// Runs replicate `replicate` of `loaded` at sweep point `point` on its own, recording its time
+/// series, every change and every leader event. Its streams are named by (seed, point,
+/// replicate), so the record is exactly the one that replicate has in a full ensemble; any index
+/// may be given, including one beyond the scenario's number of replicates.
+pub fn run_replicate(
+    loaded: &LoadedScenario,
+    point: Point,
+    replicate: u64,
+) -> Result<Replicate, Error> {
+    let mut notes = Vec::new();
+    let network = if own_networks(loaded) { replicate } else { 0 };
+    let graph = build_graph(loaded, point, network, &mut notes)?;
+    let setup = Setup::new(loaded, point, &graph)?;
+    let record = setup.run(
+        &graph,
+        &setup.prepare(&graph),
+        replicate,
+        setup.recording(true),
+    );
+    Ok(Replicate {
+        replicate,
+        record,
+        graph,
+        notes,
+    })
+}
+
+/// Whether each replicate draws its own network.
+fn own_networks(loaded: &LoadedScenario) -> bool {
+    let s = &loaded.scenario;
+    s.regenerate_network && s.network.is_random()
+}
+
+/// Builds and checks the network of replicate `replicate` (its network stream).
+fn build_graph(
+    loaded: &LoadedScenario,
+    point: Point,
+    replicate: u64,
+    notes: &mut Vec<String>,
+) -> Result<Graph, Error> {
+    let s = &loaded.scenario;
+    let graph = s
+        .network
+        .build(
+            &mut stream(s.seed, point, replicate, Purpose::Network),
+            &loaded.base_dir,
+            notes,
+        )
+        .map_err(|e| match e {
+            Error::Input(i) => Error::Input(loaded.locate(i)),
+            other => other,
+        })?;
+    if graph.node_count() == 0 {
+        return Err(InputError::new("network", "the network has no people").into());
+    }
+    s.initial
+        .validate(&graph, "initial")
+        .map_err(|e| loaded.locate(e))?;
+    if let Some(l) = &s.leaders {
+        l.placement()
+            .validate(&graph, "leaders")
+            .map_err(|e| loaded.locate(e))?;
+    }
+    Ok(graph)
+}
+
+/// What every replicate of a scenario shares: per-person values and the movement mechanisms.
+struct Setup<'a> {
+    loaded: &'a LoadedScenario,
+    point: Point,
+    thresholds: PersonValues<'a>,
+    trust: Option<PersonValues<'a>>,
+    movement: Movement,
+}
+
+impl<'a> Setup<'a> {
+    fn new(loaded: &'a LoadedScenario, point: Point, graph: &Graph) -> Result<Self, Error> {
+        let s = &loaded.scenario;
+        let thresholds = PersonValues::new(&s.people.threshold, graph, "people.threshold", loaded)?;
+        let trust = match &s.trust {
+            Some(t) => Some(PersonValues::new(
+                &t.initial,
+                graph,
+                "trust.initial",
+                loaded,
+            )?),
+            None => None,
+        };
+        Ok(Setup {
             loaded,
-        )?),
-        None => None,
-    };
-    let movement = s.movement();
-    let recording = Recording {
-        timeseries: s.output.timeseries,
-        changes: options.record_changes,
-    };
-    let one_run = |graph: &Graph, prepared: &Prepared<'_>, replicate: u64| -> RunRecord {
-        let named = |purpose| stream(s.seed, point, replicate, purpose);
-        let thresholds = thresholds.for_run(graph, &mut named(Purpose::People));
-        let trust = trust
+            point,
+            thresholds,
+            trust,
+            movement: s.movement(),
+        })
+    }
+
+    /// What a replicate records: the scenario's time series, or everything when `recorded`.
+    fn recording(&self, recorded: bool) -> Recording {
+        Recording {
+            timeseries: self.loaded.scenario.output.timeseries || recorded,
+            changes: recorded,
+        }
+    }
+
+    fn prepare<'g>(&self, g: &'g Graph) -> Prepared<'g> {
+        let s = &self.loaded.scenario;
+        Prepared::with_movement(
+            g,
+            &s.dynamics,
+            &self.movement,
+            s.max_ticks,
+            s.cascade_cutoff,
+        )
+    }
+
+    /// Runs replicate `replicate` on `graph`.
+    fn run(
+        &self,
+        graph: &Graph,
+        prepared: &Prepared<'_>,
+        replicate: u64,
+        recording: Recording,
+    ) -> RunRecord {
+        let s = &self.loaded.scenario;
+        let named = |purpose| stream(s.seed, self.point, replicate, purpose);
+        let thresholds = self.thresholds.for_run(graph, &mut named(Purpose::People));
+        let trust = self
+            .trust
             .as_ref()
             .map(|t| t.for_run(graph, &mut named(Purpose::Trust)));
         let leaders = s
@@ -112,52 +296,8 @@ pub fn run_ensemble(
         };
         let mut rng = named(Purpose::Dynamics);
         let mut events = named(Purpose::Events);
-        let record = simulate_run(prepared, &input, &mut rng, &mut events, recording);
-        if let Some(done) = options.on_replicate_done {
-            done();
-        }
-        record
-    };
-    fn prepare<'g>(
-        g: &'g Graph,
-        s: &crate::scenario::Scenario,
-        movement: &crate::model::Movement,
-    ) -> Prepared<'g> {
-        Prepared::with_movement(g, &s.dynamics, movement, s.max_ticks, s.cascade_cutoff)
+        simulate_run(prepared, &input, &mut rng, &mut events, recording)
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::io("thread pool", std::io::Error::other(e)))?;
-    let runs: Vec<RunRecord> = pool.install(|| {
-        if s.regenerate_network && s.network.is_random() {
-            (0..s.replicates)
-                .into_par_iter()
-                .map(|r| {
-                    let own;
-                    let g = if r == 0 {
-                        &graph
-                    } else {
-                        own = build(r, &mut Vec::new())?;
-                        &own
-                    };
-                    Ok(one_run(g, &prepare(g, s, &movement), r))
-                })
-                .collect::<Result<Vec<_>, Error>>()
-        } else {
-            let prepared = prepare(&graph, s, &movement);
-            Ok((0..s.replicates)
-                .into_par_iter()
-                .map(|r| one_run(&graph, &prepared, r))
-                .collect())
-        }
-    })?;
-    Ok(Ensemble {
-        runs,
-        graph,
-        wall_seconds: started.elapsed().as_secs_f64(),
-        notes,
-    })
 }
 
 /// Per-person values of a scenario: fixed once (constant, listed, from a file) or drawn afresh
@@ -185,18 +325,131 @@ impl<'a> PersonValues<'a> {
         )
     }
 
-    fn for_run<'b>(
-        &'b self,
-        graph: &Graph,
-        rng: &mut crate::random::Stream,
-    ) -> std::borrow::Cow<'b, [f64]> {
+    fn for_run<'b>(&'b self, graph: &Graph, rng: &mut crate::random::Stream) -> Cow<'b, [f64]> {
         match self {
-            PersonValues::Fixed(v) => std::borrow::Cow::Borrowed(v),
+            PersonValues::Fixed(v) => Cow::Borrowed(v),
             PersonValues::Drawn(d) => {
                 let mut v = Vec::new();
                 d.sample_into(rng, &mut v, graph.node_count());
-                std::borrow::Cow::Owned(v)
+                Cow::Owned(v)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    fn loaded(extra: &str) -> LoadedScenario {
+        let text = format!(
+            r#"
+name = "small-hillside"
+seed = 11
+replicates = 6
+max_ticks = 200
+{extra}
+[network]
+kind = "random-geometric"
+nodes = 300
+mean_degree = 10.0
+[people]
+threshold = {{ distribution = "normal", mean = 2.0, sd = 0.5, low = 1.2, high = 10.0 }}
+[dynamics]
+social_proof = "count"
+spontaneous = 0.002
+[leaders]
+weight = 1.5
+persistence = 60
+[influence]
+first_follower = 1.5
+embrace = true
+[leaving]
+hysteresis = 0.5
+[trust]
+floor = 0.3
+[[events]]
+tick = 40
+kind = "character-violation"
+[initial]
+placement = "none"
+"#
+        );
+        LoadedScenario {
+            scenario: Scenario::from_toml(&text, "small.toml", &[]).unwrap(),
+            base_dir: ".".into(),
+            origin: "small.toml".into(),
+            source: text,
+        }
+    }
+
+    fn same_run(a: &RunRecord, b: &RunRecord) {
+        assert_eq!(a.outcome, b.outcome);
+        assert_eq!(a.timeseries, b.timeseries);
+        assert_eq!(a.changes, b.changes);
+        assert_eq!(a.trust_events, b.trust_events);
+        assert_eq!(a.leaders, b.leaders);
+        assert_eq!(a.first_follower, b.first_follower);
+        assert_eq!(a.second_follower, b.second_follower);
+    }
+
+    #[test]
+    fn only_the_chosen_replicate_records_its_changes_and_it_runs_the_same_alone() {
+        for extra in ["", "regenerate_network = true"] {
+            let loaded = loaded(extra);
+            let options = EnsembleOptions {
+                threads: Some(2),
+                changes_for: Some(3),
+                ..Default::default()
+            };
+            let ensemble = run_ensemble(&loaded, 0, &options).unwrap();
+            for (r, run) in ensemble.runs.iter().enumerate() {
+                assert_eq!(!run.changes.is_empty(), r == 3, "{extra}: replicate {r}");
+                if r != 3 {
+                    assert!(run.trust_events.is_empty());
+                }
+            }
+            assert!(!ensemble.runs[3].trust_events.is_empty());
+            let (r, record, graph) = ensemble.recorded_run().unwrap();
+            assert_eq!(r, 3);
+            let alone = run_replicate(&loaded, 0, 3).unwrap();
+            same_run(record, &alone.record);
+            assert_eq!(graph.edge_count(), alone.graph.edge_count());
+            assert_eq!(
+                ensemble.recorded_graph.is_some(),
+                !extra.is_empty(),
+                "a replicate's own network is kept only when it has one"
+            );
+            // Changes or not, every replicate runs the same.
+            let plain = run_ensemble(&loaded, 0, &EnsembleOptions::default()).unwrap();
+            assert_eq!(plain.recorded, None);
+            assert!(plain.recorded_run().is_none());
+            for (a, b) in plain.runs.iter().zip(&ensemble.runs) {
+                assert_eq!(a.outcome, b.outcome);
+                assert_eq!(a.timeseries, b.timeseries);
+            }
+        }
+    }
+
+    #[test]
+    fn a_replicate_beyond_the_ensemble_is_just_another_stream() {
+        let mut loaded = loaded("");
+        let alone = run_replicate(&loaded, 0, 7).unwrap();
+        loaded.scenario.replicates = 8;
+        loaded.scenario.output.timeseries = false;
+        let options = EnsembleOptions {
+            changes_for: Some(7),
+            ..Default::default()
+        };
+        let ensemble = run_ensemble(&loaded, 0, &options).unwrap();
+        // The recorded replicate keeps its time series even when the scenario records none.
+        assert!(ensemble.runs[..7].iter().all(|r| r.timeseries.is_empty()));
+        same_run(&ensemble.runs[7], &alone.record);
+        // Asking for a replicate the ensemble does not run records nothing.
+        loaded.scenario.replicates = 5;
+        let ensemble = run_ensemble(&loaded, 0, &options).unwrap();
+        assert!(ensemble.recorded_run().is_none());
+        assert!(ensemble.runs.iter().all(|r| r.changes.is_empty()));
     }
 }

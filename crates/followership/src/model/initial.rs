@@ -97,7 +97,7 @@ impl InitialFollowers {
                 for (i, &id) in ids.iter().enumerate() {
                     if graph.node_of_label(id).is_none() {
                         return Err(InputError::new(
-                            format!("initial.ids[{i}]"),
+                            format!("{key}.ids[{i}]"),
                             format!(
                                 "node {id} is not in the network; use ids as they appear in the network"
                             ),

@@ -112,6 +112,18 @@ impl Leaders {
             unit(&format!("leaders.{name}"), v)?;
         }
         non_negative("leaders.weight", self.weight)?;
+        if self.count == 0 && self.placement != LeaderPlacement::Ids {
+            return Err(InputError::new(
+                "leaders.count",
+                "count = 0 places no leader; give at least 1, or remove the [leaders] section",
+            ));
+        }
+        if self.placement == LeaderPlacement::Ids && self.ids.as_ref().is_some_and(Vec::is_empty) {
+            return Err(InputError::new(
+                "leaders.ids",
+                "ids = [] places no leader; list at least one id",
+            ));
+        }
         if self.persistence == Some(0) {
             return Err(InputError::new(
                 "leaders.persistence",

@@ -7,6 +7,7 @@ mod atomic;
 pub mod csv;
 pub mod json;
 pub mod scenario;
+pub mod story;
 
 use std::io::Write;
 use std::path::Path;
@@ -58,7 +59,7 @@ pub trait Exporter {
 }
 
 /// The files of a plain run: the resolved scenario, the time series (when recorded), the
-/// per-replicate summary and the run facts.
+/// per-replicate summary, the run facts and the story of the recorded replicate.
 pub fn run_exporters(scenario: &Scenario) -> Vec<Box<dyn Exporter>> {
     let mut list: Vec<Box<dyn Exporter>> = vec![Box::new(scenario::ResolvedScenario)];
     if scenario.output.timeseries {
@@ -66,6 +67,7 @@ pub fn run_exporters(scenario: &Scenario) -> Vec<Box<dyn Exporter>> {
     }
     list.push(Box::new(csv::Summary));
     list.push(Box::new(json::RunJson));
+    list.push(Box::new(story::Story));
     list
 }
 

@@ -122,25 +122,37 @@ fn first_key_after(text: &str, name: &str, offset: usize) -> Option<usize> {
 /// Byte offset of the value at `path` (`a.b[2].c`), or of its nearest enclosing key.
 fn span_of_key(text: &str, path: &str) -> Option<usize> {
     let doc = toml_edit::Document::parse(text).ok()?;
-    let mut item: &toml_edit::Item = doc.as_item();
+    let mut table: &dyn toml_edit::TableLike = doc.as_table();
     let mut best = None;
-    for part in path.split('.') {
+    let parts: Vec<&str> = path.split('.').collect();
+    for (depth, part) in parts.iter().enumerate() {
         let (name, index) = match part.split_once('[') {
             Some((n, i)) => (n, i.trim_end_matches(']').parse::<usize>().ok()),
-            None => (part, None),
+            None => (*part, None),
         };
-        let table = item.as_table_like()?;
-        let (key, next) = table.get_key_value(name)?;
-        best = key
-            .span()
-            .map(|s| s.start)
-            .or(next.span().map(|s| s.start))
-            .or(best);
-        item = next;
-        if let Some(i) = index {
-            let v = item.as_array().and_then(|a| a.get(i));
-            best = v.and_then(|v| v.span()).map(|s| s.start).or(best);
+        let Some((key, item)) = table.get_key_value(name) else {
             return best;
+        };
+        best = key.span().or(item.span()).map(|s| s.start).or(best);
+        let last = depth + 1 == parts.len();
+        match index {
+            Some(i) => {
+                if let Some(tables) = item.as_array_of_tables() {
+                    // `[[events]]`: the i-th table, then the rest of the path inside it.
+                    let Some(t) = tables.get(i) else { return best };
+                    best = t.span().map(|s| s.start).or(best);
+                    table = t;
+                } else {
+                    let v = item.as_array().and_then(|a| a.get(i));
+                    best = v.and_then(|v| v.span()).map(|s| s.start).or(best);
+                    return best;
+                }
+            }
+            None if last => return best,
+            None => match item.as_table_like() {
+                Some(t) => table = t,
+                None => return best,
+            },
         }
     }
     best
@@ -164,6 +176,13 @@ mod tests {
     fn line_and_column_are_one_based() {
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
         assert_eq!(line_col("ab", 0), (1, 1));
+    }
+
+    #[test]
+    fn key_paths_reach_into_arrays_of_tables() {
+        let text = "name = \"x\"\n[[events]]\ntick = 1\nkind = \"kept-promise\"\n[[events]]\ntick = 0\nkind = \"kept-promise\"\n";
+        let (l, c) = line_col(text, span_of_key(text, "events[1].tick").unwrap());
+        assert_eq!((l, c), (6, 1));
     }
 
     #[test]

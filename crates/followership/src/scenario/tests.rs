@@ -116,7 +116,10 @@ fn schema_describes_the_top_level_keys() {
 #[test]
 fn the_example_scenario_in_the_readme_is_valid() {
     let readme = include_str!("../../../../README.md");
-    let start = readme.find("```toml\n").expect("the README shows a scenario") + 8;
+    let start = readme
+        .find("```toml\n")
+        .expect("the README shows a scenario")
+        + 8;
     let end = start + readme[start..].find("```").expect("closed block");
     let s = Scenario::from_toml(&readme[start..end], "README.md", &[]).unwrap();
     assert_eq!(s.name, "my-cascade");

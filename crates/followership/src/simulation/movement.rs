@@ -33,6 +33,8 @@ pub(super) struct MovementState {
     next_scripted: usize,
     /// Crowd weight and pressure at the last full pass; `None` before the first.
     pass: Option<(f64, f64)>,
+    /// The first follower sat down this tick before a second follower came.
+    first_follower_left: bool,
 }
 
 /// What one movement tick did.
@@ -89,6 +91,7 @@ impl MovementState {
             scripted,
             next_scripted: 0,
             pass: None,
+            first_follower_left: false,
         }
     }
 
@@ -287,10 +290,9 @@ impl Run<'_, '_> {
     fn leave(&mut self, v: u32) {
         let weight = self.weight_of(v);
         if self.record.first_follower == Some(v) && self.record.second_follower.is_none() {
-            // A first follower who sits down again before anyone joins them did not turn the
-            // leader into a leader: the next to join by the leader takes their place.
-            self.record.first_follower = None;
-            self.first_follower_tick = None;
+            // Decided at the end of the tick (see `decide_synchronously`): unless someone who
+            // saw them joins in this same tick, they did not turn the leader into a leader.
+            self.state_mut().first_follower_left = true;
         }
         self.status[v as usize] = Status::Watching;
         self.following -= 1;
@@ -376,7 +378,22 @@ impl Run<'_, '_> {
         for v in joining {
             self.join(v);
         }
+        self.settle_first_follower();
         (joined, left)
+    }
+
+    /// A first follower who sat down, with nobody who saw them joining in the same tick, loses
+    /// the title: the next to join by the leader takes their place. (A brave first follower
+    /// who sits down in the very tick their neighbours stand up keeps it: they moved them.)
+    fn settle_first_follower(&mut self) {
+        let m = self.state_mut();
+        if std::mem::take(&mut m.first_follower_left) && self.record.second_follower.is_none() {
+            let v = self.record.first_follower.expect("set when the flag is");
+            if self.status[v as usize] != Status::Following {
+                self.record.first_follower = None;
+                self.first_follower_tick = None;
+            }
+        }
     }
 
     /// Looks at everyone: who joins, who leaves; and refreshes every joining and staying point
@@ -467,6 +484,7 @@ impl Run<'_, '_> {
                 _ => {}
             }
         }
+        self.settle_first_follower();
         // Decisions were made on the live state; the next sweep looks at everyone again.
         self.carried.clear();
         for v in 0..self.status.len() {
