@@ -3,6 +3,17 @@
 //! Exit status: 0 on success, 2 for usage and input errors (bad arguments, scenario files,
 //! network files), 1 for anything else.
 
+/// `print!` that ends the program quietly when standard output is closed (as in
+/// `followership scenarios | head`), instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::write_stdout(format_args!($($arg)*)) };
+}
+
+/// `println!` with the same care as [`out!`].
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod cli;
 mod commands;
 
@@ -28,5 +39,19 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
+    }
+}
+
+/// Writes to standard output; a reader that went away (a closed pipe) ends the program with
+/// success, since everything it wanted was delivered.
+fn write_stdout(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(1);
     }
 }

@@ -485,3 +485,19 @@ fn story_takes_any_replicate_overrides_and_seed() {
     );
     fails_with_input_error(&["story", "--replicate", "three"], &["--replicate"]);
 }
+
+#[test]
+fn a_closed_pipe_ends_the_program_quietly() {
+    let bin = env!("CARGO_BIN_EXE_followership");
+    // `head` closes the pipe after one line; the rest of the listing hits a closed pipe.
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{bin}' scenarios | head -n 1 >/dev/null; '{bin}' schema | head -c 10 >/dev/null"
+        ))
+        .output()
+        .expect("sh runs");
+    let e = stderr(&o);
+    assert!(!e.contains("panicked"), "{e}");
+    assert!(o.status.success(), "{e}");
+}

@@ -86,7 +86,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
             "run": info,
             "summary": summary,
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&value).expect("summary serialises")
         );
@@ -98,11 +98,13 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
 
 fn print_summary(name: &str, s: &EnsembleSummary, info: &RunInfo, out_dir: &std::path::Path) {
     let pct = |x: f64| format!("{:.1}%", 100.0 * x);
-    println!(
+    outln!(
         "{name}: {} runs on {} people, {:.2} s",
-        s.replicates, info.nodes, info.wall_seconds
+        s.replicates,
+        info.nodes,
+        info.wall_seconds
     );
-    println!(
+    outln!(
         "  final size           {} (95% CI {} to {}); middle 95% of runs {} to {}",
         pct(s.final_fraction_mean),
         pct(s.final_fraction_ci[0]),
@@ -110,12 +112,12 @@ fn print_summary(name: &str, s: &EnsembleSummary, info: &RunInfo, out_dir: &std:
         pct(s.final_fraction_range95[0]),
         pct(s.final_fraction_range95[1]),
     );
-    println!(
+    outln!(
         "  cascade probability  {} (95% CI {} to {})",
         pct(s.cascade_probability),
         pct(s.cascade_probability_ci[0]),
         pct(s.cascade_probability_ci[1]),
     );
-    println!("  median ticks         {}", s.median_ticks);
-    println!("  results in           {}", out_dir.display());
+    outln!("  median ticks         {}", s.median_ticks);
+    outln!("  results in           {}", out_dir.display());
 }

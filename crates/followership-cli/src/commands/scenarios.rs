@@ -17,8 +17,8 @@ pub fn execute() -> Result<(), Error> {
         } else {
             ""
         };
-        println!("{:width$}  {}{mark}", b.name, s.summary());
+        outln!("{:width$}  {}{mark}", b.name, s.summary());
     }
-    println!("\nRun one with `followership run --builtin NAME`.");
+    outln!("\nRun one with `followership run --builtin NAME`.");
     Ok(())
 }

@@ -15,7 +15,7 @@ pub fn execute(args: &StoryArgs) -> Result<(), Error> {
     for note in &run.notes {
         eprintln!("note: {note}");
     }
-    print!(
+    out!(
         "{}",
         story(&loaded.scenario, &run.graph, &run.record, run.replicate)
     );
