@@ -35,6 +35,9 @@ pub(super) struct MovementState {
     pass: Option<(f64, f64)>,
     /// The first follower sat down this tick before a second follower came.
     first_follower_left: bool,
+    /// Joining and staying points were not refreshed by the last full pass (see
+    /// `decide_synchronously`).
+    bounds_stale: bool,
 }
 
 /// What one movement tick did.
@@ -92,6 +95,7 @@ impl MovementState {
             next_scripted: 0,
             pass: None,
             first_follower_left: false,
+            bounds_stale: false,
         }
     }
 
@@ -379,7 +383,46 @@ impl Run<'_, '_> {
             self.join(v);
         }
         self.settle_first_follower();
+        // Joining and staying points serve only the event-driven ticks; after a full pass they
+        // are computed once the tick is over, and only if the next tick will not be a full pass
+        // anyway (past the critical mass, each whim that moves the crowd's share moves the
+        // pressure, and every tick is a full pass).
+        if self.state().bounds_stale && !self.next_tick_needs_full_pass() {
+            self.refresh_bounds();
+        }
         (joined, left)
+    }
+
+    /// Whether a crowd-wide term has moved since the last full pass (leader events aside, which
+    /// force a pass when they happen).
+    fn next_tick_needs_full_pass(&self) -> bool {
+        let d = &self.prep.dynamics;
+        match self.state().pass {
+            None => true,
+            Some((weight, p)) => {
+                matches!(d.rule, Rule::Logit | Rule::Hazard)
+                    || p != self.pressure_now()
+                    || (d.visibility > 0.0 && weight != self.crowd_weight)
+            }
+        }
+    }
+
+    /// Recomputes every joining and staying point, and who is about to join or leave, against
+    /// the crowd-wide terms as they are now.
+    fn refresh_bounds(&mut self) {
+        for v in std::mem::take(&mut self.carried) {
+            self.status[v as usize] = Status::Watching;
+        }
+        let m = self.state_mut();
+        m.leaving.clear();
+        m.bounds_stale = false;
+        for v in 0..self.status.len() as u32 {
+            match self.status[v as usize] {
+                Status::Watching => self.set_join_bound(v),
+                Status::Following => self.set_stay_bound(v),
+                _ => {}
+            }
+        }
     }
 
     /// A first follower who sat down, with nobody who saw them joining in the same tick, loses
@@ -407,6 +450,7 @@ impl Run<'_, '_> {
         let weight = self.crowd_weight;
         self.state_mut().pass = Some((weight, pressure));
         let probabilistic = matches!(self.prep.dynamics.rule, Rule::Logit | Rule::Hazard);
+        self.state_mut().bounds_stale = true;
         let (mut joining, mut leaving) = (Vec::new(), Vec::new());
         for v in 0..self.status.len() as u32 {
             match self.status[v as usize] {
@@ -423,8 +467,6 @@ impl Run<'_, '_> {
                             p.settle(v);
                         }
                         joining.push(v);
-                    } else {
-                        self.set_join_bound(v);
                     }
                 }
                 Status::Following => {
@@ -433,8 +475,6 @@ impl Run<'_, '_> {
                         // tick does not put them on the leaving list a second time.
                         self.state_mut().stay_at[v as usize] = f64::NEG_INFINITY;
                         leaving.push(v);
-                    } else {
-                        self.set_stay_bound(v);
                     }
                 }
                 _ => {}
