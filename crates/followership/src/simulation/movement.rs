@@ -439,8 +439,8 @@ impl Run<'_, '_> {
         }
     }
 
-    /// Looks at everyone: who joins, who leaves; and refreshes every joining and staying point
-    /// against the crowd-wide terms as they are now.
+    /// Looks at everyone: who joins, who leaves. Joining and staying points are left stale until
+    /// the tick is over (see `decide_synchronously`).
     fn full_pass(&mut self) -> (Vec<u32>, Vec<u32>) {
         for v in std::mem::take(&mut self.carried) {
             self.status[v as usize] = Status::Watching;
@@ -469,13 +469,11 @@ impl Run<'_, '_> {
                         joining.push(v);
                     }
                 }
-                Status::Following => {
-                    if self.leaves(v) {
-                        // Marked as on their way out, so a neighbour leaving before them this
-                        // tick does not put them on the leaving list a second time.
-                        self.state_mut().stay_at[v as usize] = f64::NEG_INFINITY;
-                        leaving.push(v);
-                    }
+                Status::Following if self.leaves(v) => {
+                    // Marked as on their way out, so a neighbour leaving before them this
+                    // tick does not put them on the leaving list a second time.
+                    self.state_mut().stay_at[v as usize] = f64::NEG_INFINITY;
+                    leaving.push(v);
                 }
                 _ => {}
             }
