@@ -21,6 +21,12 @@ pub enum Command {
     /// Tell the story of one run in plain language (Markdown on standard output): the leader
     /// alone, the first follower, the crowd, trust, and the end.
     Story(StoryArgs),
+    /// Run a parameter sweep (the scenario's `[sweep]` section): many points, replicates each,
+    /// streamed to `runs.csv`; resumable with `--resume`, shardable with `--shard I/N`.
+    Sweep(SweepArgs),
+    /// Combine the output directories of the shards of one sweep into what one process would
+    /// have written.
+    Merge(MergeArgs),
     /// List the built-in scenarios.
     Scenarios,
     /// Print the JSON Schema of scenario files, for editors.
@@ -78,4 +84,45 @@ pub struct StoryArgs {
     /// replicates (it names the run's random streams).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub replicate: u64,
+}
+
+/// Options of `followership sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario, with a `[sweep]` section.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Replicates per point (overrides the scenario's).
+    #[arg(long)]
+    pub replicates: Option<u64>,
+    /// Worker threads (default: one per core); results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output directory (default: sweeps/<scenario name>).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Continue the interrupted sweep in the output directory, running only what is missing.
+    #[arg(long)]
+    pub resume: bool,
+    /// Run only shard I of N (1 <= I <= N): every N-th run, starting at the I-th.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Runs per block: rows reach runs.csv (flushed to disk) after every block, so an
+    /// interruption loses at most one block.
+    #[arg(long, default_value_t = 512, value_name = "N")]
+    pub block: usize,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Options of `followership merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Output directory for the merged sweep.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The shard directories, in any order.
+    #[arg(required = true, value_name = "SHARD_DIR")]
+    pub shards: Vec<PathBuf>,
 }

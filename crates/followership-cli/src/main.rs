@@ -26,6 +26,8 @@ fn main() -> ExitCode {
     let result = match args.command {
         cli::Command::Run(run) => commands::run::execute(&run),
         cli::Command::Story(story) => commands::story::execute(&story),
+        cli::Command::Sweep(sweep) => commands::sweep::execute(&sweep),
+        cli::Command::Merge(merge) => commands::sweep::merge(&merge),
         cli::Command::Scenarios => commands::scenarios::execute(),
         cli::Command::Schema => commands::schema::execute(),
     };

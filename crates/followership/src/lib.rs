@@ -11,6 +11,8 @@
 //! - [`graph`]: where people live (generators, loaders, the CSR graph);
 //! - [`model`]: what people do (thresholds, decision rules, initial followers);
 //! - [`simulation`]: one run, tick by tick, event-driven;
+//! - [`design`]: the `[sweep]` section: which points a sweep runs (grid, random, Latin hypercube,
+//!   Sobol);
 //! - [`experiment`]: many runs in parallel with reproducible random streams;
 //! - [`output`]: the files people read (CSV, JSON, resolved scenario), written atomically;
 //! - [`analysis`]: what the runs mean (intervals, probabilities);
@@ -20,6 +22,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod design;
 pub mod error;
 pub mod experiment;
 pub mod graph;

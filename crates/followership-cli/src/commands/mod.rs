@@ -4,6 +4,7 @@ pub mod run;
 pub mod scenarios;
 pub mod schema;
 pub mod story;
+pub mod sweep;
 
 use followership::error::{Error, InputError};
 use followership::scenario::{LoadedScenario, Override, Scenario, builtin};

@@ -1,4 +1,5 @@
 //! What the runs mean: summaries of outcomes over replicates.
 
 pub mod ensemble;
+pub mod sensitivity;
 pub mod summary;

@@ -5,6 +5,8 @@
 //! one replicate can be run on its own ([`run_replicate`]) with exactly the result it has inside
 //! a full ensemble.
 
+pub mod sweep;
+
 use std::borrow::Cow;
 use std::time::Instant;
 
@@ -174,6 +176,42 @@ pub fn run_replicate(
         graph,
         notes,
     })
+}
+
+/// Runs the given replicates of `loaded` at sweep point `point`, in parallel on the current
+/// thread pool, and returns their outcomes in the order given. Nothing but the outcome is
+/// recorded, so memory does not grow with the length of runs.
+pub fn run_outcomes(
+    loaded: &LoadedScenario,
+    point: Point,
+    replicates: &[u64],
+) -> Result<Vec<crate::simulation::RunOutcome>, Error> {
+    let mut notes = Vec::new();
+    let graph = build_graph(loaded, point, 0, &mut notes)?;
+    let setup = Setup::new(loaded, point, &graph)?;
+    let quiet = Recording::default();
+    let outcome = |r: RunRecord| r.outcome.expect("finished runs have outcomes");
+    if own_networks(loaded) {
+        replicates
+            .par_iter()
+            .map(|&r| {
+                let own;
+                let g = if r == 0 {
+                    &graph
+                } else {
+                    own = build_graph(loaded, point, r, &mut Vec::new())?;
+                    &own
+                };
+                Ok(outcome(setup.run(g, &setup.prepare(g), r, quiet)))
+            })
+            .collect()
+    } else {
+        let prepared = setup.prepare(&graph);
+        Ok(replicates
+            .par_iter()
+            .map(|&r| outcome(setup.run(&graph, &prepared, r, quiet)))
+            .collect())
+    }
 }
 
 /// Whether each replicate draws its own network.

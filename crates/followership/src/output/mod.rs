@@ -6,6 +6,7 @@
 mod atomic;
 pub mod csv;
 pub mod json;
+pub mod points;
 pub mod scenario;
 pub mod story;
 

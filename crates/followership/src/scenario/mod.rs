@@ -78,6 +78,9 @@ pub struct Scenario {
     /// Scripted leader events (`[[events]]`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<ScriptedEvent>,
+    /// A parameter sweep, run by `followership sweep` (ignored by `run`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<crate::design::SweepSpec>,
     /// What to record.
     #[serde(default)]
     pub output: OutputSpec,
@@ -267,6 +270,9 @@ impl Scenario {
         }
         if let Some(t) = &self.trust {
             t.validate()?;
+        }
+        if let Some(sweep) = &self.sweep {
+            sweep.validate()?;
         }
         for (i, e) in self.events.iter().enumerate() {
             if e.tick == 0 {
