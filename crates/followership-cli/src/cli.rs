@@ -24,6 +24,10 @@ pub enum Command {
     /// Run a parameter sweep (the scenario's `[sweep]` section): many points, replicates each,
     /// streamed to `runs.csv`; resumable with `--resume`, shardable with `--shard I/N`.
     Sweep(SweepArgs),
+    /// Variance-based sensitivity analysis (the scenario's `[sensitivity]` section): Sobol
+    /// first-order and total indices of the outcomes, per parameter and per group, with
+    /// bootstrap intervals. Runs as a sweep over a Saltelli design, so it resumes and shards.
+    Sensitivity(SweepArgs),
     /// Combine the output directories of the shards of one sweep into what one process would
     /// have written.
     Merge(MergeArgs),
@@ -86,10 +90,10 @@ pub struct StoryArgs {
     pub replicate: u64,
 }
 
-/// Options of `followership sweep`.
+/// Options of `followership sweep` and `followership sensitivity`.
 #[derive(Debug, Args)]
 pub struct SweepArgs {
-    /// The scenario, with a `[sweep]` section.
+    /// The scenario, with a `[sweep]` (or `[sensitivity]`) section.
     #[command(flatten)]
     pub scenario: ScenarioArgs,
     /// Replicates per point (overrides the scenario's).
@@ -98,7 +102,7 @@ pub struct SweepArgs {
     /// Worker threads (default: one per core); results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Output directory (default: sweeps/<scenario name>).
+    /// Output directory (default: sweeps/<scenario name> or sensitivity/<scenario name>).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Continue the interrupted sweep in the output directory, running only what is missing.

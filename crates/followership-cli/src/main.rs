@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         cli::Command::Run(run) => commands::run::execute(&run),
         cli::Command::Story(story) => commands::story::execute(&story),
         cli::Command::Sweep(sweep) => commands::sweep::execute(&sweep),
+        cli::Command::Sensitivity(args) => commands::sweep::sensitivity(&args),
         cli::Command::Merge(merge) => commands::sweep::merge(&merge),
         cli::Command::Scenarios => commands::scenarios::execute(),
         cli::Command::Schema => commands::schema::execute(),

@@ -2,8 +2,10 @@
 
 use std::path::PathBuf;
 
+use followership::analysis::sensitivity::saltelli_points;
 use followership::error::Error;
 use followership::experiment::sweep::{Shard, Sweep, SweepOptions, merge_shards, run_sweep};
+use followership::output::sensitivity::{DEFAULT_OUTCOMES, write_sensitivity};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{load_scenario, usage};
@@ -11,6 +13,105 @@ use crate::cli::{MergeArgs, SweepArgs};
 
 /// Runs the sweep of the scenario's `[sweep]` section.
 pub fn execute(args: &SweepArgs) -> Result<(), Error> {
+    let (shard, loaded) = prepare(args)?;
+    let Some(spec) = loaded.scenario.sweep.clone() else {
+        return Err(usage(
+            "sweep",
+            format!(
+                "{} has no [sweep] section; add one naming the parameters to vary (see README)",
+                loaded.origin
+            ),
+        ));
+    };
+    let points = spec.points(loaded.scenario.seed);
+    let replicates = args.replicates.unwrap_or(loaded.scenario.replicates);
+    let name = loaded.scenario.name.clone();
+    let sweep = Sweep::new(loaded, spec.parameters, points, replicates)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("sweeps").join(&name));
+    run_with_progress(&sweep, args, shard, &out, &name)?;
+    if !args.quiet && shard == Shard::WHOLE {
+        print_points_table(&out.join("points.csv"));
+    }
+    if !args.quiet {
+        outln!("  results in {}", out.display());
+    }
+    Ok(())
+}
+
+/// Runs the sensitivity analysis of the scenario's `[sensitivity]` section.
+pub fn sensitivity(args: &SweepArgs) -> Result<(), Error> {
+    let (shard, loaded) = prepare(args)?;
+    let Some(spec) = loaded.scenario.sensitivity.clone() else {
+        return Err(usage(
+            "sensitivity",
+            format!(
+                "{} has no [sensitivity] section; add one with the parameters and their bounds (see README)",
+                loaded.origin
+            ),
+        ));
+    };
+    let design = saltelli_points(&spec, loaded.scenario.seed);
+    let replicates = args.replicates.unwrap_or(loaded.scenario.replicates);
+    let name = loaded.scenario.name.clone();
+    let outcomes: Vec<String> = spec
+        .outcomes
+        .clone()
+        .unwrap_or_else(|| DEFAULT_OUTCOMES.iter().map(|s| s.to_string()).collect());
+    let sweep = Sweep::new(loaded, spec.parameters.clone(), design.points(), replicates)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("sensitivity").join(&name));
+    run_with_progress(&sweep, args, shard, &out, &name)?;
+    if shard != Shard::WHOLE {
+        if !args.quiet {
+            outln!(
+                "  shard done; merge the shards with `followership merge`, then run this command with \
+                 --resume --out MERGED_DIR to compute the indices"
+            );
+        }
+        return Ok(());
+    }
+    let results = write_sensitivity(&out, &design, &outcomes)?;
+    if !args.quiet {
+        for (outcome, ix) in &results {
+            outln!(
+                "  {outcome} (mean {:.4}, variance {:.4}):",
+                ix.mean,
+                ix.variance
+            );
+            outln!(
+                "    {:<28} {:>22} {:>22}",
+                "",
+                "first order [95% CI]",
+                "total [95% CI]"
+            );
+            for (label, list) in [("", &ix.parameters), ("group ", &ix.groups)] {
+                for f in list.iter() {
+                    let ci = |c: Option<[f64; 2]>| {
+                        c.map_or(String::new(), |[l, h]| format!("[{l:.3}, {h:.3}]"))
+                    };
+                    outln!(
+                        "    {:<28} {:>7.3} {:>14} {:>7.3} {:>14}",
+                        format!("{label}{}", f.name),
+                        f.first,
+                        ci(f.first_ci),
+                        f.total,
+                        ci(f.total_ci)
+                    );
+                }
+            }
+        }
+        outln!("  results in {}", out.display());
+    }
+    Ok(())
+}
+
+/// Checks the common options and loads the scenario.
+fn prepare(args: &SweepArgs) -> Result<(Shard, followership::scenario::LoadedScenario), Error> {
     if args.block == 0 {
         return Err(usage("--block", "give at least 1 run per block"));
     }
@@ -24,27 +125,17 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
         Some(text) => Shard::parse(text)?,
         None => Shard::WHOLE,
     };
-    let loaded = load_scenario(&args.scenario, &[])?;
-    let Some(spec) = loaded.scenario.sweep.clone() else {
-        return Err(usage(
-            "sweep",
-            format!(
-                "{} has no [sweep] section; add one naming the parameters to vary (see README)",
-                loaded.origin
-            ),
-        ));
-    };
-    let keys = spec.parameters.iter().map(|p| p.key.clone()).collect();
-    let integer = spec.parameters.iter().map(|p| p.integer).collect();
-    let points = spec.points(loaded.scenario.seed);
-    let replicates = args.replicates.unwrap_or(loaded.scenario.replicates);
-    let name = loaded.scenario.name.clone();
-    let sweep = Sweep::new(loaded, keys, integer, points, replicates)?;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("sweeps").join(&name));
+    Ok((shard, load_scenario(&args.scenario, &[])?))
+}
 
+/// Runs `sweep` into `out` with a progress bar, and prints a line about what was done.
+fn run_with_progress(
+    sweep: &Sweep,
+    args: &SweepArgs,
+    shard: Shard,
+    out: &std::path::Path,
+    name: &str,
+) -> Result<(), Error> {
     let total = (0..sweep.run_count())
         .filter(|r| r % shard.count == shard.index)
         .count() as u64;
@@ -69,7 +160,7 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
         on_progress: Some(&progress),
         block: args.block,
     };
-    let report = run_sweep(&sweep, &out, &options)?;
+    let report = run_sweep(sweep, out, &options)?;
     bar.finish_and_clear();
     if !args.quiet {
         outln!(
@@ -94,10 +185,6 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
                 String::new()
             }
         );
-        if shard == Shard::WHOLE {
-            print_points_table(&out.join("points.csv"));
-        }
-        outln!("  results in {}", out.display());
     }
     Ok(())
 }

@@ -117,7 +117,7 @@ impl SweepSpec {
                     ),
                 ));
             }
-            if !design.is_sampling() && p.is_bounds() {
+            if !design.is_sampling() && p.is_bounds() && p.choices.is_none() {
                 return Err(InputError::new(
                     format!("{place}.{}", p.form_field()),
                     "the grid design needs the values to run: give `values = [..]`, `start`, \

@@ -56,6 +56,12 @@ pub struct ParameterSpec {
     /// are rounded, and a sampled value is equally likely to be any whole number in the bounds.
     #[serde(default, skip_serializing_if = "is_false")]
     pub integer: bool,
+    /// Any design: values that are not numbers (such as `["random", "degree"]` or
+    /// `[true, false]`), each written into the scenario as TOML (text that is not valid TOML is
+    /// taken as a string). The grid takes each in turn; a sampling design picks one with equal
+    /// chances.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<String>>,
     /// Sensitivity analysis: the group this parameter belongs to; a group's indices measure the
     /// effect of all its parameters together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,6 +103,7 @@ enum Form {
     Range,
     Log,
     Bounds,
+    Choices,
 }
 
 impl Form {
@@ -106,6 +113,7 @@ impl Form {
             Form::Range => &["start", "stop", "step"],
             Form::Log => &["log"],
             Form::Bounds => &["low", "high"],
+            Form::Choices => &["choices"],
         }
     }
 }
@@ -285,6 +293,23 @@ impl ParameterSpec {
                     ));
                 }
             }
+            Form::Choices => {
+                let choices = self.choices.as_deref().unwrap_or_default();
+                if choices.is_empty() {
+                    return Err(InputError::new(
+                        at("choices"),
+                        "the list is empty; give at least one choice, such as choices = [\"random\", \"degree\"]",
+                    ));
+                }
+                for (j, c) in choices.iter().enumerate() {
+                    if let Some(i) = choices[..j].iter().position(|d| d == c) {
+                        return Err(InputError::new(
+                            at(&format!("choices[{j}]")),
+                            format!("{c:?} repeats choices[{i}]; give each choice once"),
+                        ));
+                    }
+                }
+            }
             Form::Bounds => {
                 let (low, high) = (self.low.unwrap_or_default(), self.high.unwrap_or_default());
                 finite("low", low)?;
@@ -337,6 +362,7 @@ impl ParameterSpec {
                 "log" => self.log.is_some(),
                 "low" => self.low.is_some(),
                 "high" => self.high.is_some(),
+                "choices" => self.choices.is_some(),
                 _ => unreachable!(),
             };
             form.fields()
@@ -346,7 +372,13 @@ impl ParameterSpec {
                 .collect()
         };
         let mut found: Option<(Form, &'static str)> = None;
-        for form in [Form::List, Form::Range, Form::Log, Form::Bounds] {
+        for form in [
+            Form::List,
+            Form::Range,
+            Form::Log,
+            Form::Bounds,
+            Form::Choices,
+        ] {
             let fields = given(form);
             let Some(&first) = fields.first() else {
                 continue;
@@ -400,7 +432,23 @@ impl ParameterSpec {
     /// Whether the parameter gives `low`/`high` bounds: the form the sampling designs and the
     /// sensitivity analysis need.
     pub fn is_bounds(&self) -> bool {
-        self.low.is_some() || self.high.is_some()
+        self.low.is_some() || self.high.is_some() || self.choices.is_some()
+    }
+
+    /// The text written into the scenario for `value`: the choice it indexes for a parameter
+    /// with `choices`, the number otherwise (whole numbers without a decimal point).
+    pub fn value_text(&self, value: f64) -> String {
+        match &self.choices {
+            Some(c) => c[(value as usize).min(c.len() - 1)].clone(),
+            None => {
+                let v = if self.integer { value.round() } else { value };
+                if v.fract() == 0.0 && v.abs() < 1e15 {
+                    format!("{}", v as i64)
+                } else {
+                    format!("{v}")
+                }
+            }
+        }
     }
 
     /// The field that sets the parameter's form (`values`, `start`, `log`, `low` or `high`),
@@ -414,6 +462,7 @@ impl ParameterSpec {
             ("log", self.log.is_some()),
             ("low", self.low.is_some()),
             ("high", self.high.is_some()),
+            ("choices", self.choices.is_some()),
         ]
         .into_iter()
         .find_map(|(field, given)| given.then_some(field))
@@ -432,6 +481,9 @@ impl ParameterSpec {
     /// # Panics
     /// If the parameter gives bounds rather than values (check with [`ParameterSpec::is_grid`]).
     pub fn grid_values(&self) -> Vec<f64> {
+        if let Some(c) = &self.choices {
+            return (0..c.len()).map(|i| i as f64).collect();
+        }
         let values: Vec<f64> = if let Some(values) = &self.values {
             values.clone()
         } else if let (Some(start), Some(stop), Some(step)) = (self.start, self.stop, self.step) {
@@ -469,6 +521,10 @@ impl ParameterSpec {
     /// # Panics
     /// If the parameter gives grid values rather than bounds.
     pub fn value_at(&self, u: f64) -> f64 {
+        if let Some(c) = &self.choices {
+            // The index of a choice, each with the same share of [0, 1).
+            return ((u * c.len() as f64).floor() as usize).min(c.len() - 1) as f64;
+        }
         let (Some(low), Some(high)) = (self.low, self.high) else {
             panic!("`{}` gives grid values, not bounds", self.key);
         };

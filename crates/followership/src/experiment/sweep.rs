@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{Point, run_outcomes};
+use crate::design::ParameterSpec;
 use crate::error::{Error, InputError};
 use crate::output::AtomicFile;
 use crate::random::splitmix64;
@@ -30,8 +31,8 @@ pub struct Sweep {
     base: LoadedScenario,
     /// Key paths of the swept parameters.
     pub keys: Vec<String>,
-    /// Whether each parameter takes whole numbers.
-    pub integer: Vec<bool>,
+    /// The swept parameters (how each value is written into the scenario).
+    pub parameters: Vec<ParameterSpec>,
     /// The points: one value per parameter.
     pub points: Vec<Vec<f64>>,
     /// Replicates per point.
@@ -144,8 +145,7 @@ impl Sweep {
     /// (an unknown key path or an out-of-range value is an input error naming the point).
     pub fn new(
         base: LoadedScenario,
-        keys: Vec<String>,
-        integer: Vec<bool>,
+        parameters: Vec<ParameterSpec>,
         points: Vec<Vec<f64>>,
         replicates: u64,
     ) -> Result<Sweep, Error> {
@@ -156,8 +156,8 @@ impl Sweep {
         }
         let sweep = Sweep {
             base,
-            keys,
-            integer,
+            keys: parameters.iter().map(|p| p.key.clone()).collect(),
+            parameters,
             points,
             replicates,
         };
@@ -174,21 +174,19 @@ impl Sweep {
 
     /// The value of parameter `i` at `point` as it is written into the scenario.
     pub fn value_text(&self, point: usize, i: usize) -> String {
-        format_value(self.points[point][i], self.integer[i])
+        self.parameters[i].value_text(self.points[point][i])
     }
 
     /// The scenario at `point`: the base with the point's values set.
     pub fn scenario_at(&self, point: Point) -> Result<LoadedScenario, InputError> {
-        let values = &self.points[point as usize];
         let overrides: Vec<Override> = self
             .keys
             .iter()
-            .zip(values)
-            .zip(&self.integer)
-            .map(|((key, &v), &int)| {
-                format!("{key}={}", format_value(v, int))
+            .enumerate()
+            .map(|(i, key)| {
+                format!("{key}={}", self.value_text(point as usize, i))
                     .parse::<Override>()
-                    .expect("a key path and a number make an override")
+                    .expect("a key path and a value make an override")
             })
             .collect();
         let scenario = Scenario::from_toml(&self.base.source, &self.base.origin, &overrides)
@@ -276,17 +274,6 @@ impl Sweep {
         }
         row.push('\n');
         row
-    }
-}
-
-/// A whole number without a decimal point (so integer keys accept it), anything else in its
-/// shortest exact form.
-fn format_value(v: f64, integer: bool) -> String {
-    let v = if integer { v.round() } else { v };
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
     }
 }
 

@@ -8,6 +8,7 @@ pub mod csv;
 pub mod json;
 pub mod points;
 pub mod scenario;
+pub mod sensitivity;
 pub mod story;
 
 use std::io::Write;

@@ -34,6 +34,7 @@ builtins!(
     "denied-mistake",
     "middle-out",
     "network-marketing",
+    "hackman",
 );
 
 /// The scenario `followership run` uses when given no file.

@@ -81,6 +81,9 @@ pub struct Scenario {
     /// A parameter sweep, run by `followership sweep` (ignored by `run`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sweep: Option<crate::design::SweepSpec>,
+    /// A variance-based sensitivity analysis, run by `followership sensitivity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<crate::analysis::sensitivity::SensitivitySpec>,
     /// What to record.
     #[serde(default)]
     pub output: OutputSpec,
@@ -273,6 +276,24 @@ impl Scenario {
         }
         if let Some(sweep) = &self.sweep {
             sweep.validate()?;
+        }
+        if let Some(sa) = &self.sensitivity {
+            sa.validate()?;
+            for (i, o) in sa.outcomes.iter().flatten().enumerate() {
+                if !crate::simulation::RunOutcome::COLUMNS.contains(&o.as_str()) {
+                    let names = crate::simulation::RunOutcome::COLUMNS;
+                    let hint = errors::nearest(o, names)
+                        .map(|n| format!("did you mean `{n}`? "))
+                        .unwrap_or_default();
+                    return Err(InputError::new(
+                        format!("sensitivity.outcomes[{i}]"),
+                        format!(
+                            "no outcome named `{o}`; {hint}outcomes are {}",
+                            names.join(", ")
+                        ),
+                    ));
+                }
+            }
         }
         for (i, e) in self.events.iter().enumerate() {
             if e.tick == 0 {
