@@ -257,3 +257,61 @@ fn bad_sweep_specifications_are_input_errors() {
         &["different sweep"],
     );
 }
+
+const SENSITIVITY: &str = r#"
+name = "sa"
+seed = 3
+replicates = 2
+[network]
+kind = "erdos-renyi"
+nodes = 1000
+mean_degree = 4.0
+[people]
+threshold = { distribution = "constant", value = 0.18 }
+[initial]
+placement = "random"
+count = 1
+[sensitivity]
+base_samples = 16
+bootstrap = 50
+[[sensitivity.parameters]]
+key = "network.mean_degree"
+low = 1.0
+high = 10.0
+group = "network"
+[[sensitivity.parameters]]
+key = "people.threshold.value"
+low = 0.1
+high = 0.3
+group = "people"
+[[sensitivity.parameters]]
+key = "initial.placement"
+choices = ["random", "degree"]
+group = "people"
+"#;
+
+#[test]
+fn sensitivity_writes_indices_per_parameter_and_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = scenario(dir.path(), SENSITIVITY);
+    let out = dir.path().join("sa");
+    let o = run(&["sensitivity", &file, "--quiet", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = read(&out, "sensitivity.csv");
+    let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    // Two outcomes, three parameters and two groups each.
+    assert_eq!(rows.len(), 2 * (3 + 2), "{csv}");
+    for r in &rows {
+        let first: f64 = r[3].parse().unwrap();
+        let total: f64 = r[6].parse().unwrap();
+        assert!(first.is_finite() && total.is_finite(), "{r:?}");
+    }
+    // 16 base samples x (3 parameters + 2 groups + 2) points, two replicates each.
+    assert_eq!(read(&out, "runs.csv").lines().count(), 1 + 16 * 7 * 2);
+    let json: serde_json::Value = serde_json::from_str(&read(&out, "sensitivity.json")).unwrap();
+    assert!(json["final_fraction"]["groups"].is_array());
+
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, SENSITIVITY.replace("bootstrap = 50", "bootstrap = 50\noutcomes = [\"final_fracton\"]")).unwrap();
+    fails(&["sensitivity", bad.to_str().unwrap()], &["sensitivity.outcomes[0]", "did you mean `final_fraction`"]);
+}
