@@ -295,10 +295,20 @@ fn sensitivity_writes_indices_per_parameter_and_group() {
     let dir = tempfile::tempdir().unwrap();
     let file = scenario(dir.path(), SENSITIVITY);
     let out = dir.path().join("sa");
-    let o = run(&["sensitivity", &file, "--quiet", "--out", out.to_str().unwrap()]);
+    let o = run(&[
+        "sensitivity",
+        &file,
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let csv = read(&out, "sensitivity.csv");
-    let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
     // Two outcomes, three parameters and two groups each.
     assert_eq!(rows.len(), 2 * (3 + 2), "{csv}");
     for r in &rows {
@@ -312,6 +322,16 @@ fn sensitivity_writes_indices_per_parameter_and_group() {
     assert!(json["final_fraction"]["groups"].is_array());
 
     let bad = dir.path().join("bad.toml");
-    std::fs::write(&bad, SENSITIVITY.replace("bootstrap = 50", "bootstrap = 50\noutcomes = [\"final_fracton\"]")).unwrap();
-    fails(&["sensitivity", bad.to_str().unwrap()], &["sensitivity.outcomes[0]", "did you mean `final_fraction`"]);
+    std::fs::write(
+        &bad,
+        SENSITIVITY.replace(
+            "bootstrap = 50",
+            "bootstrap = 50\noutcomes = [\"final_fracton\"]",
+        ),
+    )
+    .unwrap();
+    fails(
+        &["sensitivity", bad.to_str().unwrap()],
+        &["sensitivity.outcomes[0]", "did you mean `final_fraction`"],
+    );
 }

@@ -345,7 +345,7 @@ pub fn run_sweep(
     drop(file);
     write_json(&manifest_path, &sweep.manifest(options.shard, true))?;
     if options.shard == Shard::WHOLE {
-        write_points(dir, sweep.keys.len())?;
+        write_points(dir, &sweep.keys)?;
     }
     Ok(SweepReport {
         runs: mine.len() as u64,
@@ -552,11 +552,30 @@ pub fn merge_shards(out: &Path, shards: &[PathBuf]) -> Result<u64, Error> {
             ..first.clone()
         },
     )?;
-    write_points(out, first.keys.len())?;
+    write_points(out, &first.keys)?;
     Ok(total)
 }
 
-/// Aggregates `runs.csv` point by point into `points.csv`.
-fn write_points(dir: &Path, keys: usize) -> Result<(), Error> {
-    crate::output::points::write_points(&dir.join(RUNS_FILE), &dir.join(POINTS_FILE), keys)
+/// Aggregates `runs.csv` point by point into `points.csv` (and, with the `parquet` feature,
+/// writes both tables as Parquet too).
+fn write_points(dir: &Path, keys: &[String]) -> Result<(), Error> {
+    crate::output::points::write_points(&dir.join(RUNS_FILE), &dir.join(POINTS_FILE), keys.len())?;
+    #[cfg(feature = "parquet")]
+    {
+        use crate::output::parquet::csv_to_parquet;
+        let text: Vec<&str> = keys.iter().map(String::as_str).collect();
+        csv_to_parquet(
+            &dir.join(RUNS_FILE),
+            &dir.join("runs.parquet"),
+            &["point", "replicate"],
+            &text,
+        )?;
+        csv_to_parquet(
+            &dir.join(POINTS_FILE),
+            &dir.join("points.parquet"),
+            &["point", "runs"],
+            &text,
+        )?;
+    }
+    Ok(())
 }

@@ -31,7 +31,7 @@ impl AtomicFile {
     }
 
     /// Where to write the content.
-    pub fn writer(&mut self) -> &mut dyn Write {
+    pub fn writer(&mut self) -> &mut (dyn Write + Send) {
         self.writer.as_mut().expect("writer present until commit")
     }
 

@@ -6,6 +6,8 @@
 mod atomic;
 pub mod csv;
 pub mod json;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod points;
 pub mod scenario;
 pub mod sensitivity;
