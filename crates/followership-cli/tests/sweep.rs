@@ -124,7 +124,11 @@ fn results_do_not_depend_on_threads_or_shards() {
 #[test]
 fn a_sweep_killed_at_any_moment_resumes_to_the_same_files() {
     let dir = tempfile::tempdir().unwrap();
-    let file = scenario(dir.path(), SCENARIO);
+    // Long enough (about a second in a debug build) to be killed several times on the way.
+    let file = scenario(
+        dir.path(),
+        &SCENARIO.replace("replicates = 12", "replicates = 48"),
+    );
     let whole = dir.path().join("whole");
     sweep(&file, &whole, &[]);
 
