@@ -199,7 +199,7 @@ fn sources_of(offsets: &[u64]) -> Vec<u32> {
 }
 
 /// Groups edges by source, keeping their input order within each source (a stable counting sort).
-fn counting_sort(
+pub(crate) fn counting_sort(
     n: usize,
     sources: &[u32],
     targets: &[u32],
@@ -227,7 +227,7 @@ fn counting_sort(
 }
 
 /// Splits a CSR's target (and weight) arrays into one mutable slice per node.
-fn split_lists<'a, T>(offsets: &[u64], mut rest: &'a mut [T]) -> Vec<&'a mut [T]> {
+pub(crate) fn split_lists<'a, T>(offsets: &[u64], mut rest: &'a mut [T]) -> Vec<&'a mut [T]> {
     let mut lists = Vec::with_capacity(offsets.len().saturating_sub(1));
     for v in 0..offsets.len().saturating_sub(1) {
         let d = (offsets[v + 1] - offsets[v]) as usize;

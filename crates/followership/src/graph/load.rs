@@ -21,7 +21,7 @@ use std::time::UNIX_EPOCH;
 use memmap2::{Mmap, MmapOptions};
 use rayon::prelude::*;
 
-use super::builder::GraphBuilder;
+use super::builder::{GraphBuilder, counting_sort, split_lists};
 use super::cache::{self, CacheProbe, CacheStats, SourceStamp};
 use super::csr::{Adjacency, Graph};
 
@@ -1009,7 +1009,7 @@ fn build_keeping(
             }
         }
     }
-    let (offsets, mut tg, mut wt) = group_by_source(n, &src, &dst, wts.as_deref());
+    let (offsets, mut tg, mut wt) = counting_sort(n, &src, &dst, wts.as_deref());
     drop((src, dst, wts));
 
     // Sort each list by target (stably, so a kept duplicate's weights stay in file order) and
@@ -1088,7 +1088,7 @@ fn build_keeping(
             let d = (new_offsets[v + 1] - new_offsets[v]) as usize;
             sources.extend(std::iter::repeat_n(v as u32, d));
         }
-        let (o, t, w) = group_by_source(n, &tg, &sources, wt.as_deref());
+        let (o, t, w) = counting_sort(n, &tg, &sources, wt.as_deref());
         Adjacency {
             offsets: o.into(),
             targets: t.into(),
@@ -1109,45 +1109,6 @@ fn build_keeping(
         blocks: None,
     };
     (graph, loops, dups + loop_dups)
-}
-
-/// Groups edges by source, keeping their order within each source (a stable counting sort).
-fn group_by_source(
-    n: usize,
-    sources: &[u32],
-    targets: &[u32],
-    weights: Option<&[f32]>,
-) -> (Vec<u64>, Vec<u32>, Option<Vec<f32>>) {
-    let mut offsets = vec![0u64; n + 1];
-    for &s in sources {
-        offsets[s as usize + 1] += 1;
-    }
-    for v in 0..n {
-        offsets[v + 1] += offsets[v];
-    }
-    let mut cursor: Vec<u64> = offsets[..n].to_vec();
-    let mut out = vec![0u32; sources.len()];
-    let mut out_w = weights.map(|_| vec![0f32; sources.len()]);
-    for (e, (&s, &t)) in sources.iter().zip(targets).enumerate() {
-        let slot = cursor[s as usize] as usize;
-        cursor[s as usize] += 1;
-        out[slot] = t;
-        if let (Some(ow), Some(w)) = (&mut out_w, weights) {
-            ow[slot] = w[e];
-        }
-    }
-    (offsets, out, out_w)
-}
-
-/// Splits a CSR array into one mutable slice per node.
-fn split_lists<'a, T>(offsets: &[u64], mut rest: &'a mut [T]) -> Vec<&'a mut [T]> {
-    let mut lists = Vec::with_capacity(offsets.len().saturating_sub(1));
-    for v in 0..offsets.len().saturating_sub(1) {
-        let (head, tail) = rest.split_at_mut((offsets[v + 1] - offsets[v]) as usize);
-        lists.push(head);
-        rest = tail;
-    }
-    lists
 }
 
 #[cfg(test)]

@@ -354,9 +354,16 @@ impl<'a, 'g> Run<'a, 'g> {
 
     /// A leader starts dancing alone.
     fn start_leader(&mut self, v: u32) {
-        self.status[v as usize] = Status::Leading;
         self.leaders_dancing += 1;
         self.record.leaders.push(v);
+        let weight = self.start_dancing(v, Status::Leading);
+        self.spread(v, weight);
+    }
+
+    /// `v` starts dancing (as a leader or a follower): their weight joins the crowd's, proof no
+    /// longer moves them, and they stop watching. Returns their influence weight.
+    fn start_dancing(&mut self, v: u32, status: Status) -> f64 {
+        self.status[v as usize] = status;
         let weight = self.weight_of(v);
         self.crowd_weight += weight;
         if let Some(p) = &mut self.proof {
@@ -366,7 +373,7 @@ impl<'a, 'g> Run<'a, 'g> {
             w.remove(v);
         }
         self.record_change(v, true);
-        self.spread(v, weight);
+        weight
     }
 
     /// The influence weight of a dancer (or of someone about to dance).
@@ -753,17 +760,8 @@ impl<'a, 'g> Run<'a, 'g> {
         if self.tick > 0 && self.record.second_follower.is_none() {
             self.note_follower(v);
         }
-        self.status[v as usize] = Status::Following;
         self.following += 1;
-        let weight = self.weight_of(v);
-        self.crowd_weight += weight;
-        if let Some(p) = &mut self.proof {
-            p.settle(v);
-        }
-        if let Some(w) = &mut self.watchers {
-            w.remove(v);
-        }
-        self.record_change(v, true);
+        let weight = self.start_dancing(v, Status::Following);
         if let Some(m) = &mut self.movement {
             m.on_join(v);
         }
