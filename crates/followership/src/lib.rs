@@ -9,13 +9,16 @@
 //!
 //! - [`scenario`]: a strict TOML description of one experiment, and the built-in scenarios;
 //! - [`graph`]: where people live (generators, loaders, the CSR graph);
-//! - [`model`]: what people do (thresholds, decision rules, initial followers);
+//! - [`model`]: what people do (thresholds, decision rules, initial followers) and the movement
+//!   mechanisms (leaders, embrace, momentum, leaving, trust);
 //! - [`simulation`]: one run, tick by tick, event-driven;
 //! - [`design`]: the `[sweep]` section: which points a sweep runs (grid, random, Latin hypercube,
 //!   Sobol);
-//! - [`experiment`]: many runs in parallel with reproducible random streams;
-//! - [`output`]: the files people read (CSV, JSON, resolved scenario), written atomically;
-//! - [`analysis`]: what the runs mean (intervals, probabilities);
+//! - [`experiment`]: many runs in parallel with reproducible random streams, sweeps that resume
+//!   and shard;
+//! - [`output`]: the files people read (CSV, JSON, the story of a run, the resolved scenario,
+//!   sweep aggregates, sensitivity indices), written atomically;
+//! - [`analysis`]: what the runs mean (intervals, probabilities, Sobol sensitivity indices);
 //! - [`random`]: the reproducible random streams every part draws from;
 //! - [`error`]: errors that say what is wrong, where, and how to fix it.
 

@@ -11,8 +11,14 @@
 //! visibility above zero (what the whole crowd shows), and the probabilistic `logit` and
 //! `hazard` rules, whose every watcher draws each tick.
 //!
+//! With the movement mechanisms on (leaders, trust, momentum, leaving; the `movement` module),
+//! influence can also be withdrawn, followers have a point below which they leave, and trust and
+//! pressure become crowd-wide terms; the same rule holds: people are looked at when their proof
+//! crosses a point, and everyone only on ticks where a crowd-wide term moved.
+//!
 //! [`Prepared`] holds what depends on the network and the dynamics only and is shared by all the
-//! replicates of a scenario; [`simulate`] runs one replicate.
+//! replicates of a scenario; [`simulate`] runs one classic replicate and [`simulate_run`] one with
+//! leaders and the movement mechanisms.
 
 mod movement;
 pub mod outcome;
