@@ -375,9 +375,7 @@ impl Run<'_, '_> {
         for v in leaving {
             self.leave(v);
         }
-        if joining.len() > super::SORT_FRONTIER_ABOVE {
-            joining.sort_unstable();
-        }
+        super::sort_ids(&mut joining);
         let joined = joining.len() as u32;
         for v in joining {
             self.join(v);

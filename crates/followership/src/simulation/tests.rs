@@ -320,3 +320,19 @@ fn same_stream_gives_the_same_run_and_another_stream_a_different_one() {
     assert_eq!(a, b);
     assert_ne!(a, c);
 }
+
+#[test]
+fn frontiers_of_every_size_come_out_in_id_order() {
+    let mut rng = stream(12, 0, 0, Purpose::Dynamics);
+    for (len, n) in [(10usize, 1000usize), (300, 100_000), (5000, 20_000)] {
+        let mut ids = crate::model::initial::sample_distinct(n, len, &mut rng);
+        let mut expected = ids.clone();
+        expected.sort_unstable();
+        sort_ids(&mut ids);
+        if len > SORT_FRONTIER_ABOVE {
+            assert_eq!(ids, expected, "len {len}, n {n}");
+        } else {
+            assert_eq!(ids.len(), len);
+        }
+    }
+}
