@@ -31,6 +31,10 @@ pub enum Command {
     /// Combine the output directories of the shards of one sweep into what one process would
     /// have written.
     Merge(MergeArgs),
+    /// Whom to recruit first: choose the k people whose early following makes the largest
+    /// movement (IMM, CELF or a heuristic), print them with the expected final size, and write
+    /// `seeds.csv`.
+    Seed(SeedArgs),
     /// List the built-in scenarios.
     Scenarios,
     /// Print the JSON Schema of scenario files, for editors.
@@ -129,4 +133,43 @@ pub struct MergeArgs {
     /// The shard directories, in any order.
     #[arg(required = true, value_name = "SHARD_DIR")]
     pub shards: Vec<PathBuf>,
+}
+
+/// Options of `followership seed`.
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// The scenario: its network, people and dynamics (its `[initial]` is replaced by the seeds).
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// How many people to recruit first.
+    #[arg(long)]
+    pub k: usize,
+    /// imm, celf, degree-discount, pagerank, degree, k-core, clustered or random (default: imm
+    /// where the model allows it, celf otherwise).
+    #[arg(long, value_name = "NAME")]
+    pub strategy: Option<String>,
+    /// Evaluate every strategy on the same Monte-Carlo runs and print a table.
+    #[arg(long, conflicts_with = "strategy")]
+    pub compare: bool,
+    /// IMM's epsilon: approximation ratio at least 1 - 1/e - epsilon.
+    #[arg(long, default_value_t = 0.1)]
+    pub epsilon: f64,
+    /// IMM's l: the guarantee holds with probability at least 1 - 1/n^l.
+    #[arg(long, default_value_t = 1.0)]
+    pub ell: f64,
+    /// Monte-Carlo runs per CELF evaluation.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub celf_runs: u64,
+    /// CELF considers only the N people of highest out-degree.
+    #[arg(long, default_value_t = 500, value_name = "N")]
+    pub candidates: usize,
+    /// Monte-Carlo runs of the final evaluation (default: the scenario's replicates).
+    #[arg(long, value_name = "N")]
+    pub runs: Option<u64>,
+    /// Worker threads (default: one per core); results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output directory (default: seeds/<scenario name>).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }

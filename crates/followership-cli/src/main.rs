@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         cli::Command::Sweep(sweep) => commands::sweep::execute(&sweep),
         cli::Command::Sensitivity(args) => commands::sweep::sensitivity(&args),
         cli::Command::Merge(merge) => commands::sweep::merge(&merge),
+        cli::Command::Seed(seed) => commands::seed::execute(&seed),
         cli::Command::Scenarios => commands::scenarios::execute(),
         cli::Command::Schema => commands::schema::execute(),
     };

@@ -19,6 +19,7 @@
 //! - [`output`]: the files people read (CSV, JSON, the story of a run, the resolved scenario,
 //!   sweep aggregates, sensitivity indices), written atomically;
 //! - [`analysis`]: what the runs mean (intervals, probabilities, Sobol sensitivity indices);
+//! - [`seeding`]: whom to recruit first (IMM, CELF and heuristics for choosing seed sets);
 //! - [`random`]: the reproducible random streams every part draws from;
 //! - [`error`]: errors that say what is wrong, where, and how to fix it.
 
@@ -33,4 +34,5 @@ pub mod model;
 pub mod output;
 pub mod random;
 pub mod scenario;
+pub mod seeding;
 pub mod simulation;

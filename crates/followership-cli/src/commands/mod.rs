@@ -3,6 +3,7 @@
 pub mod run;
 pub mod scenarios;
 pub mod schema;
+pub mod seed;
 pub mod story;
 pub mod sweep;
 

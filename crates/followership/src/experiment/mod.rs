@@ -8,6 +8,7 @@
 pub mod sweep;
 
 use std::borrow::Cow;
+use std::path::Path;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -16,7 +17,7 @@ use crate::error::{Error, InputError};
 use crate::graph::Graph;
 use crate::model::{Distribution, Movement};
 use crate::random::{Purpose, stream};
-use crate::scenario::LoadedScenario;
+use crate::scenario::{LoadedScenario, Scenario};
 use crate::simulation::{Prepared, Recording, RunInput, RunRecord, simulate_run};
 
 /// The point of a parameter sweep a run belongs to; 0 for a plain run.
@@ -89,7 +90,7 @@ pub fn run_ensemble(
     let s = &loaded.scenario;
     let mut notes = Vec::new();
     let graph = build_graph(loaded, point, 0, &mut notes)?;
-    let setup = Setup::new(loaded, point, &graph)?;
+    let setup = RunSetup::from_loaded(loaded, point, &graph)?;
     let recording = |r: u64| setup.recording(options.changes_for == Some(r));
     let done = || {
         if let Some(done) = options.on_replicate_done {
@@ -163,7 +164,7 @@ pub fn run_replicate(
     let mut notes = Vec::new();
     let network = if own_networks(loaded) { replicate } else { 0 };
     let graph = build_graph(loaded, point, network, &mut notes)?;
-    let setup = Setup::new(loaded, point, &graph)?;
+    let setup = RunSetup::from_loaded(loaded, point, &graph)?;
     let record = setup.run(
         &graph,
         &setup.prepare(&graph),
@@ -188,7 +189,7 @@ pub fn run_outcomes(
 ) -> Result<Vec<crate::simulation::RunOutcome>, Error> {
     let mut notes = Vec::new();
     let graph = build_graph(loaded, point, 0, &mut notes)?;
-    let setup = Setup::new(loaded, point, &graph)?;
+    let setup = RunSetup::from_loaded(loaded, point, &graph)?;
     let quiet = Recording::default();
     let outcome = |r: RunRecord| r.outcome.expect("finished runs have outcomes");
     if own_networks(loaded) {
@@ -253,47 +254,60 @@ fn build_graph(
     Ok(graph)
 }
 
-/// What every replicate of a scenario shares: per-person values and the movement mechanisms.
-struct Setup<'a> {
-    loaded: &'a LoadedScenario,
+/// What every replicate of a scenario at one point shares: per-person values and the movement
+/// mechanisms. Replicate `r` draws everything from the streams of (seed, point, r), so any
+/// caller that runs replicate `r` through a `RunSetup` gets the very run `followership run` gets.
+pub struct RunSetup {
+    scenario: Scenario,
     point: Point,
-    thresholds: PersonValues<'a>,
-    trust: Option<PersonValues<'a>>,
+    thresholds: PersonValues,
+    trust: Option<PersonValues>,
     movement: Movement,
 }
 
-impl<'a> Setup<'a> {
-    fn new(loaded: &'a LoadedScenario, point: Point, graph: &Graph) -> Result<Self, Error> {
-        let s = &loaded.scenario;
-        let thresholds = PersonValues::new(&s.people.threshold, graph, "people.threshold", loaded)?;
-        let trust = match &s.trust {
-            Some(t) => Some(PersonValues::new(
-                &t.initial,
-                graph,
-                "trust.initial",
-                loaded,
-            )?),
+impl RunSetup {
+    /// The setup of `scenario` at sweep point `point` on `graph`; `base` is the directory
+    /// relative paths start from. Errors name key paths (locate them with
+    /// [`LoadedScenario::locate`]).
+    pub fn new(
+        scenario: &Scenario,
+        base: &Path,
+        point: Point,
+        graph: &Graph,
+    ) -> Result<Self, InputError> {
+        let thresholds =
+            PersonValues::new(&scenario.people.threshold, graph, "people.threshold", base)?;
+        let trust = match &scenario.trust {
+            Some(t) => Some(PersonValues::new(&t.initial, graph, "trust.initial", base)?),
             None => None,
         };
-        Ok(Setup {
-            loaded,
+        Ok(RunSetup {
+            scenario: scenario.clone(),
             point,
             thresholds,
             trust,
-            movement: s.movement(),
+            movement: scenario.movement(),
         })
+    }
+
+    fn from_loaded(loaded: &LoadedScenario, point: Point, graph: &Graph) -> Result<Self, Error> {
+        Ok(
+            RunSetup::new(&loaded.scenario, &loaded.base_dir, point, graph)
+                .map_err(|e| loaded.locate(e))?,
+        )
     }
 
     /// What a replicate records: the scenario's time series, or everything when `recorded`.
     fn recording(&self, recorded: bool) -> Recording {
         Recording {
-            timeseries: self.loaded.scenario.output.timeseries || recorded,
+            timeseries: self.scenario.output.timeseries || recorded,
             changes: recorded,
         }
     }
 
-    fn prepare<'g>(&self, g: &'g Graph) -> Prepared<'g> {
-        let s = &self.loaded.scenario;
+    /// The part of every run that depends only on the network and the dynamics.
+    pub fn prepare<'g>(&self, g: &'g Graph) -> Prepared<'g> {
+        let s = &self.scenario;
         Prepared::with_movement(
             g,
             &s.dynamics,
@@ -303,15 +317,29 @@ impl<'a> Setup<'a> {
         )
     }
 
-    /// Runs replicate `replicate` on `graph`.
-    fn run(
+    /// Runs replicate `replicate` on `graph` with the scenario's initial followers.
+    pub fn run(
         &self,
         graph: &Graph,
         prepared: &Prepared<'_>,
         replicate: u64,
         recording: Recording,
     ) -> RunRecord {
-        let s = &self.loaded.scenario;
+        self.run_with(graph, prepared, replicate, recording, None)
+    }
+
+    /// Runs replicate `replicate` on `graph`; `initial`, when given, replaces the scenario's
+    /// initial followers (leaders among them are left out): how seed sets are compared on the
+    /// same runs.
+    pub fn run_with(
+        &self,
+        graph: &Graph,
+        prepared: &Prepared<'_>,
+        replicate: u64,
+        recording: Recording,
+        initial: Option<&[u32]>,
+    ) -> RunRecord {
+        let s = &self.scenario;
         let named = |purpose| stream(s.seed, self.point, replicate, purpose);
         let thresholds = self.thresholds.for_run(graph, &mut named(Purpose::People));
         let trust = self
@@ -323,9 +351,16 @@ impl<'a> Setup<'a> {
             .as_ref()
             .map(|l| l.placement().place(graph, &mut named(Purpose::Leaders)))
             .unwrap_or_default();
-        let initial = s
-            .initial
-            .place_excluding(graph, &mut named(Purpose::Placement), &leaders);
+        let initial: Vec<u32> = match initial {
+            Some(seeds) => seeds
+                .iter()
+                .copied()
+                .filter(|v| !leaders.contains(v))
+                .collect(),
+            None => s
+                .initial
+                .place_excluding(graph, &mut named(Purpose::Placement), &leaders),
+        };
         let input = RunInput {
             thresholds: &thresholds,
             initial: &initial,
@@ -340,30 +375,20 @@ impl<'a> Setup<'a> {
 
 /// Per-person values of a scenario: fixed once (constant, listed, from a file) or drawn afresh
 /// for every run.
-enum PersonValues<'a> {
+enum PersonValues {
     Fixed(Vec<f64>),
-    Drawn(&'a Distribution),
+    Drawn(Distribution),
 }
 
-impl<'a> PersonValues<'a> {
-    fn new(
-        d: &'a Distribution,
-        graph: &Graph,
-        key: &str,
-        loaded: &LoadedScenario,
-    ) -> Result<Self, Error> {
-        Ok(
-            match d
-                .fixed_values(graph, key, &loaded.base_dir)
-                .map_err(|e| loaded.locate(e))?
-            {
-                Some(v) => PersonValues::Fixed(v),
-                None => PersonValues::Drawn(d),
-            },
-        )
+impl PersonValues {
+    fn new(d: &Distribution, graph: &Graph, key: &str, base: &Path) -> Result<Self, InputError> {
+        Ok(match d.fixed_values(graph, key, base)? {
+            Some(v) => PersonValues::Fixed(v),
+            None => PersonValues::Drawn(d.clone()),
+        })
     }
 
-    fn for_run<'b>(&'b self, graph: &Graph, rng: &mut crate::random::Stream) -> Cow<'b, [f64]> {
+    fn for_run(&self, graph: &Graph, rng: &mut crate::random::Stream) -> Cow<'_, [f64]> {
         match self {
             PersonValues::Fixed(v) => Cow::Borrowed(v),
             PersonValues::Drawn(d) => {

@@ -1,0 +1,393 @@
+//! Whom to recruit first: choosing the `k` people whose early following makes the largest
+//! movement (influence maximisation).
+//!
+//! Strategies ([`Strategy`]):
+//!
+//! - [`Strategy::Imm`]: IMM (Tang, Xiao and Shi, SIGMOD 2015) on reverse-reachable sets, for the
+//!   independent cascade and linear threshold models ([`Diffusion`]); a `(1 - 1/e - epsilon)`
+//!   approximation with probability at least `1 - 1/n^l` (see [`rr`]);
+//! - [`Strategy::Celf`]: CELF lazy greedy on Monte-Carlo estimates of the expected final size
+//!   under the scenario's own dynamics, movement mechanisms included (see [`celf`]);
+//! - heuristics (see [`heuristics`]): random, highest degree, PageRank, k-core, degree discount,
+//!   and clustered seeding.
+//!
+//! Every strategy returns dense ids; outputs translate them with [`Graph::label`]. The
+//! [`Evaluator`] measures any seed set the same way: Monte-Carlo runs of the scenario with those
+//! people as the initial followers, replicate `r` drawing from the streams of replicate `r` of
+//! `followership run`, so every strategy is judged on the same runs.
+
+pub mod celf;
+pub mod heuristics;
+pub mod rr;
+
+use crate::experiment::RunSetup;
+use std::path::Path;
+use std::str::FromStr;
+
+use rayon::prelude::*;
+
+use crate::error::InputError;
+use crate::graph::Graph;
+use crate::model::{Distribution, EdgeProbability, Rule, SocialProof};
+use crate::scenario::Scenario;
+use crate::simulation::{Prepared, Recording};
+
+/// A way of choosing whom to recruit first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// IMM on reverse-reachable sets (independent cascade and linear threshold only).
+    Imm,
+    /// CELF lazy greedy with Monte-Carlo estimates under the scenario's dynamics.
+    Celf,
+    /// People chosen uniformly at random.
+    Random,
+    /// The people who influence the most others (highest out-degree).
+    Degree,
+    /// Highest PageRank on the direction of influence ([`heuristics::pagerank`]).
+    PageRank,
+    /// Highest core number, ties by degree ([`heuristics::k_core`]).
+    KCore,
+    /// Degree discount for the independent cascade (Chen, Wang and Yang 2009).
+    DegreeDiscount,
+    /// A person and their contacts together ([`heuristics::clustered`]).
+    Clustered,
+}
+
+impl Strategy {
+    /// Every strategy, in the order `--compare` lists them.
+    pub const ALL: [Strategy; 8] = [
+        Strategy::Imm,
+        Strategy::Celf,
+        Strategy::DegreeDiscount,
+        Strategy::PageRank,
+        Strategy::Degree,
+        Strategy::KCore,
+        Strategy::Clustered,
+        Strategy::Random,
+    ];
+
+    /// The name used on the command line and in output files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::Imm => "imm",
+            Strategy::Celf => "celf",
+            Strategy::Random => "random",
+            Strategy::Degree => "degree",
+            Strategy::PageRank => "pagerank",
+            Strategy::KCore => "k-core",
+            Strategy::DegreeDiscount => "degree-discount",
+            Strategy::Clustered => "clustered",
+        }
+    }
+}
+
+impl std::fmt::Display for Strategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Strategy {
+    type Err = InputError;
+
+    fn from_str(s: &str) -> Result<Self, InputError> {
+        Strategy::ALL
+            .into_iter()
+            .find(|x| x.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Strategy::ALL.iter().map(|x| x.name()).collect();
+                InputError::new(
+                    "--strategy",
+                    format!(
+                        "no strategy named `{s}`; strategies are {}",
+                        names.join(", ")
+                    ),
+                )
+            })
+    }
+}
+
+/// The classic diffusion model a scenario reduces to, for which reverse-reachable sets apply.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Diffusion {
+    /// Independent cascade with the given edge probability.
+    IndependentCascade(EdgeProbability),
+    /// Linear threshold: in-weights normalised to sum to one, thresholds uniform on [0, 1].
+    LinearThreshold,
+}
+
+impl Diffusion {
+    /// The model `scenario` runs, or an error saying why IMM does not apply to it.
+    ///
+    /// The cascade rule is the independent cascade when nobody joins spontaneously. The
+    /// threshold rule is the linear threshold model when social proof is a fraction of one's
+    /// contacts only (visibility 0), thresholds are uniform on [0, 1] and nobody joins
+    /// spontaneously. Leaders, momentum, leaving, trust and events are movement mechanisms that
+    /// IMM cannot model.
+    pub fn of(scenario: &Scenario) -> Result<Diffusion, InputError> {
+        let unsupported = |why: &str| {
+            InputError::new(
+                "--strategy",
+                format!(
+                    "IMM applies to the independent cascade and linear threshold models only, and {why}; use --strategy celf (Monte-Carlo greedy) or a heuristic"
+                ),
+            )
+        };
+        let movement = [
+            ("leaders", scenario.leaders.is_some()),
+            ("momentum", scenario.momentum.is_some()),
+            ("leaving", scenario.leaving.is_some()),
+            ("trust", scenario.trust.is_some()),
+            ("events", !scenario.events.is_empty()),
+        ];
+        if let Some((name, _)) = movement.iter().find(|(_, on)| *on) {
+            return Err(unsupported(&format!(
+                "this scenario has [{name}] (the movement model)"
+            )));
+        }
+        let d = &scenario.dynamics;
+        if d.spontaneous != 0.0 {
+            return Err(unsupported("this scenario has spontaneous joining"));
+        }
+        match d.rule {
+            Rule::Cascade => Ok(Diffusion::IndependentCascade(
+                d.probability.unwrap_or(EdgeProbability::Uniform(0.0)),
+            )),
+            Rule::Threshold => {
+                let uniform01 = matches!(
+                    scenario.people.threshold,
+                    Distribution::Uniform { low, high } if low == 0.0 && high == 1.0
+                );
+                if d.social_proof != SocialProof::Fraction || d.visibility != 0.0 || !uniform01 {
+                    Err(unsupported(
+                        "the threshold rule is the linear threshold model only with social_proof = \"fraction\", visibility = 0 and thresholds uniform on [0, 1]",
+                    ))
+                } else {
+                    Ok(Diffusion::LinearThreshold)
+                }
+            }
+            Rule::Logit => Err(unsupported("this scenario uses rule = \"logit\"")),
+            Rule::Hazard => Err(unsupported("this scenario uses rule = \"hazard\"")),
+        }
+    }
+}
+
+/// Settings of the strategies.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// IMM's epsilon: the approximation ratio is at least `1 - 1/e - epsilon`.
+    pub epsilon: f64,
+    /// IMM's `l`: the guarantee holds with probability at least `1 - 1/n^l`.
+    pub ell: f64,
+    /// Monte-Carlo runs per CELF evaluation.
+    pub celf_runs: u64,
+    /// CELF considers only this many candidates, those of highest out-degree (all when `None`).
+    pub celf_candidates: Option<usize>,
+    /// Seed of the strategies' random streams (the scenario's seed).
+    pub seed: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            epsilon: 0.1,
+            ell: 1.0,
+            celf_runs: 100,
+            celf_candidates: None,
+            seed: 1,
+        }
+    }
+}
+
+/// The seed set a strategy chose.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    /// The strategy.
+    pub strategy: Strategy,
+    /// The chosen people (dense ids), in the order chosen.
+    pub seeds: Vec<u32>,
+    /// The strategy's own estimate of the expected final size, when it makes one: IMM's
+    /// `n * covered / theta`, CELF's Monte-Carlo mean.
+    pub estimate: Option<f64>,
+    /// Number of reverse-reachable sets IMM sampled.
+    pub rr_sets: Option<usize>,
+}
+
+/// Checks that `k` people can be chosen from `graph`.
+pub fn check_k(graph: &Graph, k: usize) -> Result<(), InputError> {
+    let n = graph.node_count();
+    if k == 0 {
+        return Err(InputError::new("--k", "k = 0: choose at least one person"));
+    }
+    if k > n {
+        return Err(InputError::new(
+            "--k",
+            format!("k = {k} is larger than the network ({n} people)"),
+        ));
+    }
+    Ok(())
+}
+
+/// Chooses `k` people with `strategy`; `evaluator` supplies the scenario's dynamics to CELF.
+pub fn choose(
+    strategy: Strategy,
+    evaluator: &Evaluator<'_>,
+    scenario: &Scenario,
+    k: usize,
+    options: &Options,
+) -> Result<Choice, InputError> {
+    let graph = evaluator.graph();
+    check_k(graph, k)?;
+    let mut choice = Choice {
+        strategy,
+        seeds: Vec::new(),
+        estimate: None,
+        rr_sets: None,
+    };
+    choice.seeds = match strategy {
+        Strategy::Imm => {
+            let model = Diffusion::of(scenario)?;
+            if !(options.epsilon > 0.0 && options.epsilon < 1.0) {
+                return Err(InputError::new(
+                    "--epsilon",
+                    format!("epsilon = {} must lie in (0, 1)", options.epsilon),
+                ));
+            }
+            if !(options.ell > 0.0 && options.ell.is_finite()) {
+                return Err(InputError::new("--ell", "l must be a positive number"));
+            }
+            let r = rr::imm(graph, model, k, options.epsilon, options.ell, options.seed);
+            choice.estimate = Some(r.estimate);
+            choice.rr_sets = Some(r.rr_sets);
+            r.seeds
+        }
+        Strategy::Celf => {
+            if options.celf_runs == 0 {
+                return Err(InputError::new("--celf-runs", "give at least 1 run"));
+            }
+            let candidates = match options.celf_candidates {
+                Some(c) if c < graph.node_count() => {
+                    crate::model::initial::highest_degree(graph, c.max(k))
+                }
+                _ => (0..graph.node_count() as u32).collect(),
+            };
+            let runs = options.celf_runs;
+            let r = celf::celf(&candidates, k, |s| evaluator.mean_spread(s, runs));
+            choice.estimate = Some(r.spread);
+            r.seeds
+        }
+        Strategy::Random => heuristics::random(graph, k, options.seed),
+        Strategy::Degree => crate::model::initial::highest_degree(graph, k),
+        Strategy::PageRank => heuristics::pagerank(graph, k),
+        Strategy::KCore => heuristics::k_core(graph, k),
+        Strategy::DegreeDiscount => {
+            heuristics::degree_discount(graph, k, discount_probability(graph, scenario))
+        }
+        Strategy::Clustered => heuristics::clustered(graph, k),
+    };
+    Ok(choice)
+}
+
+/// The edge probability degree discount assumes: the cascade's uniform probability, the mean
+/// `1 / in-degree` over edges (`n / m`) for the weighted cascade, and otherwise 0.01 (the value
+/// of Chen, Wang and Yang's experiments).
+fn discount_probability(graph: &Graph, scenario: &Scenario) -> f64 {
+    match scenario.dynamics.probability {
+        Some(EdgeProbability::Uniform(p)) => p,
+        Some(EdgeProbability::InverseInDegree) if graph.edge_count() > 0 => {
+            (graph.node_count() as f64 / graph.edge_count() as f64).min(1.0)
+        }
+        _ => 0.01,
+    }
+}
+
+/// The expected final size of a seed set, from Monte-Carlo runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// Mean final number of followers.
+    pub mean: f64,
+    /// 95% confidence interval of the mean (normal approximation).
+    pub ci: [f64; 2],
+    /// Number of runs.
+    pub runs: u64,
+}
+
+/// Runs a scenario with a given set of initial followers, many times, and measures the final
+/// size: the one yardstick every strategy is judged by.
+///
+/// Run `r` draws thresholds, trust, leaders and dynamics from the streams of replicate `r` of the
+/// scenario (point 0), exactly as `followership run` does, with the scenario's `[initial]`
+/// replaced by the seed set. Evaluations of different seed sets therefore share their random
+/// numbers (common random numbers), which makes differences between them much less noisy.
+pub struct Evaluator<'g> {
+    setup: RunSetup,
+    prepared: Prepared<'g>,
+}
+
+impl<'g> Evaluator<'g> {
+    /// An evaluator of `scenario` on `graph` (the scenario's network, built by the caller);
+    /// `base` is the directory relative paths of the scenario start from.
+    pub fn new(graph: &'g Graph, scenario: &Scenario, base: &Path) -> Result<Self, InputError> {
+        if let Some(l) = &scenario.leaders {
+            l.placement().validate(graph, "leaders")?;
+        }
+        let setup = RunSetup::new(scenario, base, 0, graph)?;
+        let prepared = setup.prepare(graph);
+        Ok(Evaluator { setup, prepared })
+    }
+
+    /// The network.
+    pub fn graph(&self) -> &'g Graph {
+        self.prepared.graph()
+    }
+
+    /// Final number of followers of run `replicate` with `seeds` as initial followers.
+    pub fn final_size(&self, seeds: &[u32], replicate: u64) -> u32 {
+        let record = self.setup.run_with(
+            self.graph(),
+            &self.prepared,
+            replicate,
+            Recording::default(),
+            Some(seeds),
+        );
+        record.outcome.map_or(0, |o| o.final_following)
+    }
+
+    /// Mean final size over runs `0..runs`, in parallel (the result does not depend on the
+    /// number of threads: the sum is of integers).
+    pub fn mean_spread(&self, seeds: &[u32], runs: u64) -> f64 {
+        let total: u64 = (0..runs)
+            .into_par_iter()
+            .map(|r| u64::from(self.final_size(seeds, r)))
+            .sum();
+        total as f64 / runs as f64
+    }
+
+    /// Mean final size over runs `0..runs` with its 95% confidence interval.
+    pub fn evaluate(&self, seeds: &[u32], runs: u64) -> Estimate {
+        let sizes: Vec<u32> = (0..runs)
+            .into_par_iter()
+            .map(|r| self.final_size(seeds, r))
+            .collect();
+        let m = sizes.len() as f64;
+        let mean = sizes.iter().map(|&x| f64::from(x)).sum::<f64>() / m;
+        let var = if sizes.len() > 1 {
+            sizes
+                .iter()
+                .map(|&x| (f64::from(x) - mean).powi(2))
+                .sum::<f64>()
+                / (m - 1.0)
+        } else {
+            0.0
+        };
+        let half = 1.96 * (var / m).sqrt();
+        Estimate {
+            mean,
+            ci: [mean - half, mean + half],
+            runs,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,333 @@
+//! Tests of seeding: brute-force optima against IMM and CELF, RR-set estimates against
+//! Monte-Carlo spread, determinism across thread counts, and heuristics on obvious graphs.
+
+use super::*;
+use crate::graph::GraphBuilder;
+use crate::graph::generators::barabasi_albert;
+use crate::random::{Purpose, splitmix64, stream};
+
+/// A directed graph of 10 people and 16 edges, drawn from a fixed hash sequence.
+fn small_graph() -> Graph {
+    let n = 10u32;
+    let mut b = GraphBuilder::new(n as usize, true);
+    let mut edges = std::collections::BTreeSet::new();
+    let mut h = 42u64;
+    while edges.len() < 16 {
+        h = splitmix64(h);
+        let (s, t) = ((h % u64::from(n)) as u32, ((h >> 32) % u64::from(n)) as u32);
+        if s != t {
+            edges.insert((s, t));
+        }
+    }
+    for (s, t) in edges {
+        b.add_edge(s, t);
+    }
+    b.build().0
+}
+
+fn scenario(dynamics: &str) -> Scenario {
+    let text = format!(
+        "name = \"t\"\nseed = 5\n[network]\nkind = \"complete\"\nnodes = 10\n{dynamics}\n[initial]\nplacement = \"none\"\n"
+    );
+    Scenario::from_toml(&text, "t.toml", &[]).unwrap()
+}
+
+const IC: &str = "[dynamics]\nrule = \"cascade\"\nprobability = 0.3";
+const LT: &str = "[people]\nthreshold = { distribution = \"uniform\", low = 0.0, high = 1.0 }\n[dynamics]\nrule = \"threshold\"";
+
+/// Bitmask of who ends up following from `seeds` in the live-edge world `live` (edge list).
+fn reach(live: &[(u32, u32)], seeds: u32) -> u32 {
+    let mut on = seeds;
+    loop {
+        let mut next = on;
+        for &(s, t) in live {
+            if on >> s & 1 == 1 {
+                next |= 1 << t;
+            }
+        }
+        if next == on {
+            return on;
+        }
+        on = next;
+    }
+}
+
+/// Exact expected spread of every pair of seeds, by enumerating live-edge worlds: independent
+/// edges with probability `p` (cascade) or one in-edge per person chosen uniformly (linear
+/// threshold).
+fn exact_pairs(g: &Graph, model: Diffusion) -> Vec<((u32, u32), f64)> {
+    let n = g.node_count();
+    let edges: Vec<(u32, u32)> = (0..n as u32)
+        .flat_map(|s| g.out_neighbors(s).iter().map(move |&t| (s, t)))
+        .collect();
+    let pairs: Vec<(u32, u32)> = (0..n as u32)
+        .flat_map(|a| (a + 1..n as u32).map(move |b| (a, b)))
+        .collect();
+    let mut total = vec![0.0; pairs.len()];
+    let mut add_world = |live: &[(u32, u32)], prob: f64| {
+        for (i, &(a, b)) in pairs.iter().enumerate() {
+            total[i] += prob * f64::from(reach(live, 1 << a | 1 << b).count_ones());
+        }
+    };
+    match model {
+        Diffusion::IndependentCascade(EdgeProbability::Uniform(p)) => {
+            for mask in 0u32..1 << edges.len() {
+                let live: Vec<(u32, u32)> = edges
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask >> i & 1 == 1)
+                    .map(|(_, &e)| e)
+                    .collect();
+                let on = mask.count_ones() as i32;
+                add_world(&live, p.powi(on) * (1.0 - p).powi(edges.len() as i32 - on));
+            }
+        }
+        Diffusion::LinearThreshold => {
+            let choices: Vec<&[u32]> = (0..n as u32).map(|v| g.in_neighbors(v)).collect();
+            let worlds: usize = choices.iter().map(|c| c.len().max(1)).product();
+            for w in 0..worlds {
+                let mut rest = w;
+                let mut live = Vec::new();
+                let mut prob = 1.0;
+                for (v, c) in choices.iter().enumerate() {
+                    if c.is_empty() {
+                        continue;
+                    }
+                    live.push((c[rest % c.len()], v as u32));
+                    prob /= c.len() as f64;
+                    rest /= c.len();
+                }
+                add_world(&live, prob);
+            }
+        }
+        _ => unreachable!(),
+    }
+    pairs.into_iter().zip(total).collect()
+}
+
+fn value(exact: &[((u32, u32), f64)], seeds: &[u32]) -> f64 {
+    let (a, b) = (seeds[0].min(seeds[1]), seeds[0].max(seeds[1]));
+    exact.iter().find(|(p, _)| *p == (a, b)).unwrap().1
+}
+
+#[test]
+fn imm_and_celf_are_near_the_brute_force_optimum() {
+    let g = small_graph();
+    let bound = 1.0 - 1.0 / std::f64::consts::E - 0.1;
+    for (dynamics, model) in [
+        (
+            IC,
+            Diffusion::IndependentCascade(EdgeProbability::Uniform(0.3)),
+        ),
+        (LT, Diffusion::LinearThreshold),
+    ] {
+        let s = scenario(dynamics);
+        assert_eq!(Diffusion::of(&s).unwrap(), model);
+        let exact = exact_pairs(&g, model);
+        let best = exact.iter().map(|x| x.1).fold(0.0, f64::max);
+        let evaluator = Evaluator::new(&g, &s, Path::new(".")).unwrap();
+        let options = Options {
+            celf_runs: 1000,
+            seed: 5,
+            ..Options::default()
+        };
+        for strategy in [Strategy::Imm, Strategy::Celf] {
+            let c = choose(strategy, &evaluator, &s, 2, &options).unwrap();
+            let ratio = value(&exact, &c.seeds) / best;
+            eprintln!(
+                "{model:?} {strategy}: seeds {:?}, exact {:.4}, optimum {best:.4}, ratio {ratio:.4}, own estimate {:.4}",
+                c.seeds,
+                value(&exact, &c.seeds),
+                c.estimate.unwrap()
+            );
+            assert!(ratio >= bound, "{model:?} {strategy}: ratio {ratio}");
+            assert!(ratio >= 0.97, "in practice much closer: {ratio}");
+        }
+        // The Monte-Carlo evaluator agrees with the exact value of the optimum.
+        let (pair, v) = exact.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
+        let e = evaluator.evaluate(&[pair.0, pair.1], 4000);
+        assert!(
+            (e.mean - v).abs() < 4.0 * (e.ci[1] - e.ci[0]) / 3.92 + 1e-9,
+            "{model:?}: MC {e:?} vs exact {v}"
+        );
+    }
+}
+
+fn medium() -> Graph {
+    barabasi_albert(300, 2, &mut stream(9, 0, 0, Purpose::Network)).unwrap()
+}
+
+#[test]
+fn rr_estimate_matches_monte_carlo_spread() {
+    let g = medium();
+    let seeds = crate::model::initial::highest_degree(&g, 5);
+    for (dynamics, model) in [
+        (
+            "[dynamics]\nrule = \"cascade\"\nprobability = 0.1",
+            Diffusion::IndependentCascade(EdgeProbability::Uniform(0.1)),
+        ),
+        (
+            "[dynamics]\nrule = \"cascade\"\nprobability = \"in-degree\"",
+            Diffusion::IndependentCascade(EdgeProbability::InverseInDegree),
+        ),
+        (LT, Diffusion::LinearThreshold),
+    ] {
+        let s = scenario(dynamics);
+        assert_eq!(Diffusion::of(&s).unwrap(), model);
+        let theta = 20_000;
+        let rr = rr::estimate_spread(&g, model, &seeds, theta, 3);
+        let mc = Evaluator::new(&g, &s, Path::new("."))
+            .unwrap()
+            .evaluate(&seeds, 2000);
+        let rel = (rr - mc.mean).abs() / mc.mean;
+        eprintln!(
+            "{model:?}: RR {rr:.2} vs MC {:.2} [{:.2}, {:.2}], relative difference {rel:.4}",
+            mc.mean, mc.ci[0], mc.ci[1]
+        );
+        // Both standard errors are about 1% here; 5% is several of them.
+        assert!(rel < 0.05, "{model:?}: RR {rr} vs MC {mc:?}");
+    }
+}
+
+#[test]
+fn imm_does_not_depend_on_the_number_of_threads() {
+    let g = medium();
+    let model = Diffusion::IndependentCascade(EdgeProbability::InverseInDegree);
+    let run = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| rr::imm(&g, model, 5, 0.2, 1.0, 11))
+    };
+    let (a, b) = (run(1), run(4));
+    assert_eq!(a.seeds, b.seeds);
+    assert_eq!(a.estimate, b.estimate);
+    assert_eq!(a.rr_sets, b.rr_sets);
+    assert_eq!(a.rr_entries, b.rr_entries);
+}
+
+#[test]
+fn celf_does_not_depend_on_the_number_of_threads() {
+    let g = small_graph();
+    let s = scenario(IC);
+    let evaluator = Evaluator::new(&g, &s, Path::new(".")).unwrap();
+    let options = Options {
+        celf_runs: 200,
+        ..Options::default()
+    };
+    let run = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| choose(Strategy::Celf, &evaluator, &s, 3, &options).unwrap())
+    };
+    let (a, b) = (run(1), run(4));
+    assert_eq!(a.seeds, b.seeds);
+    assert_eq!(a.estimate, b.estimate);
+}
+
+fn star(directed: bool) -> Graph {
+    let mut b = GraphBuilder::new(8, directed);
+    for leaf in 1..8 {
+        b.add_edge(0, leaf);
+    }
+    b.build().0
+}
+
+fn directed_path() -> Graph {
+    let mut b = GraphBuilder::new(6, true);
+    for v in 0..5 {
+        b.add_edge(v, v + 1);
+    }
+    b.build().0
+}
+
+#[test]
+fn heuristics_give_the_obvious_answers() {
+    for directed in [false, true] {
+        let g = star(directed);
+        assert_eq!(heuristics::degree_discount(&g, 1, 0.1), vec![0]);
+        assert_eq!(heuristics::pagerank(&g, 1), vec![0]);
+        assert_eq!(heuristics::k_core(&g, 1), vec![0]);
+        assert_eq!(heuristics::clustered(&g, 3), vec![0, 1, 2]);
+        // After the hub, every leaf is discounted alike: the lowest id comes next.
+        assert_eq!(heuristics::degree_discount(&g, 2, 0.1), vec![0, 1]);
+    }
+    let path = directed_path();
+    // Person 0 influences everyone downstream; rank decreases along the path.
+    assert_eq!(heuristics::pagerank(&path, 3), vec![0, 1, 2]);
+    let pr = heuristics::pagerank_scores(&path);
+    assert!((pr.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    // Degree discount: person 1 is influenced by 0, so after 0 the next undiscounted is 2.
+    assert_eq!(heuristics::degree_discount(&path, 2, 0.5), vec![0, 2]);
+    assert_eq!(heuristics::core_numbers(&path), vec![1; 6]);
+    let r = heuristics::random(&path, 4, 1);
+    let distinct: std::collections::HashSet<_> = r.iter().collect();
+    assert_eq!(distinct.len(), 4);
+}
+
+#[test]
+fn core_numbers_of_a_clique_with_a_tail() {
+    // A 4-clique (0..4) with a tail 3 - 4 - 5.
+    let mut b = GraphBuilder::new(6, false);
+    for a in 0..4 {
+        for c in a + 1..4 {
+            b.add_edge(a, c);
+        }
+    }
+    b.add_edge(3, 4);
+    b.add_edge(4, 5);
+    let g = b.build().0;
+    assert_eq!(heuristics::core_numbers(&g), vec![3, 3, 3, 3, 1, 1]);
+    // Highest core, ties by degree: person 3 has the extra tie.
+    assert_eq!(heuristics::k_core(&g, 2), vec![3, 0]);
+}
+
+#[test]
+fn max_coverage_is_greedy_on_flat_sets() {
+    let mut sets = rr::RrSets::new();
+    let g = medium();
+    let sampler = rr::Sampler::new(&g, Diffusion::LinearThreshold);
+    sets.extend_to(&sampler, 1, 7, 1000);
+    assert_eq!(sets.len(), 1000);
+    let (seeds, covered) = rr::max_coverage(&sets, g.node_count(), 3);
+    assert_eq!(seeds.len(), 3);
+    let direct = (0..sets.len())
+        .filter(|&i| sets.set(i).iter().any(|v| seeds.contains(v)))
+        .count();
+    assert_eq!(covered, direct);
+    // Extending in two steps gives the same sets as in one.
+    let mut twice = rr::RrSets::new();
+    twice.extend_to(&sampler, 1, 7, 300);
+    twice.extend_to(&sampler, 1, 7, 1000);
+    assert!((0..1000).all(|i| twice.set(i) == sets.set(i)));
+}
+
+#[test]
+fn imm_refuses_what_it_cannot_model() {
+    for (dynamics, needle) in [
+        ("[dynamics]\nrule = \"hazard\"\nimitation = 0.1", "hazard"),
+        (
+            "[dynamics]\nrule = \"threshold\"\nsocial_proof = \"count\"",
+            "linear threshold",
+        ),
+        (
+            "[leaders]\nweight = 1.5\n[dynamics]\nrule = \"threshold\"",
+            "movement",
+        ),
+    ] {
+        let e = Diffusion::of(&scenario(dynamics)).unwrap_err();
+        assert!(e.message.contains(needle), "{e}");
+        assert!(e.message.contains("celf"), "{e}");
+    }
+    let g = small_graph();
+    let s = scenario(IC);
+    let ev = Evaluator::new(&g, &s, Path::new(".")).unwrap();
+    let o = Options::default();
+    assert!(choose(Strategy::Degree, &ev, &s, 0, &o).is_err());
+    assert!(choose(Strategy::Degree, &ev, &s, 11, &o).is_err());
+    assert!("nope".parse::<Strategy>().is_err());
+    assert_eq!("k-core".parse::<Strategy>().unwrap(), Strategy::KCore);
+}
