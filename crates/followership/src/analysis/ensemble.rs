@@ -13,7 +13,7 @@ pub struct EnsembleSummary {
     pub replicates: usize,
     /// Mean final fraction following.
     pub final_fraction_mean: f64,
-    /// 95% interval of that mean.
+    /// 95% interval of that mean (Student t, clipped to [0, 1]).
     pub final_fraction_ci: [f64; 2],
     /// The 2.5% and 97.5% quantiles of the final fraction over runs (often bimodal).
     pub final_fraction_range95: [f64; 2],
@@ -38,7 +38,8 @@ impl EnsembleSummary {
         EnsembleSummary {
             replicates: outcomes.len(),
             final_fraction_mean: m.mean,
-            final_fraction_ci: [m.low, m.high],
+            // A fraction lies in [0, 1]; so does any interval of its mean worth printing.
+            final_fraction_ci: [m.low.max(0.0), m.high.min(1.0)],
             final_fraction_range95: [quantile(&finals, 0.025), quantile(&finals, 0.975)],
             cascade_probability: p.estimate,
             cascade_probability_ci: [p.low, p.high],
