@@ -275,8 +275,12 @@ impl RunSetup {
         point: Point,
         graph: &Graph,
     ) -> Result<Self, InputError> {
-        let thresholds =
-            PersonValues::new(&scenario.people.threshold, graph, "people.threshold", base)?;
+        // The cascade rule has no thresholds: no need to draw a value per person in every run.
+        let thresholds = if scenario.dynamics.rule == crate::model::Rule::Cascade {
+            PersonValues::Fixed(vec![0.0; graph.node_count()])
+        } else {
+            PersonValues::new(&scenario.people.threshold, graph, "people.threshold", base)?
+        };
         let trust = match &scenario.trust {
             Some(t) => Some(PersonValues::new(&t.initial, graph, "trust.initial", base)?),
             None => None,
