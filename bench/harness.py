@@ -36,7 +36,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WORK = HERE / "work"
-BIN = ROOT / "target" / "release" / "followership"
+# Where `cargo build --release` put the binary (CARGO_TARGET_DIR moves it; relative to ROOT).
+BIN = ROOT / os.environ.get("CARGO_TARGET_DIR", "target") / "release" / "followership"
 
 
 # --------------------------------------------------------------------------------------------
