@@ -48,6 +48,7 @@ fn run_writes_every_output_file() {
         "summary.csv",
         "run.json",
         "story.md",
+        "followers.csv",
     ] {
         assert!(out.join(f).exists(), "{f} missing");
     }
@@ -59,7 +60,18 @@ fn run_writes_every_output_file() {
     assert_eq!(run["summary"]["replicates"], 5);
     assert!(read(&out, "story.md").starts_with("# The story of a run: hillside, replicate 0"));
     // No temporary file is left behind.
-    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 5);
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 6);
+    // The final set of replicate 0 has as many people as its summary row says, plus the leader.
+    let followers = read(&out, "followers.csv");
+    let final_following = column(&read(&out, "summary.csv"), "final_following")[0];
+    let leaders = column(&followers, "leader")
+        .iter()
+        .filter(|&&l| l == 1.0)
+        .count();
+    assert_eq!(
+        followers.lines().count() - 1 - leaders,
+        final_following as usize
+    );
     // The resolved scenario repeats the run.
     let again = dir.path().join("again");
     let o = followership(&[
@@ -310,6 +322,11 @@ fn a_network_file_speaks_its_own_ids() {
     assert_eq!(
         column(&read(&out, "summary.csv"), "final_following"),
         vec![4.0]
+    );
+    // The final set, in the file's own ids.
+    assert_eq!(
+        column(&read(&out, "followers.csv"), "id"),
+        vec![1000.0, 2000.0, 3000.0, 4000.0]
     );
     let bad = write(
         d,

@@ -73,3 +73,88 @@ impl Exporter for Summary {
         w.flush()
     }
 }
+
+/// `followers.csv`: who dances at the end of the recorded replicate (normally replicate 0), in
+/// the network's own ids, with the tick they last joined: the final set of a run, for comparing
+/// with other tools or picking out the people a movement reached.
+pub struct Followers;
+
+impl Exporter for Followers {
+    fn file_name(&self) -> &'static str {
+        "followers.csv"
+    }
+
+    fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+        let mut w = ::csv::Writer::from_writer(out);
+        w.write_record(["replicate", "id", "joined_tick", "leader"])?;
+        if let Some((replicate, record, graph)) = report.ensemble.recorded_run() {
+            for (person, tick) in final_dancers(record) {
+                let leader = record.leaders.contains(&person);
+                w.write_record(&[
+                    replicate.to_string(),
+                    graph.label(person).to_string(),
+                    tick.to_string(),
+                    u8::from(leader).to_string(),
+                ])?;
+            }
+        }
+        w.flush()
+    }
+}
+
+/// Everyone dancing at the end of a recorded run, with the tick they last started, in id order.
+pub fn final_dancers(record: &crate::simulation::RunRecord) -> Vec<(u32, u32)> {
+    let mut last: std::collections::BTreeMap<u32, Option<u32>> = std::collections::BTreeMap::new();
+    for c in &record.changes {
+        last.insert(c.person, c.joined.then_some(c.tick));
+    }
+    last.into_iter()
+        .filter_map(|(person, tick)| tick.map(|t| (person, t)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simulation::{Change, RunRecord};
+
+    #[test]
+    fn the_final_set_counts_the_last_change_of_each_person() {
+        let record = RunRecord {
+            changes: vec![
+                Change {
+                    tick: 0,
+                    person: 5,
+                    joined: true,
+                },
+                Change {
+                    tick: 1,
+                    person: 2,
+                    joined: true,
+                },
+                Change {
+                    tick: 2,
+                    person: 2,
+                    joined: false,
+                },
+                Change {
+                    tick: 3,
+                    person: 7,
+                    joined: true,
+                },
+                Change {
+                    tick: 4,
+                    person: 2,
+                    joined: true,
+                },
+                Change {
+                    tick: 5,
+                    person: 5,
+                    joined: false,
+                },
+            ],
+            ..RunRecord::default()
+        };
+        assert_eq!(final_dancers(&record), vec![(2, 4), (7, 3)]);
+    }
+}

@@ -72,6 +72,7 @@ pub fn run_exporters(scenario: &Scenario) -> Vec<Box<dyn Exporter>> {
     list.push(Box::new(csv::Summary));
     list.push(Box::new(json::RunJson));
     list.push(Box::new(story::Story));
+    list.push(Box::new(csv::Followers));
     list
 }
 
