@@ -189,7 +189,7 @@ impl GraphBuilder {
 }
 
 /// The source of every edge of a CSR, expanded from its offsets.
-fn sources_of(offsets: &[u64]) -> Vec<u32> {
+pub(crate) fn sources_of(offsets: &[u64]) -> Vec<u32> {
     let mut src = Vec::with_capacity(*offsets.last().unwrap_or(&0) as usize);
     for v in 0..offsets.len().saturating_sub(1) {
         let d = (offsets[v + 1] - offsets[v]) as usize;
@@ -300,10 +300,11 @@ fn sort_and_dedup(
     }
 }
 
-type Csr = (Vec<u64>, Vec<u32>, Option<Vec<f32>>, (u64, u64));
+pub(crate) type Csr = (Vec<u64>, Vec<u32>, Option<Vec<f32>>, (u64, u64));
 
-/// Moves the kept entries of every list together and rebuilds the offsets.
-fn compact(
+/// Moves the kept entries of every list together and rebuilds the offsets; `kept[v]` is
+/// (entries kept at the front of `v`'s list, self-loops dropped, duplicates dropped).
+pub(crate) fn compact(
     offsets: &[u64],
     mut targets: Vec<u32>,
     mut weights: Option<Vec<f32>>,

@@ -21,7 +21,7 @@ use std::time::UNIX_EPOCH;
 use memmap2::{Mmap, MmapOptions};
 use rayon::prelude::*;
 
-use super::builder::{GraphBuilder, counting_sort, split_lists};
+use super::builder::{GraphBuilder, compact, counting_sort, sources_of, split_lists};
 use super::cache::{self, CacheProbe, CacheStats, SourceStamp};
 use super::csr::{Adjacency, Graph};
 
@@ -1059,35 +1059,18 @@ fn build_keeping(
             })
             .collect()
     };
-    let (mut loops, mut dups, mut loop_dups) = (0u64, 0u64, 0u64);
-    let mut new_offsets = vec![0u64; n + 1];
-    let mut write = 0usize;
-    for (v, &(k, l, d, ld)) in counts.iter().enumerate() {
-        loops += l;
-        dups += d;
-        loop_dups += ld;
-        let read = offsets[v] as usize;
-        tg.copy_within(read..read + k, write);
-        if let Some(w) = &mut wt {
-            w.copy_within(read..read + k, write);
-        }
-        write += k;
-        new_offsets[v + 1] = write as u64;
-    }
-    tg.truncate(write);
-    if let Some(w) = &mut wt {
-        w.truncate(write);
-    }
+    let loop_dups: u64 = counts.iter().map(|c| c.3).sum();
+    let kept: Vec<(u32, u32, u32)> = counts
+        .iter()
+        .map(|&(k, l, d, _)| (k as u32, l as u32, d as u32))
+        .collect();
+    let (new_offsets, tg, wt, (loops, mut dups)) = compact(&offsets, tg, wt, &kept);
     if !opts.directed {
         // Each undirected duplicate was seen from both ends; self-loops are stored once.
         dups /= 2;
     }
     let in_adj = opts.directed.then(|| {
-        let mut sources = Vec::with_capacity(tg.len());
-        for v in 0..n {
-            let d = (new_offsets[v + 1] - new_offsets[v]) as usize;
-            sources.extend(std::iter::repeat_n(v as u32, d));
-        }
+        let sources = sources_of(&new_offsets);
         let (o, t, w) = counting_sort(n, &tg, &sources, wt.as_deref());
         Adjacency {
             offsets: o.into(),
