@@ -52,6 +52,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         threads: args.threads,
         changes_for: Some(0),
         on_replicate_done: Some(&tick),
+        ..EnsembleOptions::default()
     };
     let ensemble = run_ensemble(&loaded, 0, &options)?;
     progress.finish_and_clear();

@@ -8,6 +8,7 @@
 pub mod sweep;
 
 use std::borrow::Cow;
+use std::num::NonZeroU32;
 use std::path::Path;
 use std::time::Instant;
 
@@ -66,6 +67,9 @@ pub struct EnsembleOptions<'a> {
     pub changes_for: Option<u64>,
     /// Called once per finished replicate, from any thread.
     pub on_replicate_done: Option<&'a (dyn Fn() + Sync)>,
+    /// The recorded replicate also keeps the trust of every `stride`-th person whenever it
+    /// changed (see [`Recording::trust_stride`]), for replays.
+    pub trust_stride: Option<NonZeroU32>,
 }
 
 /// One replicate run on its own.
@@ -91,7 +95,13 @@ pub fn run_ensemble(
     let mut notes = Vec::new();
     let graph = build_graph(loaded, point, 0, &mut notes)?;
     let setup = RunSetup::from_loaded(loaded, point, &graph)?;
-    let recording = |r: u64| setup.recording(options.changes_for == Some(r));
+    let recording = |r: u64| {
+        let recorded = options.changes_for == Some(r);
+        Recording {
+            trust_stride: options.trust_stride.filter(|_| recorded),
+            ..setup.recording(recorded)
+        }
+    };
     let done = || {
         if let Some(done) = options.on_replicate_done {
             done();
@@ -161,16 +171,26 @@ pub fn run_replicate(
     point: Point,
     replicate: u64,
 ) -> Result<Replicate, Error> {
+    run_replicate_recording(loaded, point, replicate, None)
+}
+
+/// [`run_replicate`], also keeping the trust of every `trust_stride`-th person whenever it
+/// changed (see [`Recording::trust_stride`]): what a replay of the run needs.
+pub fn run_replicate_recording(
+    loaded: &LoadedScenario,
+    point: Point,
+    replicate: u64,
+    trust_stride: Option<NonZeroU32>,
+) -> Result<Replicate, Error> {
     let mut notes = Vec::new();
     let network = if own_networks(loaded) { replicate } else { 0 };
     let graph = build_graph(loaded, point, network, &mut notes)?;
     let setup = RunSetup::from_loaded(loaded, point, &graph)?;
-    let record = setup.run(
-        &graph,
-        &setup.prepare(&graph),
-        replicate,
-        setup.recording(true),
-    );
+    let recording = Recording {
+        trust_stride,
+        ..setup.recording(true)
+    };
+    let record = setup.run(&graph, &setup.prepare(&graph), replicate, recording);
     Ok(Replicate {
         replicate,
         record,
@@ -306,6 +326,7 @@ impl RunSetup {
         Recording {
             timeseries: self.scenario.output.timeseries || recorded,
             changes: recorded,
+            trust_stride: None,
         }
     }
 
@@ -408,6 +429,7 @@ impl PersonValues {
 mod tests {
     use super::*;
     use crate::scenario::Scenario;
+    use crate::simulation::TrustSnapshot;
 
     fn loaded(extra: &str) -> LoadedScenario {
         let text = format!(
@@ -518,5 +540,31 @@ placement = "none"
         let ensemble = run_ensemble(&loaded, 0, &options).unwrap();
         assert!(ensemble.recorded_run().is_none());
         assert!(ensemble.runs.iter().all(|r| r.changes.is_empty()));
+    }
+
+    #[test]
+    fn trust_snapshots_sample_every_stride_th_person_when_trust_changes() {
+        let loaded = loaded("");
+        let stride = NonZeroU32::new(7).unwrap();
+        let alone = run_replicate_recording(&loaded, 0, 2, Some(stride)).unwrap();
+        let snapshots = &alone.record.trust_snapshots;
+        assert_eq!(snapshots[0].tick, 0, "the starting trust comes first");
+        assert!(
+            snapshots.iter().any(|s| s.tick == 40),
+            "the scripted violation at tick 40 changes trust"
+        );
+        let shown = 300_usize.div_ceil(7);
+        for s in snapshots {
+            assert_eq!(s.trust.len(), shown);
+            assert!(s.trust.iter().all(|t| (0.0..=1.0).contains(t)));
+        }
+        let before = snapshots.iter().rfind(|s| s.tick < 40).unwrap();
+        let after = snapshots.iter().find(|s| s.tick == 40).unwrap();
+        let mean = |s: &TrustSnapshot| s.trust.iter().sum::<f32>() / s.trust.len() as f32;
+        assert!(mean(after) < mean(before), "a violation lowers trust");
+        // Snapshots are only taken when asked, and never change the run.
+        let plain = run_replicate(&loaded, 0, 2).unwrap();
+        assert!(plain.record.trust_snapshots.is_empty());
+        same_run(&plain.record, &alone.record);
     }
 }

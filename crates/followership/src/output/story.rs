@@ -962,6 +962,7 @@ placement = "none"
             leaders: vec![0],
             first_follower: Some(1),
             second_follower: Some(2),
+            ..RunRecord::default()
         }
     }
 

@@ -26,6 +26,7 @@ mod proof;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::num::NonZeroU32;
 
 use rand::{Rng, SeedableRng, seq::SliceRandom};
 
@@ -33,7 +34,7 @@ use crate::graph::Graph;
 use crate::model::{Dynamics, EdgeProbability, Movement, Rule, SocialProof, Update};
 use crate::random::{Stream, splitmix64, unit_f64};
 
-pub use outcome::{Change, RunOutcome, RunRecord, TickRecord, TrustEvent};
+pub use outcome::{Change, RunOutcome, RunRecord, TickRecord, TrustEvent, TrustSnapshot};
 use proof::ProofStore;
 
 /// Frontiers longer than this are sorted by id before they spread (see `tick_sync_events`).
@@ -55,6 +56,10 @@ pub struct Recording {
     pub timeseries: bool,
     /// Every [`Change`] (joins and leaves) and every [`TrustEvent`].
     pub changes: bool,
+    /// Record a [`TrustSnapshot`] of every `stride`-th person (dense ids 0, stride, 2 stride,
+    /// ...) at tick 0 and after every tick in which trust changed; nothing when trust is not
+    /// modelled. A stride keeps replays of large networks small.
+    pub trust_stride: Option<NonZeroU32>,
 }
 
 /// The parts of a run that depend only on the network and the dynamics.
@@ -365,6 +370,7 @@ impl<'a, 'g> Run<'a, 'g> {
         self.peak = self.following;
         self.note_critical_mass();
         self.record_tick(initial.len() as u32, 0);
+        self.record_trust();
     }
 
     /// A leader starts dancing alone.
@@ -547,6 +553,9 @@ impl<'a, 'g> Run<'a, 'g> {
                     break;
                 }
                 self.record_tick(step.joined, step.left);
+                if step.trust_changed {
+                    self.record_trust();
+                }
                 if self.movement_is_over() {
                     break;
                 }
@@ -917,6 +926,23 @@ impl<'a, 'g> Run<'a, 'g> {
                 leaders_dancing: self.leaders_dancing,
                 mean_trust,
                 mean_trust_followers,
+            });
+        }
+    }
+
+    fn record_trust(&mut self) {
+        let Some(stride) = self.recording.trust_stride else {
+            return;
+        };
+        if let Some(trust) = self.movement.as_ref().and_then(|m| m.trust()) {
+            let trust = trust
+                .iter()
+                .step_by(stride.get() as usize)
+                .map(|&t| t as f32)
+                .collect();
+            self.record.trust_snapshots.push(TrustSnapshot {
+                tick: self.tick,
+                trust,
             });
         }
     }

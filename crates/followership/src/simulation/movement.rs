@@ -45,6 +45,7 @@ pub(super) struct Step {
     pub joined: u32,
     pub left: u32,
     pub changed: bool,
+    pub trust_changed: bool,
     pub can_change_later: bool,
 }
 
@@ -109,6 +110,11 @@ impl MovementState {
         if let Some(t) = &self.trust {
             self.trust_sum_followers -= t[v as usize];
         }
+    }
+
+    /// Everyone's trust in the leader, when trust is modelled.
+    pub fn trust(&self) -> Option<&[f64]> {
+        self.trust.as_deref()
     }
 
     /// Sums of trust over the crowd and over the followers, when trust is modelled.
@@ -345,6 +351,7 @@ impl Run<'_, '_> {
             joined,
             left,
             changed: joined > 0 || left > 0 || trust_changed,
+            trust_changed,
             can_change_later,
         }
     }

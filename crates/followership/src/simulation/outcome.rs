@@ -48,6 +48,16 @@ pub struct TrustEvent {
     pub mean_trust_after: f64,
 }
 
+/// Trust in the leader of a sample of people at the end of one tick, for replays.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrustSnapshot {
+    /// The tick.
+    pub tick: u32,
+    /// Trust of every `stride`-th person (dense ids 0, stride, 2 stride, ...), where the stride
+    /// is the one asked for in the run's recording.
+    pub trust: Vec<f32>,
+}
+
 /// The summary of one run.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RunOutcome {
@@ -119,6 +129,8 @@ pub struct RunRecord {
     pub changes: Vec<Change>,
     /// Every leader event, if asked for.
     pub trust_events: Vec<TrustEvent>,
+    /// Trust of a sample of people whenever it changed, if asked for.
+    pub trust_snapshots: Vec<TrustSnapshot>,
     /// The leaders (dense ids).
     pub leaders: Vec<u32>,
     /// The first follower (dense id), if anyone followed.

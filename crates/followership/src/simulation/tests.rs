@@ -50,6 +50,7 @@ fn run_once(
         Recording {
             timeseries: true,
             changes: true,
+            trust_stride: None,
         },
     )
 }
@@ -287,7 +288,7 @@ fn bass_hazard_on_a_complete_crowd_follows_the_difference_equation() {
             &mut rng,
             Recording {
                 timeseries: true,
-                changes: false,
+                ..Recording::default()
             },
         );
         for t in &rec.timeseries {
