@@ -19,7 +19,9 @@ use crate::graph::Graph;
 use crate::model::{Distribution, Movement};
 use crate::random::{Purpose, stream};
 use crate::scenario::{LoadedScenario, Scenario};
-use crate::simulation::{Prepared, Recording, RunInput, RunRecord, simulate_run};
+use crate::simulation::{
+    Prepared, Recording, RunInput, RunRecord, sample_stride, simulate_run,
+};
 
 /// The point of a parameter sweep a run belongs to; 0 for a plain run.
 pub type Point = u64;
@@ -67,9 +69,10 @@ pub struct EnsembleOptions<'a> {
     pub changes_for: Option<u64>,
     /// Called once per finished replicate, from any thread.
     pub on_replicate_done: Option<&'a (dyn Fn() + Sync)>,
-    /// The recorded replicate also keeps the trust of every `stride`-th person whenever it
-    /// changed (see [`Recording::trust_stride`]), for replays.
-    pub trust_stride: Option<NonZeroU32>,
+    /// The recorded replicate also keeps the trust of at most this many people whenever it
+    /// changed, every [`sample_stride`]-th person (see [`Recording::trust_stride`]): what a
+    /// replay needs.
+    pub trust_sample: Option<usize>,
 }
 
 /// One replicate run on its own.
@@ -98,7 +101,10 @@ pub fn run_ensemble(
     let recording = |r: u64| {
         let recorded = options.changes_for == Some(r);
         Recording {
-            trust_stride: options.trust_stride.filter(|_| recorded),
+            trust_stride: options
+                .trust_sample
+                .filter(|_| recorded)
+                .map(|max| sample_stride(graph.node_count(), max)),
             ..setup.recording(recorded)
         }
     };

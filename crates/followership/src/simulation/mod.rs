@@ -62,6 +62,14 @@ pub struct Recording {
     pub trust_stride: Option<NonZeroU32>,
 }
 
+/// The stride that samples at most `max_people` of `nodes` people: every stride-th dense id
+/// (0, stride, 2 stride, ...). Replays and their trust snapshots share it, so both show the same
+/// people.
+pub fn sample_stride(nodes: usize, max_people: usize) -> NonZeroU32 {
+    let stride = nodes.div_ceil(max_people.max(1)).max(1);
+    NonZeroU32::new(u32::try_from(stride).unwrap_or(u32::MAX)).expect("at least 1")
+}
+
 /// The parts of a run that depend only on the network and the dynamics.
 pub struct Prepared<'g> {
     graph: &'g Graph,
