@@ -35,6 +35,9 @@ pub enum Command {
     /// movement (IMM, CELF or a heuristic), print them with the expected final size, and write
     /// `seeds.csv`.
     Seed(SeedArgs),
+    /// Watch and play with a scenario in the browser: a local web app with the people on a
+    /// canvas, sliders for the key parameters and a live adoption curve.
+    View(crate::commands::view::ViewArgs),
     /// List the built-in scenarios.
     Scenarios,
     /// Print the JSON Schema of scenario files, for editors.
@@ -79,6 +82,9 @@ pub struct RunArgs {
     /// Print the summary as JSON on standard output, for scripts.
     #[arg(long, conflicts_with = "quiet")]
     pub json: bool,
+    /// Write no SVG plots and no report.html (faster for scripts that only read the CSVs).
+    #[arg(long)]
+    pub no_plots: bool,
 }
 
 /// Options of `followership story`.
@@ -122,6 +128,9 @@ pub struct SweepArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Write no SVG plots and no report.html (faster for scripts that only read the CSVs).
+    #[arg(long)]
+    pub no_plots: bool,
 }
 
 /// Options of `followership merge`.
@@ -172,4 +181,10 @@ pub struct SeedArgs {
     /// Output directory (default: seeds/<scenario name>).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Print the chosen people and estimates as JSON on standard output, for scripts.
+    #[arg(long)]
+    pub json: bool,
+    /// Write no SVG plots and no report.html (faster for scripts that only read the CSVs).
+    #[arg(long)]
+    pub no_plots: bool,
 }

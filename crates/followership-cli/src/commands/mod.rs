@@ -6,6 +6,7 @@ pub mod schema;
 pub mod seed;
 pub mod story;
 pub mod sweep;
+pub mod view;
 
 use followership::error::{Error, InputError};
 use followership::scenario::{LoadedScenario, Override, Scenario, builtin};

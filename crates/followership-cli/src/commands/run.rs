@@ -6,6 +6,7 @@ use followership::analysis::ensemble::EnsembleSummary;
 use followership::error::Error;
 use followership::experiment::{EnsembleOptions, run_ensemble};
 use followership::output::{self, Report, RunInfo};
+use followership_report::replay::ReplayOptions;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{load_scenario, usage};
@@ -52,7 +53,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         threads: args.threads,
         changes_for: Some(0),
         on_replicate_done: Some(&tick),
-        ..EnsembleOptions::default()
+        trust_sample: (!args.no_plots).then_some(ReplayOptions::default().max_people),
     };
     let ensemble = run_ensemble(&loaded, 0, &options)?;
     progress.finish_and_clear();
@@ -79,6 +80,9 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         info: &info,
     };
     output::write_all(&out_dir, &report, &output::run_exporters(&scenario))?;
+    if !args.no_plots {
+        followership_report::run::write(&out_dir, &report)?;
+    }
 
     if args.json {
         let value = serde_json::json!({

@@ -8,6 +8,9 @@ use followership::output::AtomicFile;
 use followership::random::{Purpose, stream};
 use followership::seeding::{self, Choice, Diffusion, Estimate, Evaluator, Options, Strategy};
 
+use followership_report::seeding::StrategyResult;
+use indicatif::{ProgressBar, ProgressStyle};
+
 use super::{load_scenario, usage};
 use crate::cli::SeedArgs;
 
@@ -69,12 +72,21 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
         .num_threads(args.threads.unwrap_or(0))
         .build()
         .map_err(|e| Error::io("thread pool", std::io::Error::other(e)))?;
+    let progress = if args.json {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("valid template"));
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    };
     let results: Vec<(Choice, Estimate, f64)> = pool.install(|| {
         let evaluator =
             Evaluator::new(&graph, scenario, &loaded.base_dir).map_err(|e| loaded.locate(e))?;
         let mut results = Vec::new();
         for &strategy in &strategies {
             let t = Instant::now();
+            progress.set_message(format!("choosing with {}", strategy.name()));
             let choice = match seeding::choose(strategy, &evaluator, scenario, args.k, &options) {
                 Ok(c) => c,
                 Err(e) if args.compare && strategy == Strategy::Imm => {
@@ -84,11 +96,13 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
                 Err(e) => return Err(Error::from(e)),
             };
             let seconds = t.elapsed().as_secs_f64();
+            progress.set_message(format!("evaluating {} over {runs} runs", strategy.name()));
             let estimate = evaluator.evaluate(&choice.seeds, runs);
             results.push((choice, estimate, seconds));
         }
         Ok::<_, Error>(results)
     })?;
+    progress.finish_and_clear();
     for note in &notes {
         eprintln!("note: {note}");
     }
@@ -137,6 +151,49 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
     }
 
     let n = graph.node_count();
+    if !args.no_plots {
+        let results: Vec<StrategyResult> = results
+            .iter()
+            .map(|(c, e, seconds)| StrategyResult {
+                strategy: c.strategy.name().to_string(),
+                seeds: c.seeds.iter().map(|&v| graph.label(v)).collect(),
+                mean: e.mean,
+                ci: e.ci,
+                runs: e.runs,
+                seconds: *seconds,
+            })
+            .collect();
+        followership_report::seeding::write(&out_dir, scenario, args.k, n, &results)?;
+    }
+    if args.json {
+        let strategies: Vec<_> = results
+            .iter()
+            .map(|(c, e, seconds)| {
+                serde_json::json!({
+                    "strategy": c.strategy.name(),
+                    "seeds": c.seeds.iter().map(|&v| graph.label(v)).collect::<Vec<_>>(),
+                    "expected_final_size": e.mean,
+                    "ci": e.ci,
+                    "runs": e.runs,
+                    "own_estimate": c.estimate,
+                    "rr_sets": c.rr_sets,
+                    "seconds": seconds,
+                })
+            })
+            .collect();
+        let value = serde_json::json!({
+            "scenario": scenario.name,
+            "k": args.k,
+            "people": n,
+            "output": out_dir,
+            "strategies": strategies,
+        });
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&value).expect("results serialise")
+        );
+        return Ok(());
+    }
     outln!(
         "{}: k = {} of {} people, {:.2} s",
         scenario.name,

@@ -26,12 +26,16 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
     let points = spec.points(loaded.scenario.seed);
     let replicates = args.replicates.unwrap_or(loaded.scenario.replicates);
     let name = loaded.scenario.name.clone();
+    let scenario = loaded.scenario.clone();
     let sweep = Sweep::new(loaded, spec.parameters, points, replicates)?;
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("sweeps").join(&name));
     run_with_progress(&sweep, args, shard, &out, &name)?;
+    if shard == Shard::WHOLE && !args.no_plots {
+        followership_report::sweep::write(&out, &scenario)?;
+    }
     if !args.quiet && shard == Shard::WHOLE {
         print_points_table(&out.join("points.csv"));
     }
@@ -60,6 +64,7 @@ pub fn sensitivity(args: &SweepArgs) -> Result<(), Error> {
         .outcomes
         .clone()
         .unwrap_or_else(|| DEFAULT_OUTCOMES.iter().map(|s| s.to_string()).collect());
+    let scenario = loaded.scenario.clone();
     let sweep = Sweep::new(loaded, spec.parameters.clone(), design.points(), replicates)?;
     let out = args
         .out
@@ -76,6 +81,9 @@ pub fn sensitivity(args: &SweepArgs) -> Result<(), Error> {
         return Ok(());
     }
     let results = write_sensitivity(&out, &design, &outcomes)?;
+    if !args.no_plots {
+        followership_report::sensitivity::write(&out, &scenario, &results)?;
+    }
     if !args.quiet {
         for (outcome, ix) in &results {
             outln!(

@@ -1,0 +1,442 @@
+//! The pictures of a plain run (`followership run`): adoption over ticks with its band over
+//! replicates, the distribution of final sizes, the network coloured by state at a few
+//! moments, and `report.html` with the summary, the replay and the story of the recorded
+//! replicate.
+
+use std::path::Path;
+
+use followership::analysis::summary::quantile;
+use followership::error::Error;
+use followership::graph::Graph;
+use followership::output::Report;
+use followership::output::story::story;
+use followership::simulation::{RunOutcome, RunRecord};
+
+use crate::html::{Page, Section};
+use crate::plot::{self, AdoptionCurve, LeaderQuit, PersonState, Snapshots};
+use crate::replay::{Replay, ReplayOptions};
+use crate::{Figure, percent};
+
+/// At most this many ticks are drawn on the adoption plot: longer runs are thinned to keep
+/// the SVG small, keeping the first and last tick.
+const MAX_CURVE_POINTS: usize = 600;
+
+/// Computes the run's figures and its report page.
+pub fn pictures(report: &Report<'_>, replay: &ReplayOptions) -> Result<(Vec<Figure>, Page), Error> {
+    let scenario = report.scenario;
+    let runs = &report.ensemble.runs;
+    let outcomes: Vec<RunOutcome> = runs.iter().filter_map(|r| r.outcome).collect();
+    let mut figures = Vec::new();
+
+    let crowd = |r: &RunRecord| {
+        report
+            .ensemble
+            .graph
+            .node_count()
+            .saturating_sub(r.leaders.len())
+            .max(1)
+    };
+    if let Some(curve) = adoption_curve(
+        runs,
+        &crowd,
+        scenario.momentum.as_ref().map(|m| m.critical_mass),
+    ) {
+        figures.push(Figure {
+            file_name: "adoption.svg".into(),
+            title: "Adoption over ticks".into(),
+            caption: format!(
+                "Fraction of the crowd following at the end of each tick: the median over {} \
+                 replicates and the band from the 10th to the 90th percentile. A run that ended \
+                 early keeps its final state.",
+                curve.runs
+            ),
+            svg: plot::adoption::render(&curve).map_err(plot_error)?,
+        });
+    }
+    let finals: Vec<f64> = outcomes.iter().map(|o| o.final_fraction).collect();
+    if !finals.is_empty() {
+        figures.push(Figure {
+            file_name: "final-size.svg".into(),
+            title: "Final size over replicates".into(),
+            caption: format!(
+                "How many replicates ended at each final fraction. Runs at or above the cascade \
+                 cutoff ({}) count as movements; the distribution is often bimodal: a movement \
+                 or nothing.",
+                percent(scenario.cascade_cutoff)
+            ),
+            svg: plot::final_size::render(&finals, scenario.cascade_cutoff).map_err(plot_error)?,
+        });
+    }
+    let recorded = report.ensemble.recorded_run();
+    if let Some((replicate, record, graph)) = recorded
+        && let Some(snapshots) = snapshots(record, graph)
+    {
+        figures.push(Figure {
+            file_name: "network.svg".into(),
+            title: "The network at four moments".into(),
+            caption: format!(
+                "Replicate {replicate}: everyone at the start, when the first follower joined, \
+                 when the crowd passed the critical mass (or at its peak) and at the end."
+            ),
+            svg: plot::snapshots::render(&snapshots).map_err(plot_error)?,
+        });
+    }
+
+    let s = report.summary;
+    let mut sections = vec![Section::Table {
+        title: "Summary".into(),
+        header: vec!["outcome".into(), "value".into(), "95% interval".into()],
+        rows: vec![
+            vec![
+                "final size (mean)".into(),
+                percent(s.final_fraction_mean),
+                format!(
+                    "{} to {}",
+                    percent(s.final_fraction_ci[0]),
+                    percent(s.final_fraction_ci[1])
+                ),
+            ],
+            vec![
+                "final size (middle 95% of runs)".into(),
+                format!(
+                    "{} to {}",
+                    percent(s.final_fraction_range95[0]),
+                    percent(s.final_fraction_range95[1])
+                ),
+                String::new(),
+            ],
+            vec![
+                "cascade probability".into(),
+                percent(s.cascade_probability),
+                format!(
+                    "{} to {}",
+                    percent(s.cascade_probability_ci[0]),
+                    percent(s.cascade_probability_ci[1])
+                ),
+            ],
+            vec![
+                "median ticks".into(),
+                format!("{}", s.median_ticks),
+                String::new(),
+            ],
+            moment_row("first follower joined (median tick)", &outcomes, |o| {
+                o.first_follower_tick
+            }),
+            moment_row("critical mass reached (median tick)", &outcomes, |o| {
+                o.critical_mass_tick
+            }),
+            moment_row("leader quit (median tick)", &outcomes, |o| {
+                o.leader_quit_tick
+            }),
+        ],
+        note: Some(
+            "Intervals: a t-interval for the mean, a Wilson interval for the probability.".into(),
+        ),
+    }];
+    if !figures.is_empty() {
+        sections.push(Section::Figures {
+            title: "Plots".into(),
+            figures: figures.clone(),
+        });
+    }
+    if let Some((replicate, record, graph)) = recorded {
+        let replay = Replay::new(
+            record,
+            graph,
+            scenario.momentum.as_ref().map(|m| m.critical_mass),
+            replay,
+        );
+        let mut note = format!(
+            "Replicate {replicate}, played from its joins and leaves: press play or drag the slider."
+        );
+        for sampled in &replay.notes {
+            note.push(' ');
+            note.push_str(sampled);
+        }
+        sections.push(Section::Replay {
+            title: "Replay".into(),
+            note,
+            json: serde_json::to_string(&replay).map_err(|e| Error::io("replay", e.into()))?,
+        });
+        sections.push(Section::Markdown {
+            title: "Story".into(),
+            markdown: story(scenario, graph, record, replicate),
+        });
+    }
+    sections.push(Section::Code {
+        title: "Scenario".into(),
+        text: scenario.to_toml(),
+    });
+    let info = report.info;
+    let page = Page {
+        title: scenario.name.clone(),
+        kind: "run".into(),
+        lead: scenario.description.clone(),
+        facts: vec![
+            ("seed".into(), scenario.seed.to_string()),
+            ("replicates".into(), s.replicates.to_string()),
+            ("people".into(), info.nodes.to_string()),
+            ("edges".into(), info.edges.to_string()),
+            ("wall time".into(), format!("{:.2} s", info.wall_seconds)),
+        ],
+        sections,
+    };
+    Ok((figures, page))
+}
+
+/// Writes the run's SVG plots and `report.html` into `dir`.
+pub fn write(dir: &Path, report: &Report<'_>) -> Result<(), Error> {
+    let (figures, page) = pictures(report, &ReplayOptions::default())?;
+    crate::write_pictures(dir, &figures, &page)
+}
+
+pub(crate) fn plot_error(e: plot::PlotError) -> Error {
+    Error::io("plot", std::io::Error::other(e.to_string()))
+}
+
+/// A summary row for the median tick of a moment that not every run reaches.
+fn moment_row(
+    name: &str,
+    outcomes: &[RunOutcome],
+    moment: impl Fn(&RunOutcome) -> Option<u32>,
+) -> Vec<String> {
+    let mut ticks: Vec<f64> = outcomes
+        .iter()
+        .filter_map(|o| moment(o).map(f64::from))
+        .collect();
+    ticks.sort_by(f64::total_cmp);
+    let value = if ticks.is_empty() {
+        "never".to_string()
+    } else {
+        format!("{}", quantile(&ticks, 0.5))
+    };
+    vec![
+        name.into(),
+        value,
+        format!("in {} of {} runs", ticks.len(), outcomes.len()),
+    ]
+}
+
+/// The median and 10-90% band of the fraction following at each tick over the replicates
+/// that recorded a time series; `None` when none did.
+fn adoption_curve(
+    runs: &[RunRecord],
+    crowd: &dyn Fn(&RunRecord) -> usize,
+    critical_mass: Option<f64>,
+) -> Option<AdoptionCurve> {
+    let series: Vec<(&RunRecord, f64)> = runs
+        .iter()
+        .filter(|r| !r.timeseries.is_empty())
+        .map(|r| (r, crowd(r) as f64))
+        .collect();
+    let last = series
+        .iter()
+        .filter_map(|(r, _)| r.timeseries.last().map(|t| t.tick))
+        .max()?;
+    let step = (last as usize + 1).div_ceil(MAX_CURVE_POINTS).max(1);
+    let mut ticks: Vec<u32> = (0..=last).step_by(step).collect();
+    if ticks.last() != Some(&last) {
+        ticks.push(last);
+    }
+    let mut cursors = vec![0usize; series.len()];
+    let mut column = Vec::with_capacity(series.len());
+    let (mut median, mut p10, mut p90) = (Vec::new(), Vec::new(), Vec::new());
+    for &tick in &ticks {
+        column.clear();
+        for ((record, crowd), cursor) in series.iter().zip(&mut cursors) {
+            let ts = &record.timeseries;
+            while *cursor + 1 < ts.len() && ts[*cursor + 1].tick <= tick {
+                *cursor += 1;
+            }
+            column.push(f64::from(ts[*cursor].following) / crowd);
+        }
+        column.sort_by(f64::total_cmp);
+        median.push(quantile(&column, 0.5));
+        p10.push(quantile(&column, 0.1));
+        p90.push(quantile(&column, 0.9));
+    }
+    let mut quits: Vec<f64> = series
+        .iter()
+        .filter_map(|(r, _)| r.outcome.and_then(|o| o.leader_quit_tick).map(f64::from))
+        .collect();
+    quits.sort_by(f64::total_cmp);
+    let leader_quit = (!quits.is_empty()).then(|| LeaderQuit {
+        median_tick: quantile(&quits, 0.5),
+        runs_quit: quits.len(),
+        runs: series.len(),
+    });
+    Some(AdoptionCurve {
+        ticks,
+        median,
+        p10,
+        p90,
+        critical_mass,
+        leader_quit,
+        runs: series.len(),
+    })
+}
+
+/// Everyone's state at four moments of a recorded run, on a network with positions.
+fn snapshots(record: &RunRecord, graph: &Graph) -> Option<Snapshots> {
+    let positions = graph.positions()?;
+    let outcome = record.outcome?;
+    let mut moments = vec![0];
+    if let Some(t) = outcome.first_follower_tick {
+        moments.push(t);
+    }
+    match outcome.critical_mass_tick {
+        Some(t) => moments.push(t),
+        None => {
+            if let Some(peak) = record
+                .timeseries
+                .iter()
+                .max_by_key(|t| (t.following, std::cmp::Reverse(t.tick)))
+            {
+                moments.push(peak.tick);
+            }
+        }
+    }
+    moments.push(outcome.ticks);
+    moments.sort_unstable();
+    moments.dedup();
+
+    let n = graph.node_count();
+    let mut state = vec![PersonState::Sitting; n];
+    let is_leader = {
+        let mut is = vec![false; n];
+        for &l in &record.leaders {
+            is[l as usize] = true;
+        }
+        is
+    };
+    let mut frames = Vec::with_capacity(moments.len());
+    let mut changes = record.changes.iter().peekable();
+    for &moment in &moments {
+        while let Some(c) = changes.next_if(|c| c.tick <= moment) {
+            let v = c.person as usize;
+            state[v] = match (is_leader[v], c.joined) {
+                (true, true) => PersonState::Leader,
+                (true, false) => PersonState::LeaderQuit,
+                (false, true) => PersonState::Following,
+                (false, false) => PersonState::Left,
+            };
+        }
+        frames.push((moment, state.clone()));
+    }
+    Some(Snapshots {
+        positions: positions.to_vec(),
+        frames,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use followership::simulation::{Change, TickRecord};
+
+    fn record(following: &[u32], quit: Option<u32>) -> RunRecord {
+        RunRecord {
+            outcome: Some(RunOutcome {
+                final_following: *following.last().unwrap(),
+                final_fraction: f64::from(*following.last().unwrap()) / 10.0,
+                peak_fraction: 0.0,
+                ticks: following.len() as u32 - 1,
+                cascaded: false,
+                first_follower_tick: None,
+                second_follower_tick: None,
+                critical_mass_tick: None,
+                leader_quit_tick: quit,
+                final_mean_trust: 1.0,
+            }),
+            timeseries: following
+                .iter()
+                .enumerate()
+                .map(|(t, &f)| TickRecord {
+                    tick: t as u32,
+                    following: f,
+                    joined: 0,
+                    left: 0,
+                    leaders_dancing: 1,
+                    mean_trust: 1.0,
+                    mean_trust_followers: None,
+                })
+                .collect(),
+            ..RunRecord::default()
+        }
+    }
+
+    #[test]
+    fn the_band_carries_finished_runs_forward_and_orders_its_quantiles() {
+        let runs = vec![
+            record(&[0, 2, 4, 10], Some(3)),
+            record(&[0, 0], Some(1)),
+            record(&[0, 1, 1, 1, 5], None),
+        ];
+        let curve = adoption_curve(&runs, &|_| 10, Some(0.1)).unwrap();
+        assert_eq!(curve.ticks, vec![0, 1, 2, 3, 4]);
+        assert_eq!(curve.runs, 3);
+        // Tick 4: the first run stays at 10 of 10, the second at 0, the third reaches 5.
+        assert!((curve.median[4] - 0.5).abs() < 1e-12);
+        for i in 0..curve.ticks.len() {
+            assert!(curve.p10[i] <= curve.median[i] && curve.median[i] <= curve.p90[i]);
+        }
+        let quit = curve.leader_quit.unwrap();
+        assert_eq!((quit.runs_quit, quit.runs), (2, 3));
+        assert!((quit.median_tick - 2.0).abs() < 1e-12);
+        assert!(adoption_curve(&[RunRecord::default()], &|_| 10, None).is_none());
+    }
+
+    #[test]
+    fn long_runs_are_thinned_but_keep_their_last_tick() {
+        let long: Vec<u32> = (0..5000).map(|t| t / 1000).collect();
+        let curve = adoption_curve(&[record(&long, None)], &|_| 10, None).unwrap();
+        assert!(curve.ticks.len() <= MAX_CURVE_POINTS + 1);
+        assert_eq!(*curve.ticks.last().unwrap(), 4999);
+    }
+
+    #[test]
+    fn snapshots_follow_the_changes_of_leaders_and_followers() {
+        let mut b = followership::graph::GraphBuilder::new(4, false);
+        b.add_edge(0, 1);
+        let (graph, _) = b
+            .positions(vec![[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+            .build();
+        let mut rec = record(&[0, 1, 2, 1], Some(3));
+        rec.leaders = vec![0];
+        let o = rec.outcome.as_mut().unwrap();
+        o.first_follower_tick = Some(1);
+        rec.changes = vec![
+            Change {
+                tick: 0,
+                person: 0,
+                joined: true,
+            },
+            Change {
+                tick: 1,
+                person: 1,
+                joined: true,
+            },
+            Change {
+                tick: 2,
+                person: 2,
+                joined: true,
+            },
+            Change {
+                tick: 3,
+                person: 1,
+                joined: false,
+            },
+            Change {
+                tick: 3,
+                person: 0,
+                joined: false,
+            },
+        ];
+        let s = snapshots(&rec, &graph).unwrap();
+        let ticks: Vec<u32> = s.frames.iter().map(|f| f.0).collect();
+        assert_eq!(ticks, vec![0, 1, 2, 3], "start, first follower, peak, end");
+        use PersonState::*;
+        assert_eq!(s.frames[0].1, vec![Leader, Sitting, Sitting, Sitting]);
+        assert_eq!(s.frames[3].1, vec![LeaderQuit, Left, Following, Sitting]);
+    }
+}
