@@ -159,8 +159,9 @@ impl Page {
                     for figure in figures {
                         let _ = writeln!(
                             html,
-                            "<figure id=\"figure-{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>",
+                            "<figure id=\"figure-{}\" aria-label=\"{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>",
                             escape(figure.file_name.trim_end_matches(".svg")),
+                            escape(&figure.title),
                             inline_svg(&figure.svg),
                             escape(&figure.caption)
                         );
@@ -334,7 +335,9 @@ mod tests {
         };
         let html = page.render();
         assert!(!html.contains("<script"));
-        assert!(html.contains("<figure id=\"figure-phase\">\n<svg width=\"10\"></svg>"));
+        assert!(html.contains(
+            "<figure id=\"figure-phase\" aria-label=\"Phase\">\n<svg width=\"10\"></svg>"
+        ));
         assert!(!html.contains("<?xml"));
         for link in ["src=\"http", "href=\"http", "url(http", "@import"] {
             assert!(

@@ -167,6 +167,8 @@ pub fn pictures(report: &Report<'_>, replay: &ReplayOptions) -> Result<(Vec<Figu
         title: "Scenario".into(),
         text: scenario.to_toml(),
     });
+    // No wall time on the page: the report, like every output but run.json, is the same bytes
+    // for the same scenario and seed.
     let info = report.info;
     let page = Page {
         title: scenario.name.clone(),
@@ -177,7 +179,6 @@ pub fn pictures(report: &Report<'_>, replay: &ReplayOptions) -> Result<(Vec<Figu
             ("replicates".into(), s.replicates.to_string()),
             ("people".into(), info.nodes.to_string()),
             ("edges".into(), info.edges.to_string()),
-            ("wall time".into(), format!("{:.2} s", info.wall_seconds)),
         ],
         sections,
     };

@@ -32,7 +32,7 @@ pub struct Points {
     pub values: Vec<Vec<Option<f64>>>,
     /// Per point, the number of runs.
     pub runs: Vec<u64>,
-    /// Per point, the mean final fraction and its 95% interval.
+    /// Per point, the mean final fraction and its 95% interval (clipped to [0, 1]).
     pub final_fraction: Vec<[f64; 3]>,
     /// Per point, the cascade probability and its Wilson interval.
     pub cascade: Vec<[f64; 3]>,
@@ -89,9 +89,12 @@ impl Points {
                 .values
                 .push(cells[1..runs].iter().map(|c| c.parse().ok()).collect());
             points.runs.push(cells[runs].parse().unwrap_or(0));
-            points
-                .final_fraction
-                .push([num(columns[0]), num(columns[1]), num(columns[2])]);
+            // A t-interval of a fraction can reach past 0 or 1 with few runs; a fraction cannot.
+            points.final_fraction.push([
+                num(columns[0]),
+                num(columns[1]).max(0.0),
+                num(columns[2]).min(1.0),
+            ]);
             points
                 .cascade
                 .push([num(columns[3]), num(columns[4]), num(columns[5])]);
@@ -258,13 +261,7 @@ fn figures(points: &Points) -> Result<Vec<Figure>, Error> {
                     &points.final_fraction,
                 ),
             ] {
-                let map = heat_map(
-                    points,
-                    (x, &points.keys[*kx]),
-                    (y, &points.keys[*ky]),
-                    name,
-                    values,
-                );
+                let map = heat_map((x, &points.keys[*kx]), (y, &points.keys[*ky]), name, values);
                 figures.push(Figure {
                     file_name: file.into(),
                     title: format!("Phase diagram: {name}"),
@@ -359,7 +356,6 @@ fn curve(axis: &Axis, key: &str, name: &str, values: &[[f64; 3]]) -> ParameterCu
 
 /// The mean outcome in each cell of two axes.
 fn heat_map(
-    points: &Points,
     (x, x_name): (&Axis, &str),
     (y, y_name): (&Axis, &str),
     name: &str,
@@ -367,12 +363,12 @@ fn heat_map(
 ) -> HeatMap {
     let (nx, ny) = (x.labels.len(), y.labels.len());
     let mut sums = vec![(0.0, 0usize); nx * ny];
-    for i in 0..points.runs.len() {
-        if let (Some(cx), Some(cy)) = (x.level[i], y.level[i])
-            && values[i][0].is_finite()
+    for ((cx, cy), value) in x.level.iter().zip(&y.level).zip(values) {
+        if let (Some(cx), Some(cy)) = (cx, cy)
+            && value[0].is_finite()
         {
             let cell = &mut sums[cy * nx + cx];
-            cell.0 += values[i][0];
+            cell.0 += value[0];
             cell.1 += 1;
         }
     }
@@ -407,7 +403,7 @@ mod tests {
         assert_eq!(points.keys, ["a", "b"]);
         let x = Axis::of(&points, 0).unwrap();
         let y = Axis::of(&points, 1).unwrap();
-        let map = heat_map(&points, (&x, "a"), (&y, "b"), "p", &points.cascade);
+        let map = heat_map((&x, "a"), (&y, "b"), "p", &points.cascade);
         assert_eq!(map.xs, vec![1.0, 2.0]);
         assert_eq!(map.ys, vec![10.0, 20.0]);
         assert_eq!(map.values, vec![Some(0.2), Some(0.4), Some(0.6), Some(0.8)]);

@@ -96,7 +96,8 @@ pub(crate) fn horizontal_bars(chart: &BarChart<'_>) -> Result<String, PlotError>
         plot.configure_mesh()
             .disable_y_mesh()
             .x_desc(chart.value_name)
-            .x_label_formatter(&|v| number(*v))
+            // Ticks of a range that crosses zero land a rounding error away from it.
+            .x_label_formatter(&|v| number(if v.abs() < 1e-9 { 0.0 } else { *v }))
             .y_label_formatter(&|v| {
                 let row = v.floor() as usize;
                 names

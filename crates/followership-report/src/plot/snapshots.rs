@@ -13,8 +13,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::{
-    BLUE, INK, LABEL_SIZE, Legend, ORANGE, PlotError, Swatch, VERMILLION, WIDTH, anchored, count,
-    draw_svg, header, no_data_svg,
+    BLUE, INK, LABEL_SIZE, Legend, ORANGE, PlotError, Swatch, WIDTH, anchored, count, draw_svg,
+    header, no_data_svg,
 };
 
 /// What one person is doing at a tick.
@@ -57,21 +57,22 @@ impl PersonState {
     /// replay) can use the same colours as the plots.
     pub fn css_colour(self) -> &'static str {
         match self {
-            PersonState::Sitting => "#C8C8C8",
+            PersonState::Sitting => "#B4BAC2",
             PersonState::Following => "#0072B2",
-            PersonState::Leader => "#D55E00",
-            PersonState::LeaderQuit => "#222222",
-            PersonState::Left => "#E69F00",
+            PersonState::Leader => "#E69F00",
+            PersonState::LeaderQuit => "#4D4D4D",
+            PersonState::Left => "#CC79A7",
         }
     }
 
     fn colour(self) -> RGBColor {
         match self {
-            PersonState::Sitting => SITTING,
+            // The colours of the replay in people.js, so a report reads as one picture.
+            PersonState::Sitting => RGBColor(180, 186, 194),
             PersonState::Following => BLUE,
-            PersonState::Leader => VERMILLION,
-            PersonState::LeaderQuit => INK,
-            PersonState::Left => ORANGE,
+            PersonState::Leader => ORANGE,
+            PersonState::LeaderQuit => RGBColor(77, 77, 77),
+            PersonState::Left => RGBColor(204, 121, 167),
         }
     }
 
@@ -90,8 +91,6 @@ impl PersonState {
         matches!(self, PersonState::Leader | PersonState::LeaderQuit)
     }
 }
-
-const SITTING: RGBColor = RGBColor(200, 200, 200);
 
 /// People with positions and their states at a few ticks.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -340,7 +339,7 @@ mod tests {
             "only states that occur are listed"
         );
         // Each panel's leader is a filled dot with a ring, plus the legend dot.
-        assert_eq!(parsed.count_with("circle", "fill", "#D55E00"), 4 + 1);
+        assert_eq!(parsed.count_with("circle", "fill", "#E69F00"), 4 + 1);
         assert!(parsed.count_with("circle", "fill", "#0072B2") > 100);
     }
 
@@ -363,7 +362,7 @@ mod tests {
             ],
             &[],
         );
-        assert_eq!(parsed.count_with("circle", "fill", "#D55E00"), 5 + 1);
+        assert_eq!(parsed.count_with("circle", "fill", "#E69F00"), 5 + 1);
         assert!(parsed.count("circle") <= DOT_BUDGET + 20);
         assert!(svg.len() < 1_500_000, "{} bytes", svg.len());
     }
