@@ -159,7 +159,7 @@ def write_scenario(path: Path, name: str, edges: Path, body: str, cache: bool = 
 def followership(scenario: Path, reps: int, replicates: int, threads: int | None) -> dict:
     """Runs followership `reps` times after one warm-up run (which writes the graph cache)."""
     out_dir = WORK / "out" / scenario.stem
-    cmd = [str(BIN), "run", str(scenario), "--replicates", str(replicates), "--json",
+    cmd = [str(BIN), "run", str(scenario), "--replicates", str(replicates), "--json", "--no-plots",
            "--out", str(out_dir)]
     if threads is not None:
         cmd += ["--threads", str(threads)]

@@ -246,7 +246,8 @@ fn read_values_file(path: &Path, graph: &Graph) -> Result<Vec<f64>, InputError> 
     let n = graph.node_count();
     let mut values = vec![f64::NAN; n];
     for (lineno, line) in text.lines().enumerate() {
-        let place = format!("{shown}:{}", lineno + 1);
+        // Formatted only for a message: most files are all good lines.
+        let place = || format!("{shown}:{}", lineno + 1);
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -256,7 +257,7 @@ fn read_values_file(path: &Path, graph: &Graph) -> Result<Vec<f64>, InputError> 
             .filter(|s| !s.is_empty());
         let (Some(id), Some(value), None) = (parts.next(), parts.next(), parts.next()) else {
             return Err(InputError::new(
-                place,
+                place(),
                 format!("expected `id value`, found {line:?}"),
             ));
         };
@@ -265,7 +266,7 @@ fn read_values_file(path: &Path, graph: &Graph) -> Result<Vec<f64>, InputError> 
                 continue; // a header line such as `id,threshold`
             }
             return Err(InputError::new(
-                place,
+                place(),
                 format!("{id:?} is not a node id (a non-negative integer)"),
             ));
         };
@@ -273,10 +274,10 @@ fn read_values_file(path: &Path, graph: &Graph) -> Result<Vec<f64>, InputError> 
             .parse()
             .ok()
             .filter(|v: &f64| v.is_finite())
-            .ok_or_else(|| InputError::new(&place, format!("{value:?} is not a finite number")))?;
+            .ok_or_else(|| InputError::new(place(), format!("{value:?} is not a finite number")))?;
         let Some(v) = graph.node_of_label(id) else {
             return Err(InputError::new(
-                place,
+                place(),
                 format!("node {id} is not in the network"),
             ));
         };

@@ -1,0 +1,269 @@
+//! The scenario being viewed and its runs: loading it with a page's values, running one
+//! replicate, turning it into a replay, and keeping the last few replays so that going back to
+//! earlier values (or the first page load) answers at once.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use followership::error::{Error, InputError};
+use followership::experiment::run_replicate_recording;
+use followership::scenario::{LoadedScenario, Override, Scenario};
+use followership_report::replay::{Replay, ReplayOptions, stride};
+use serde::Serialize;
+
+use crate::sliders::{self, Refusal, Slider};
+use crate::{Limits, ScenarioChoice};
+
+/// Replays kept for requests seen recently.
+const CACHE_SIZE: usize = 16;
+
+/// Recent requests (their overrides) and their replays as JSON, the latest first.
+type Cache = VecDeque<(Vec<String>, Arc<[u8]>)>;
+
+/// Why a run could not be done.
+#[derive(Debug)]
+pub enum RunError {
+    /// What the page sent was refused before loading the scenario (HTTP 400).
+    Refused(Refusal),
+    /// The scenario with the page's values is not valid (HTTP 422).
+    Input(InputError),
+    /// Anything else: a file that went missing, a failure of the engine (HTTP 500).
+    Failed(String),
+}
+
+/// What `/api/scenario` tells the page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioInfo {
+    /// The scenario's name.
+    pub name: String,
+    /// Its first line.
+    pub summary: String,
+    /// Its whole description.
+    pub description: String,
+    /// Where it came from (`builtin:hillside` or a path).
+    pub origin: String,
+    /// Its seed.
+    pub seed: u64,
+    /// Its tick limit.
+    pub max_ticks: u32,
+    /// The sliders the page may move.
+    pub sliders: Vec<Slider>,
+    /// Most people drawn, and most people a page may ask for.
+    pub max_people: usize,
+    /// Most people a page may ask for (network.nodes).
+    pub max_nodes: usize,
+}
+
+/// The scenario being viewed.
+pub struct App {
+    choice: ScenarioChoice,
+    /// The command line's `--set` overrides (and `seed=N` for `--seed`), applied first.
+    base: Vec<String>,
+    limits: Limits,
+    info: ScenarioInfo,
+    /// People in the last network built (0 before any): the sample's stride for trust when the
+    /// network's size is only known once it is read from a file.
+    seen_nodes: AtomicUsize,
+    cache: Mutex<Cache>,
+}
+
+impl App {
+    /// Loads the scenario (an error here is the command line's, reported before listening).
+    pub fn new(choice: ScenarioChoice, base: Vec<String>, limits: Limits) -> Result<App, Error> {
+        let loaded = load(&choice, &base, &[])?;
+        let s = &loaded.scenario;
+        let info = ScenarioInfo {
+            name: s.name.clone(),
+            summary: s.summary().to_string(),
+            description: s.description.trim().to_string(),
+            origin: loaded.origin.clone(),
+            seed: s.seed,
+            max_ticks: s.max_ticks,
+            sliders: sliders::sliders_for(&loaded, &limits),
+            max_people: limits.max_people,
+            max_nodes: limits.max_nodes,
+        };
+        Ok(App {
+            choice,
+            base,
+            limits,
+            info,
+            seen_nodes: AtomicUsize::new(0),
+            cache: Mutex::new(VecDeque::new()),
+        })
+    }
+
+    /// What the page needs to build its controls.
+    pub fn info(&self) -> &ScenarioInfo {
+        &self.info
+    }
+
+    /// The overrides of a page's request, checked against the sliders.
+    pub fn request(
+        &self,
+        values: &BTreeMap<String, serde_json::Value>,
+        seed: Option<&serde_json::Value>,
+    ) -> Result<Vec<String>, RunError> {
+        sliders::overrides(&self.info.sliders, values, seed, &self.limits)
+            .map_err(RunError::Refused)
+    }
+
+    /// The request a page makes first: every slider at the scenario's value, and its seed.
+    pub fn first_request(&self) -> Vec<String> {
+        let values = self
+            .info
+            .sliders
+            .iter()
+            .map(|s| {
+                let v = if s.kind == "toggle" {
+                    serde_json::Value::Bool(s.value != 0.0)
+                } else {
+                    serde_json::json!(s.value)
+                };
+                (s.key.to_string(), v)
+            })
+            .collect();
+        self.request(&values, Some(&serde_json::json!(self.info.seed)))
+            .unwrap_or_default()
+    }
+
+    /// The replay (as JSON) of replicate 0 of the scenario with `extra` overrides: from the cache,
+    /// or run now. Blocking: call it off the async threads.
+    pub fn replay_json(&self, extra: &[String]) -> Result<Arc<[u8]>, RunError> {
+        if let Some(hit) = self.cached(extra) {
+            return Ok(hit);
+        }
+        let loaded = load(&self.choice, &self.base, extra).map_err(|e| match e {
+            Error::Input(i) => RunError::Input(i),
+            other => RunError::Failed(other.to_string()),
+        })?;
+        let replay = self.run(&loaded).map_err(|e| match e {
+            Error::Input(i) => RunError::Input(i),
+            other => RunError::Failed(other.to_string()),
+        })?;
+        let json: Arc<[u8]> = serde_json::to_vec(&replay)
+            .map_err(|e| RunError::Failed(format!("cannot write the replay: {e}")))?
+            .into();
+        self.remember(extra, json.clone());
+        Ok(json)
+    }
+
+    fn run(&self, loaded: &LoadedScenario) -> Result<Replay, Error> {
+        let s = &loaded.scenario;
+        let options = ReplayOptions {
+            max_people: self.limits.max_people,
+            max_edges: self.limits.max_edges,
+            ..ReplayOptions::default()
+        };
+        let critical_mass = s.momentum.as_ref().map(|m| m.critical_mass);
+        let known = sliders::expected_nodes(s).or_else(|| {
+            let seen = self.seen_nodes.load(Ordering::Relaxed);
+            (seen > 0).then_some(seen)
+        });
+        let guess = known.map(|n| stride(n, options.max_people));
+        let mut run = run_replicate_recording(loaded, 0, 0, guess)?;
+        let nodes = run.graph.node_count();
+        self.seen_nodes.store(nodes, Ordering::Relaxed);
+        let right = stride(nodes, options.max_people);
+        if s.trust.is_some() && guess != Some(right) {
+            // The size of a network read from a file is known only now: run again to record
+            // the trust of exactly the people shown (the same run: same streams).
+            run = run_replicate_recording(loaded, 0, 0, Some(right))?;
+        }
+        let mut replay = Replay::new(&run.record, &run.graph, critical_mass, &options);
+        replay.notes.extend(run.notes);
+        Ok(replay)
+    }
+
+    fn cached(&self, key: &[String]) -> Option<Arc<[u8]>> {
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        let at = cache.iter().position(|(k, _)| k == key)?;
+        let entry = cache.remove(at)?;
+        let json = entry.1.clone();
+        cache.push_front(entry);
+        Some(json)
+    }
+
+    fn remember(&self, key: &[String], json: Arc<[u8]>) {
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        cache.retain(|(k, _)| k != key);
+        cache.push_front((key.to_vec(), json));
+        cache.truncate(CACHE_SIZE);
+    }
+}
+
+/// Loads the scenario with the command line's overrides, then `extra`.
+fn load(
+    choice: &ScenarioChoice,
+    base: &[String],
+    extra: &[String],
+) -> Result<LoadedScenario, Error> {
+    let overrides = base
+        .iter()
+        .chain(extra)
+        .map(|t| t.parse::<Override>())
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(match choice {
+        ScenarioChoice::File(path) => Scenario::load_file(path, &overrides)?,
+        ScenarioChoice::Builtin(name) => Scenario::load_builtin(name, &overrides)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_request_of_every_builtin_loads() {
+        for b in followership::scenario::builtin::BUILTINS {
+            let app = App::new(
+                ScenarioChoice::Builtin(b.name.into()),
+                Vec::new(),
+                Limits::default(),
+            )
+            .expect("loads");
+            let first = app.first_request();
+            assert!(first.iter().any(|o| o.starts_with("seed=")), "{}", b.name);
+            let o: Vec<Override> = first.iter().map(|t| t.parse().expect("parses")).collect();
+            Scenario::load_builtin(b.name, &o).unwrap_or_else(|e| panic!("{}: {e}", b.name));
+        }
+    }
+
+    #[test]
+    fn a_file_network_gets_its_trust_stride_from_the_first_run() {
+        let dir = std::env::temp_dir().join(format!("followership-view-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let edges: String = (0..60).map(|i| format!("{i} {}\n", (i + 1) % 60)).collect();
+        std::fs::write(dir.join("ring.txt"), edges).expect("edges");
+        let scenario = r#"
+name = "ring"
+max_ticks = 50
+[network]
+kind = "file"
+path = "ring.txt"
+cache = false
+[leaders]
+count = 1
+[trust]
+"#;
+        std::fs::write(dir.join("ring.toml"), scenario).expect("scenario");
+        let limits = Limits {
+            max_people: 25,
+            ..Limits::default()
+        };
+        let app = App::new(
+            ScenarioChoice::File(dir.join("ring.toml")),
+            Vec::new(),
+            limits,
+        )
+        .expect("loads");
+        let json = app.replay_json(&[]).expect("runs");
+        let replay: Replay = serde_json::from_slice(&json).expect("replay");
+        assert_eq!((replay.stride, replay.sampled), (3, 20));
+        let trust = replay.trust.expect("trust of the sample");
+        assert!(trust.values.iter().all(|v| v.len() == 20));
+        assert!(replay.note.is_some());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
