@@ -26,6 +26,9 @@ test('the replay in report.html advances when played', { timeout: 240_000 }, asy
   t.after(() => browser.close());
   const { page } = browser;
   await page.goto(pathToFileURL(report).href);
+  // The README's picture of a report: its top, with the summary and the first plot.
+  await page.setViewportSize({ width: 1180, height: 1100 });
+  await page.screenshot({ path: artifact('report-readme.png') });
   for (const id of ['replay-people', 'replay-curve', 'replay-play', 'replay-tick', 'replay-tick-label']) {
     assert.equal(await page.locator('#' + id).count(), 1, `#${id} is on the page`);
   }

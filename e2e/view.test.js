@@ -75,6 +75,12 @@ test('the live view draws, re-runs on a slider, plays, and explains bad input', 
   await page.click('#reset');
   assert.equal(Number(await page.textContent('#tick')), 0);
 
+  // Scrubbing shows any tick at once; the README's picture is the hillside as the crowd tips.
+  await page.fill('#scrub', '135');
+  await page.dispatchEvent('#scrub', 'input');
+  await waitFor(async () => Number(await page.textContent('#tick')) === 135, 5_000, 'the scrubbed tick');
+  await page.screenshot({ path: artifact('view-readme.png') });
+
   // A bad value sent to the run endpoint: a 4xx with a message naming the key.
   const bad = await page.evaluate(async () => {
     const r = await fetch('/api/run', {
