@@ -42,14 +42,19 @@ fn run_writes_every_output_file() {
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    for f in [
+    let files = [
         "scenario.toml",
         "timeseries.csv",
         "summary.csv",
         "run.json",
         "story.md",
         "followers.csv",
-    ] {
+        "adoption.svg",
+        "final-size.svg",
+        "network.svg",
+        "report.html",
+    ];
+    for f in files {
         assert!(out.join(f).exists(), "{f} missing");
     }
     assert_eq!(
@@ -60,7 +65,7 @@ fn run_writes_every_output_file() {
     assert_eq!(run["summary"]["replicates"], 5);
     assert!(read(&out, "story.md").starts_with("# The story of a run: hillside, replicate 0"));
     // No temporary file is left behind.
-    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 6);
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), files.len());
     // The final set of replicate 0 has as many people as its summary row says, plus the leader.
     let followers = read(&out, "followers.csv");
     let final_following = column(&read(&out, "summary.csv"), "final_following")[0];

@@ -76,7 +76,9 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
         ProgressBar::hidden()
     } else {
         let bar = ProgressBar::new_spinner();
-        bar.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("valid template"));
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("valid template"),
+        );
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar
     };

@@ -19,9 +19,7 @@ use crate::graph::Graph;
 use crate::model::{Distribution, Movement};
 use crate::random::{Purpose, stream};
 use crate::scenario::{LoadedScenario, Scenario};
-use crate::simulation::{
-    Prepared, Recording, RunInput, RunRecord, sample_stride, simulate_run,
-};
+use crate::simulation::{Prepared, Recording, RunInput, RunRecord, sample_stride, simulate_run};
 
 /// The point of a parameter sweep a run belongs to; 0 for a plain run.
 pub type Point = u64;

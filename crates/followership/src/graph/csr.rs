@@ -169,7 +169,17 @@ impl Graph {
     pub fn node_of_label(&self, label: u64) -> Option<u32> {
         match &self.labels {
             // Labels are kept sorted, so a binary search suffices and no hash map is built.
-            Some(l) => l.binary_search(&label).ok().map(|i| i as u32),
+            // Files often number people 0..n (or 1..n): then the label sits at (or next to)
+            // its own index and is found without searching.
+            Some(l) => {
+                let guess = usize::try_from(label).unwrap_or(usize::MAX);
+                for at in [guess, guess.wrapping_sub(1)] {
+                    if l.get(at) == Some(&label) {
+                        return Some(at as u32);
+                    }
+                }
+                l.binary_search(&label).ok().map(|i| i as u32)
+            }
             None => (label < self.node_count as u64).then_some(label as u32),
         }
     }

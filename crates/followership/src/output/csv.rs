@@ -85,17 +85,13 @@ impl Exporter for Followers {
     }
 
     fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
-        let mut w = ::csv::Writer::from_writer(out);
-        w.write_record(["replicate", "id", "joined_tick", "leader"])?;
+        // Only numbers, so rows are formatted directly: a large cascade has a row per person.
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+        writeln!(w, "replicate,id,joined_tick,leader")?;
         if let Some((replicate, record, graph)) = report.ensemble.recorded_run() {
             for (person, tick) in final_dancers(record) {
-                let leader = record.leaders.contains(&person);
-                w.write_record(&[
-                    replicate.to_string(),
-                    graph.label(person).to_string(),
-                    tick.to_string(),
-                    u8::from(leader).to_string(),
-                ])?;
+                let leader = u8::from(record.leaders.contains(&person));
+                writeln!(w, "{replicate},{},{tick},{leader}", graph.label(person))?;
             }
         }
         w.flush()
@@ -104,12 +100,16 @@ impl Exporter for Followers {
 
 /// Everyone dancing at the end of a recorded run, with the tick they last started, in id order.
 pub fn final_dancers(record: &crate::simulation::RunRecord) -> Vec<(u32, u32)> {
-    let mut last: std::collections::BTreeMap<u32, Option<u32>> = std::collections::BTreeMap::new();
+    const NOT_DANCING: u32 = u32::MAX;
+    let people = record.changes.iter().map(|c| c.person as usize + 1).max();
+    let mut last = vec![NOT_DANCING; people.unwrap_or(0)];
     for c in &record.changes {
-        last.insert(c.person, c.joined.then_some(c.tick));
+        last[c.person as usize] = if c.joined { c.tick } else { NOT_DANCING };
     }
-    last.into_iter()
-        .filter_map(|(person, tick)| tick.map(|t| (person, t)))
+    last.iter()
+        .enumerate()
+        .filter(|&(_, &tick)| tick != NOT_DANCING)
+        .map(|(person, &tick)| (person as u32, tick))
         .collect()
 }
 

@@ -343,9 +343,17 @@ fn a_sample_stride_never_shows_more_than_asked() {
     assert_eq!(sample_stride(3000, 5000).get(), 1);
     assert_eq!(sample_stride(0, 5000).get(), 1);
     assert_eq!(sample_stride(10, 0).get(), 10);
-    for (n, max) in [(12_000, 5000), (1_200_000, 5000), (5001, 5000), (5000, 5000)] {
+    for (n, max) in [
+        (12_000, 5000),
+        (1_200_000, 5000),
+        (5001, 5000),
+        (5000, 5000),
+    ] {
         let stride = sample_stride(n, max).get() as usize;
         assert!(n.div_ceil(stride) <= max, "{n} people, at most {max}");
-        assert!(stride == 1 || n.div_ceil(stride - 1) > max, "the smallest stride");
+        assert!(
+            stride == 1 || n.div_ceil(stride - 1) > max,
+            "the smallest stride"
+        );
     }
 }
