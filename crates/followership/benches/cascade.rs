@@ -55,6 +55,56 @@ fn bench(c: &mut Criterion) {
         })
     });
 
+    // The cascade's own inner loop (a countdown per person, a person ready when it reaches
+    // zero) over every edge once, people in id order and then in a random order: how much of
+    // a cascade's cost is the order in which people's turns come, not the edges themselves.
+    let mut countdown = vec![0u32; NODES];
+    group.bench_function("edge_pass_countdown", |b| {
+        b.iter(|| {
+            let out = g.out_adjacency();
+            for v in 0..NODES as u32 {
+                countdown[v as usize] = (out.degree(v) as u32 / 10).max(1);
+            }
+            let mut ready = Vec::new();
+            for v in 0..NODES as u32 {
+                for &t in out.neighbors(v) {
+                    let left = &mut countdown[t as usize];
+                    *left = left.wrapping_sub(1);
+                    if *left == 0 {
+                        *left = u32::MAX;
+                        ready.push(t);
+                    }
+                }
+            }
+            black_box(&ready);
+        })
+    });
+    let mut order: Vec<u32> = (0..NODES as u32).collect();
+    {
+        use rand::seq::SliceRandom;
+        order.shuffle(&mut stream(9, 0, 0, Purpose::Dynamics));
+    }
+    group.bench_function("edge_pass_countdown_random_order", |b| {
+        b.iter(|| {
+            let out = g.out_adjacency();
+            for v in 0..NODES as u32 {
+                countdown[v as usize] = (out.degree(v) as u32 / 10).max(1);
+            }
+            let mut ready = Vec::new();
+            for &v in &order {
+                for &t in out.neighbors(v) {
+                    let left = &mut countdown[t as usize];
+                    *left = left.wrapping_sub(1);
+                    if *left == 0 {
+                        *left = u32::MAX;
+                        ready.push(t);
+                    }
+                }
+            }
+            black_box(&ready);
+        })
+    });
+
     let dynamics = Dynamics::default();
     let prepared = Prepared::new(&g, &dynamics, u32::MAX, 0.5);
     let thresholds = vec![0.1; NODES];

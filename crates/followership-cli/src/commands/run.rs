@@ -70,6 +70,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         seed: scenario.seed,
         threads: args.threads.unwrap_or_else(rayon::current_num_threads),
         wall_seconds: ensemble.wall_seconds,
+        simulation_seconds: ensemble.simulation_seconds,
         nodes: ensemble.graph.node_count(),
         edges: ensemble.graph.edge_count(),
     };

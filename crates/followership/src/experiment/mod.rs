@@ -32,6 +32,9 @@ pub struct Ensemble {
     pub graph: Graph,
     /// Seconds of wall time the runs took (network building included).
     pub wall_seconds: f64,
+    /// Seconds of wall time of the runs alone: what is left of `wall_seconds` without building
+    /// the network and reading per-person values (what simulation benchmarks compare).
+    pub simulation_seconds: f64,
     /// Things the user should hear about the input (edges dropped from a network file, say).
     pub notes: Vec<String>,
     /// The replicate whose changes and leader events were recorded
@@ -96,6 +99,7 @@ pub fn run_ensemble(
     let mut notes = Vec::new();
     let graph = build_graph(loaded, point, 0, &mut notes)?;
     let setup = RunSetup::from_loaded(loaded, point, &graph)?;
+    let simulation_started = Instant::now();
     let recording = |r: u64| {
         let recorded = options.changes_for == Some(r);
         Recording {
@@ -160,6 +164,7 @@ pub fn run_ensemble(
         runs,
         graph,
         wall_seconds: started.elapsed().as_secs_f64(),
+        simulation_seconds: simulation_started.elapsed().as_secs_f64(),
         notes,
         recorded: options.changes_for.filter(|&r| r < s.replicates),
         recorded_graph,

@@ -20,7 +20,7 @@ pub struct Adjacency {
 
 impl Adjacency {
     /// Neighbours of `v`, sorted by id.
-    #[inline]
+    #[inline(always)]
     pub fn neighbors(&self, v: u32) -> &[u32] {
         let (a, b) = self.range(v);
         &self.targets[a..b]
@@ -41,7 +41,7 @@ impl Adjacency {
         b - a
     }
 
-    #[inline]
+    #[inline(always)]
     fn range(&self, v: u32) -> (usize, usize) {
         let v = v as usize;
         (self.offsets[v] as usize, self.offsets[v + 1] as usize)

@@ -36,6 +36,9 @@ pub struct RunInfo {
     pub threads: usize,
     /// Wall time of the runs, in seconds.
     pub wall_seconds: f64,
+    /// Wall time of the runs alone, without building the network and reading per-person
+    /// values, in seconds.
+    pub simulation_seconds: f64,
     /// People in the network.
     pub nodes: usize,
     /// Directed edges in the network (an undirected edge counts twice).

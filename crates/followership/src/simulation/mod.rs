@@ -22,6 +22,7 @@
 
 mod movement;
 pub mod outcome;
+mod prefetch;
 mod proof;
 
 use std::cmp::Reverse;
@@ -35,7 +36,11 @@ use crate::model::{Dynamics, EdgeProbability, Movement, Rule, SocialProof, Updat
 use crate::random::{Stream, splitmix64, unit_f64};
 
 pub use outcome::{Change, RunOutcome, RunRecord, TickRecord, TrustEvent, TrustSnapshot};
+use prefetch::prefetch;
 use proof::ProofStore;
+
+/// How many turns ahead the event loop prefetches (see [`prefetch`]).
+const PREFETCH_AHEAD: usize = 8;
 
 /// Frontiers longer than this are sorted by id before they spread (see `tick_sync_events`).
 const SORT_FRONTIER_ABOVE: usize = 256;
@@ -82,6 +87,9 @@ pub struct Prepared<'g> {
     /// Per-recruit acceptance of the cascade rule with `probability = "in-degree"`, as a 53-bit
     /// integer threshold (see [`accepts`]).
     accept: Vec<u64>,
+    /// `ln(1 - p)` of the cascade rule with a uniform probability `p`: the scale of its
+    /// geometric skips, computed once rather than at every recruiter.
+    log_miss: f64,
 }
 
 /// Success with probability `threshold / 2^53`: exactly the test `unit_f64 < p`.
@@ -156,6 +164,10 @@ impl<'g> Prepared<'g> {
             cascade_cutoff,
             norm,
             accept,
+            log_miss: match dynamics.probability {
+                Some(EdgeProbability::Uniform(p)) => (1.0 - p).ln(),
+                _ => 0.0,
+            },
         }
     }
 
@@ -655,8 +667,17 @@ impl<'a, 'g> Run<'a, 'g> {
         // The order of joins within a synchronous tick changes no decision; in id order, the
         // adjacency lists are read front to back instead of at random places.
         sort_ids(&mut chosen);
-        for &v in &chosen {
-            self.join(v);
+        let out = self.prep.graph.out_adjacency();
+        let (offsets, targets) = (out.offsets(), out.targets());
+        for i in 0..chosen.len() {
+            // Two stages ahead: first where the adjacency list is, then the list itself.
+            if let Some(&far) = chosen.get(i + 2 * PREFETCH_AHEAD) {
+                prefetch(offsets, far as usize);
+            }
+            if let Some(&near) = chosen.get(i + PREFETCH_AHEAD) {
+                prefetch(targets, offsets[near as usize] as usize);
+            }
+            self.join(chosen[i]);
         }
     }
 
@@ -829,7 +850,7 @@ impl<'a, 'g> Run<'a, 'g> {
                     return;
                 }
                 // Geometric skips: the cost is the number of successes, not the degree.
-                let log_q = (1.0 - p).ln();
+                let log_q = self.prep.log_miss;
                 let mut i = 0usize;
                 while i < targets.len() {
                     if p < 1.0 {
@@ -845,13 +866,18 @@ impl<'a, 'g> Run<'a, 'g> {
                 }
             }
             EdgeProbability::InverseInDegree => {
+                // The generator's state lives in registers for the loop (through `self` it
+                // would be stored and reloaded at every coin flip).
+                let mut rng = self.rng.clone();
+                let accept = &self.prep.accept;
                 for &u in targets {
-                    if self.status[u as usize] == Status::Watching
-                        && accepts(self.rng, self.prep.accept[u as usize])
-                    {
-                        self.try_recruit(u);
+                    let status = &mut self.status[u as usize];
+                    if *status == Status::Watching && accepts(&mut rng, accept[u as usize]) {
+                        *status = Status::Pending;
+                        self.carried.push(u);
                     }
                 }
+                *self.rng = rng;
             }
             EdgeProbability::Weight => {
                 let ws = out.weights(v);
