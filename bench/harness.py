@@ -120,18 +120,30 @@ def top_degree_ids(edge_path: Path, k: int) -> list[int]:
 # Running processes with their peak memory
 
 
+# Linux carries a process's peak RSS across fork and exec, so a child of this (large) harness
+# would report at least the harness's own peak. GNU time, a small process of its own, starts the
+# command afresh and reports the command's peak alone; without it the figure is an upper bound.
+GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+
+
 def run_measured(cmd: list[str], stdout_path: Path) -> tuple[float, float, int]:
     """Runs cmd; returns (wall seconds, peak RSS in MB, exit status)."""
+    rss_file = stdout_path.with_suffix(".rss")
+    full = [GNU_TIME, "-f", "%M", "-o", str(rss_file)] + cmd if GNU_TIME else cmd
     with open(stdout_path, "w") as out:
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
+        p = subprocess.Popen(full, stdout=out, stderr=subprocess.PIPE)
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
     err = p.stderr.read().decode() if p.stderr else ""
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         sys.exit(f"command failed ({code}): {' '.join(cmd)}\n{err}")
-    return wall, ru.ru_maxrss / 1024.0, code
+    rss = ru.ru_maxrss / 1024.0
+    if GNU_TIME:
+        rss = int(rss_file.read_text().split()[-1]) / 1024.0
+        rss_file.unlink()
+    return wall, rss, code
 
 
 def peer(task: dict) -> dict:
@@ -174,12 +186,16 @@ def followership(scenario: Path, reps: int, replicates: int, threads: int | None
     js = json.loads(stdout.read_text())
     with open(out_dir / "summary.csv") as f:
         finals = [int(row["final_following"]) for row in csv.DictReader(f)]
+    final_set = []
+    with open(out_dir / "followers.csv") as f:
+        final_set = sorted(int(row["id"]) for row in csv.DictReader(f))
     traj = []
     ts = out_dir / "timeseries.csv"
     if ts.exists():
         with open(ts) as f:
             traj = [int(r["following"]) for r in csv.DictReader(f) if r["replicate"] == "0"]
-    return {"times": walls, "simulation": sims, "rss_mb": rss, "finals": finals, "trajectory": traj,
+    return {"times": walls, "simulation": sims, "rss_mb": rss, "finals": finals,
+            "final_set": final_set, "trajectory": traj,
             "internal_wall": js["run"]["wall_seconds"], "edges": js["run"]["edges"],
             "nodes": js["run"]["nodes"]}
 
@@ -367,6 +383,8 @@ def workload_threshold(tab: Table, n: int, reps: int, peer_reps: int, with_pytho
             f"({sim:.4f} s)")
     tab.check(f"{name}: final count followership = NDlib", f["finals"][0] == nd["final_count"],
               f"{f['finals'][0]} vs {nd['final_count']} of {n}")
+    tab.check(f"{name}: final set followership = NDlib", f["final_set"] == sorted(nd["final_set"]),
+              f"{len(f['final_set'])} vs {len(nd['final_set'])} people")
     traj_f = [x for i, x in enumerate(f["trajectory"]) if i == 0 or x != f["trajectory"][i - 1]]
     tab.check(f"{name}: count after every tick followership = NDlib", traj_f == nd["trajectory"],
               f"{len(traj_f)} vs {len(nd['trajectory'])} ticks")
@@ -406,10 +424,51 @@ def workload_mc(tab: Table, n: int, runs: int, reps: int, model: str, p: str | N
             f"in-process {fa['internal_wall']:.4f} s")
     cy = peer({"kind": "cynetdiff", "model": model, "p": p, "edges": str(edges), "seeds": seeds,
                "runs": runs, "reps": reps, "seed": 12345})
+    peer_s = statistics.median(cy["times"])
+    sim1, sima = statistics.median(f1["simulation"]), statistics.median(fa["simulation"])
     tab.add(name, "cynetdiff", cy["times"], cy["rss_mb"], base,
-            f"vs all threads {statistics.median(cy['times']) / statistics.median(fa['times']):.1f}x")
+            f"vs all threads {peer_s / statistics.median(fa['times']):.1f}x; vs simulation "
+            f"{peer_s / sim1:.1f}x (1 thread), {peer_s / sima:.1f}x (all)")
     ok, detail = mean_agrees(f1["finals"], cy["finals"])
     tab.check(f"{name}: mean final size", ok, detail)
+
+
+def scaling(sizes: list[int], reps: int) -> str:
+    """followership alone: a fractional-threshold cascade on generated Barabasi-Albert graphs
+    (5 links per newcomer, so 10 directed edges per person) of growing size. The network is
+    generated in the process (no file); the simulation time is the engine's own timing of the
+    run, the rest of the wall time is mostly generating the network."""
+    rows = ["| directed edges | people | wall s | network s | simulation s | ns per edge "
+            "(simulation) | peak RSS MB | bytes per edge (RSS) |", "|" + "---|" * 8]
+    for n in sizes:
+        print(f"== scaling: BA n={n:,}", flush=True)
+        scen = WORK / f"scaling-{n}.toml"
+        scen.write_text(
+            f'name = "scaling-{n}"\nseed = 1\nreplicates = 1\nmax_ticks = 100000\n\n'
+            f'[network]\nkind = "barabasi-albert"\nnodes = {n}\nm = 5\n\n'
+            '[people.threshold]\ndistribution = "uniform"\nlow = 0.05\nhigh = 0.5\n\n'
+            '[dynamics]\nrule = "threshold"\nupdate = "synchronous"\n'
+            'social_proof = "fraction"\n\n'
+            f'[initial]\nplacement = "random"\ncount = {max(1, n // 100)}\n\n'
+            '[output]\ntimeseries = false\n')
+        out_dir = WORK / "out" / scen.stem
+        cmd = [str(BIN), "run", str(scen), "--json", "--no-plots", "--threads", "1",
+               "--out", str(out_dir)]
+        stdout = WORK / f"{scen.stem}.json"
+        walls, sims, nets, rss, edges = [], [], [], 0.0, 0
+        for _ in range(reps):
+            wall, r, _ = run_measured(cmd, stdout)
+            js = json.loads(stdout.read_text())["run"]
+            walls.append(wall)
+            sims.append(js["simulation_seconds"])
+            nets.append(js["wall_seconds"] - js["simulation_seconds"])
+            rss = max(rss, r)
+            edges = js["edges"]
+        sim = statistics.median(sims)
+        rows.append(f"| {edges:,} | {n:,} | {statistics.median(walls):.3f} | "
+                    f"{statistics.median(nets):.3f} | {sim:.4f} | {1e9 * sim / edges:.1f} | "
+                    f"{rss:,.0f} | {rss * 2**20 / edges:.1f} |")
+    return "\n".join(rows)
 
 
 def workload_load(tab: Table, edges_n: int, reps: int, peer_reps: int) -> None:
@@ -442,11 +501,18 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=None, help="repetitions per measurement")
     ap.add_argument("--big", action="store_true", help="also workload 1 at 10^6 nodes")
     ap.add_argument("--load-edges", type=int, default=10_000_000, help="lines for workload 4")
+    ap.add_argument("--scaling", action="store_true",
+                    help="followership alone at 1M, 10M and 50M edges (nothing else is run)")
     args = ap.parse_args()
     WORK.mkdir(exist_ok=True)
     wl = {int(x) for x in args.workloads.split(",") if x}
     tab = Table()
     t0 = time.perf_counter()
+    if args.scaling:
+        sizes = [1000, 10_000] if args.smoke else [100_000, 1_000_000, 5_000_000]
+        print()
+        print(scaling(sizes, args.reps or (1 if args.smoke else 3)))
+        return
     if args.smoke:
         reps = args.reps or 2
         if 1 in wl:
@@ -462,7 +528,7 @@ def main() -> None:
         reps = args.reps or 5
         if 1 in wl:
             workload_threshold(tab, 10_000, reps, 3, with_python=True)
-            workload_threshold(tab, 100_000, reps, 1, with_python=True)
+            workload_threshold(tab, 100_000, reps, min(reps, 3), with_python=True)
             if args.big:
                 workload_threshold(tab, 1_000_000, reps, 1, with_python=True)
         if 2 in wl:

@@ -142,7 +142,11 @@ pub fn serve(options: ViewOptions) -> Result<(), Error> {
                 bound.ip()
             );
         }
-        let routes = routes::router(Arc::new(app), options.limits.max_body_bytes);
+        let routes = routes::router(
+            Arc::new(app),
+            options.limits.max_body_bytes,
+            options.host.is_loopback(),
+        );
         axum::serve(listener, routes)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;

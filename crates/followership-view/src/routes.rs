@@ -9,7 +9,8 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::middleware::Next;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -31,7 +32,9 @@ struct Shared {
 }
 
 /// The routes of the live view for `app`, taking request bodies of at most `max_body` bytes.
-pub fn router(app: Arc<App>, max_body: usize) -> Router {
+/// With `loopback_only`, requests must name this machine in their `Host` header: a web page
+/// elsewhere that points a name of its own at 127.0.0.1 (DNS rebinding) is refused.
+pub fn router(app: Arc<App>, max_body: usize, loopback_only: bool) -> Router {
     let shared = Shared {
         app,
         runs: Arc::new(Semaphore::new(1)),
@@ -68,7 +71,35 @@ pub fn router(app: Arc<App>, max_body: usize) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn(
+            move |request: Request, next: Next| async move {
+                if loopback_only && !names_this_machine(&request) {
+                    return error(
+                        StatusCode::FORBIDDEN,
+                        "host",
+                        "the view answers only to 127.0.0.1, localhost or [::1]".into(),
+                    );
+                }
+                next.run(request).await
+            },
+        ))
         .with_state(shared)
+}
+
+/// Whether the request's `Host` header names this machine (any port).
+fn names_this_machine(request: &Request) -> bool {
+    let Some(host) = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+    else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    matches!(name, "127.0.0.1" | "localhost" | "::1")
 }
 
 fn file(content_type: &'static str, text: &'static str) -> Response {
@@ -209,7 +240,7 @@ mod tests {
     }
 
     async fn call(app: Arc<App>, request: Request<Body>) -> (StatusCode, String, Option<String>) {
-        let response = router(app, 16 * 1024)
+        let response = router(app, 16 * 1024, false)
             .oneshot(request)
             .await
             .expect("answers");
@@ -234,6 +265,34 @@ mod tests {
 
     fn get(path: &str) -> Request<Body> {
         Request::get(path).body(Body::empty()).expect("request")
+    }
+
+    #[tokio::test]
+    async fn on_loopback_only_requests_naming_this_machine_are_answered() {
+        let app = small_hillside();
+        for (host, allowed) in [
+            (Some("127.0.0.1:8080"), true),
+            (Some("localhost:3000"), true),
+            (Some("[::1]:3000"), true),
+            (Some("evil.example:8080"), false),
+            (Some("127.0.0.1.evil.example"), false),
+            (None, false),
+        ] {
+            let mut request = Request::get("/api/scenario");
+            if let Some(host) = host {
+                request = request.header(header::HOST, host);
+            }
+            let response = router(app.clone(), 16 * 1024, true)
+                .oneshot(request.body(Body::empty()).expect("request"))
+                .await
+                .expect("answers");
+            let expected = if allowed {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(response.status(), expected, "Host {host:?}");
+        }
     }
 
     #[tokio::test]
