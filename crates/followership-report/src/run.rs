@@ -68,16 +68,24 @@ pub fn pictures(report: &Report<'_>, replay: &ReplayOptions) -> Result<(Vec<Figu
         });
     }
     let recorded = report.ensemble.recorded_run();
+    let chosen = scenario.output.snapshot_ticks.as_deref();
     if let Some((replicate, record, graph)) = recorded
-        && let Some(snapshots) = snapshots(record, graph)
+        && let Some(snapshots) = snapshots(record, graph, chosen)
     {
         figures.push(Figure {
             file_name: "network.svg".into(),
-            title: "The network at four moments".into(),
-            caption: format!(
-                "Replicate {replicate}: everyone at the start, when the first follower joined, \
-                 when the crowd passed the critical mass (or at its peak) and at the end."
-            ),
+            title: "The network at chosen ticks".into(),
+            caption: match chosen {
+                Some(_) => format!(
+                    "Replicate {replicate}: everyone's state at the ticks of \
+                     output.snapshot_ticks (a run that ended earlier shows its end)."
+                ),
+                None => format!(
+                    "Replicate {replicate}: everyone at the start, when the first follower \
+                     joined, when the crowd passed the critical mass (or at its peak) and at \
+                     the end (output.snapshot_ticks chooses other ticks)."
+                ),
+            },
             svg: plot::snapshots::render(&snapshots).map_err(plot_error)?,
         });
     }
@@ -277,10 +285,29 @@ fn adoption_curve(
     })
 }
 
-/// Everyone's state at four moments of a recorded run, on a network with positions.
-fn snapshots(record: &RunRecord, graph: &Graph) -> Option<Snapshots> {
+/// Everyone's state at the `chosen` ticks of a recorded run (by default four moments: the
+/// start, the first follower, the critical mass or the peak, the end), on a network with
+/// positions. A chosen tick past the end of the run shows the end.
+fn snapshots(record: &RunRecord, graph: &Graph, chosen: Option<&[u32]>) -> Option<Snapshots> {
     let positions = graph.positions()?;
     let outcome = record.outcome?;
+    let moments = match chosen {
+        Some(ticks) => {
+            let mut moments: Vec<u32> = ticks.iter().map(|&t| t.min(outcome.ticks)).collect();
+            moments.sort_unstable();
+            moments.dedup();
+            moments
+        }
+        None => default_moments(record, &outcome),
+    };
+    Some(Snapshots {
+        positions: positions.to_vec(),
+        frames: frames(record, graph.node_count(), &moments),
+    })
+}
+
+/// The start, the first follower, the critical mass (or the peak) and the end of a run.
+fn default_moments(record: &RunRecord, outcome: &RunOutcome) -> Vec<u32> {
     let mut moments = vec![0];
     if let Some(t) = outcome.first_follower_tick {
         moments.push(t);
@@ -300,8 +327,11 @@ fn snapshots(record: &RunRecord, graph: &Graph) -> Option<Snapshots> {
     moments.push(outcome.ticks);
     moments.sort_unstable();
     moments.dedup();
+    moments
+}
 
-    let n = graph.node_count();
+/// The state of everyone at each of `moments` (ascending), replayed from the changes.
+fn frames(record: &RunRecord, n: usize, moments: &[u32]) -> Vec<(u32, Vec<PersonState>)> {
     let mut state = vec![PersonState::Sitting; n];
     let is_leader = {
         let mut is = vec![false; n];
@@ -312,7 +342,7 @@ fn snapshots(record: &RunRecord, graph: &Graph) -> Option<Snapshots> {
     };
     let mut frames = Vec::with_capacity(moments.len());
     let mut changes = record.changes.iter().peekable();
-    for &moment in &moments {
+    for &moment in moments {
         while let Some(c) = changes.next_if(|c| c.tick <= moment) {
             let v = c.person as usize;
             state[v] = match (is_leader[v], c.joined) {
@@ -324,10 +354,7 @@ fn snapshots(record: &RunRecord, graph: &Graph) -> Option<Snapshots> {
         }
         frames.push((moment, state.clone()));
     }
-    Some(Snapshots {
-        positions: positions.to_vec(),
-        frames,
-    })
+    frames
 }
 
 #[cfg(test)]
@@ -433,11 +460,19 @@ mod tests {
                 joined: false,
             },
         ];
-        let s = snapshots(&rec, &graph).unwrap();
+        let s = snapshots(&rec, &graph, None).unwrap();
         let ticks: Vec<u32> = s.frames.iter().map(|f| f.0).collect();
         assert_eq!(ticks, vec![0, 1, 2, 3], "start, first follower, peak, end");
         use PersonState::*;
         assert_eq!(s.frames[0].1, vec![Leader, Sitting, Sitting, Sitting]);
         assert_eq!(s.frames[3].1, vec![LeaderQuit, Left, Following, Sitting]);
+        // Chosen ticks, unordered and past the end: sorted, and the end stands for later ones.
+        let chosen = snapshots(&rec, &graph, Some(&[9, 2, 1])).unwrap();
+        let ticks: Vec<u32> = chosen.frames.iter().map(|f| f.0).collect();
+        assert_eq!(ticks, vec![1, 2, 3]);
+        assert_eq!(
+            chosen.frames[1].1,
+            vec![Leader, Following, Following, Sitting]
+        );
     }
 }

@@ -96,11 +96,18 @@ pub struct OutputSpec {
     /// Write `timeseries.csv`, one row per replicate and tick.
     #[serde(default = "yes")]
     pub timeseries: bool,
+    /// The ticks at which `network.svg` shows everyone's state (networks with positions);
+    /// left out, the start, the first follower, the critical mass (or the peak) and the end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_ticks: Option<Vec<u32>>,
 }
 
 impl Default for OutputSpec {
     fn default() -> Self {
-        OutputSpec { timeseries: true }
+        OutputSpec {
+            timeseries: true,
+            snapshot_ticks: None,
+        }
     }
 }
 
@@ -273,6 +280,26 @@ impl Scenario {
         }
         if let Some(t) = &self.trust {
             t.validate()?;
+        }
+        if let Some(ticks) = &self.output.snapshot_ticks {
+            if ticks.is_empty() || ticks.len() > 12 {
+                return Err(InputError::new(
+                    "output.snapshot_ticks",
+                    format!(
+                        "{} ticks given; give 1 to 12 ticks, e.g. [0, 100, 200, 400]",
+                        ticks.len()
+                    ),
+                ));
+            }
+            if let Some(&t) = ticks.iter().find(|&&t| t > self.max_ticks) {
+                return Err(InputError::new(
+                    "output.snapshot_ticks",
+                    format!(
+                        "tick {t} is past max_ticks = {}; give ticks up to it",
+                        self.max_ticks
+                    ),
+                ));
+            }
         }
         if let Some(sweep) = &self.sweep {
             sweep.validate()?;

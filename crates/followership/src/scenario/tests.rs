@@ -125,3 +125,23 @@ fn the_example_scenario_in_the_readme_is_valid() {
     assert_eq!(s.name, "my-cascade");
     assert!(s.leaders.is_some() && s.trust.is_some() && s.events.len() == 1);
 }
+
+#[test]
+fn snapshot_ticks_are_checked_against_the_run_length() {
+    let ok = parse(&format!(
+        "max_ticks = 50\n{MINIMAL}[output]\nsnapshot_ticks = [0, 50]\n"
+    ));
+    assert_eq!(ok.unwrap().output.snapshot_ticks, Some(vec![0, 50]));
+    for (ticks, says) in [("[]", "give 1 to 12 ticks"), ("[0, 51]", "tick 51 is past")] {
+        let e = parse(&format!(
+            "max_ticks = 50\n{MINIMAL}[output]\nsnapshot_ticks = {ticks}\n"
+        ))
+        .unwrap_err();
+        let text = e.to_string();
+        assert!(text.starts_with("s.toml:8:1"), "{e}");
+        assert!(
+            text.contains("output.snapshot_ticks") && text.contains(says),
+            "{e}"
+        );
+    }
+}
