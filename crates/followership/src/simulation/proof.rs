@@ -143,6 +143,52 @@ impl ProofStore {
     }
 }
 
+impl ProofStore {
+    /// The pull side of [`ProofStore::push`] for a whole tick at once, on the countdown store
+    /// (`None` otherwise): every watcher who could still join counts how many of the people
+    /// they see are `joining` this tick, and those whose countdown runs out are appended to
+    /// `ready`, in id order. The countdowns end exactly as if every joiner had pushed; when most
+    /// of the network joins in one tick, reading each watcher's contacts front to back beats
+    /// scattered decrements.
+    pub fn pull(
+        &mut self,
+        graph: &Graph,
+        watching: impl Fn(u32) -> bool,
+        joining: impl Fn(u32) -> bool,
+        ready: &mut Vec<u32>,
+    ) -> Option<()> {
+        let ProofStore::Countdown(c) = self else {
+            return None;
+        };
+        let inn = graph.in_adjacency();
+        for (u, left) in c.iter_mut().enumerate() {
+            let u = u as u32;
+            let seen = inn.neighbors(u);
+            // More contacts still needed than there are contacts: can never join (this covers
+            // NEVER, and those already pending or dancing).
+            if *left as usize > seen.len() || !watching(u) {
+                continue;
+            }
+            let mut joined = 0;
+            for &w in seen {
+                if joining(w) {
+                    joined += 1;
+                    if joined == *left {
+                        break;
+                    }
+                }
+            }
+            if joined == *left {
+                *left = NEVER;
+                ready.push(u);
+            } else {
+                *left -= joined;
+            }
+        }
+        Some(())
+    }
+}
+
 /// The smallest accumulated proof `x` with `x / norm >= threshold`: comparing proof against it
 /// decides exactly as the formula does, without a division in the hot loop.
 pub(crate) fn join_boundary(threshold: f64, norm: f64) -> f64 {
