@@ -306,6 +306,40 @@ fn max_coverage_is_greedy_on_flat_sets() {
 }
 
 #[test]
+fn lazy_greedy_picks_what_a_plain_scan_picks() {
+    let g = medium();
+    let n = g.node_count();
+    let sampler = rr::Sampler::new(
+        &g,
+        Diffusion::IndependentCascade(EdgeProbability::Uniform(0.1)),
+    );
+    let mut sets = rr::RrSets::new();
+    sets.extend_to(&sampler, 3, 11, 4000);
+    // The plain greedy: scan everyone for the largest count of uncovered sets, lower id first.
+    let k = 40;
+    let mut covered = vec![false; sets.len()];
+    let mut expected = Vec::new();
+    for _ in 0..k {
+        let gain = |v: u32| {
+            (0..sets.len())
+                .filter(|&i| !covered[i] && sets.set(i).contains(&v))
+                .count()
+        };
+        let best = (0..n as u32)
+            .filter(|v| !expected.contains(v))
+            .max_by_key(|&v| (gain(v), std::cmp::Reverse(v)))
+            .unwrap();
+        for (i, c) in covered.iter_mut().enumerate() {
+            *c |= sets.set(i).contains(&best);
+        }
+        expected.push(best);
+    }
+    let (seeds, total) = rr::max_coverage(&sets, n, k);
+    assert_eq!(seeds, expected);
+    assert_eq!(total, covered.iter().filter(|&&c| c).count());
+}
+
+#[test]
 fn imm_refuses_what_it_cannot_model() {
     for (dynamics, needle) in [
         ("[dynamics]\nrule = \"hazard\"\nimitation = 0.1", "hazard"),
