@@ -1,13 +1,14 @@
 //! The scenario being viewed and its runs: loading it with a page's values, running one
 //! replicate, turning it into a replay, and keeping the last few replays so that going back to
-//! earlier values (or the first page load) answers at once.
+//! earlier values (or the first page load) answers at once, and the last network, so that a
+//! slider of the dynamics does not build the network again.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use followership::error::{Error, InputError};
-use followership::experiment::run_replicate_recording;
+use followership::experiment::{network_of, run_replicate_on};
+use followership::graph::Graph;
 use followership::scenario::{LoadedScenario, Override, Scenario};
 use followership_report::replay::{Replay, ReplayOptions, stride};
 use serde::Serialize;
@@ -20,6 +21,9 @@ const CACHE_SIZE: usize = 16;
 
 /// Recent requests (their overrides) and their replays as JSON, the latest first.
 type Cache = VecDeque<(Vec<String>, Arc<[u8]>)>;
+
+/// A network with what it was built from, and the notes building it gave.
+type NetworkEntry = (String, Arc<Graph>, Vec<String>);
 
 /// Why a run could not be done.
 #[derive(Debug)]
@@ -62,9 +66,9 @@ pub struct App {
     base: Vec<String>,
     limits: Limits,
     info: ScenarioInfo,
-    /// People in the last network built (0 before any): the sample's stride for trust when the
-    /// network's size is only known once it is read from a file.
-    seen_nodes: AtomicUsize,
+    /// The last network built, with what it is built from (its `[network]`, seed and
+    /// `regenerate_network`) and the notes building it gave.
+    network: Mutex<Option<NetworkEntry>>,
     cache: Mutex<Cache>,
 }
 
@@ -89,7 +93,7 @@ impl App {
             base,
             limits,
             info,
-            seen_nodes: AtomicUsize::new(0),
+            network: Mutex::new(None),
             cache: Mutex::new(VecDeque::new()),
         })
     }
@@ -157,23 +161,29 @@ impl App {
             ..ReplayOptions::default()
         };
         let critical_mass = s.momentum.as_ref().map(|m| m.critical_mass);
-        let known = sliders::expected_nodes(s).or_else(|| {
-            let seen = self.seen_nodes.load(Ordering::Relaxed);
-            (seen > 0).then_some(seen)
-        });
-        let guess = known.map(|n| stride(n, options.max_people));
-        let mut run = run_replicate_recording(loaded, 0, 0, guess)?;
-        let nodes = run.graph.node_count();
-        self.seen_nodes.store(nodes, Ordering::Relaxed);
-        let right = stride(nodes, options.max_people);
-        if s.trust.is_some() && guess != Some(right) {
-            // The size of a network read from a file is known only now: run again to record
-            // the trust of exactly the people shown (the same run: same streams).
-            run = run_replicate_recording(loaded, 0, 0, Some(right))?;
-        }
-        let mut replay = Replay::new(&run.record, &run.graph, critical_mass, &options);
-        replay.notes.extend(run.notes);
+        let (graph, notes) = self.network(loaded)?;
+        let trust_stride = stride(graph.node_count(), options.max_people);
+        let record = run_replicate_on(loaded, 0, 0, &graph, Some(trust_stride))?;
+        let mut replay = Replay::new(&record, &graph, critical_mass, &options);
+        replay.notes.extend(notes);
         Ok(replay)
+    }
+
+    /// The network of replicate 0: the one built last when the scenario's network and seed
+    /// are the same (most sliders change only the dynamics), otherwise built now.
+    fn network(&self, loaded: &LoadedScenario) -> Result<(Arc<Graph>, Vec<String>), Error> {
+        let s = &loaded.scenario;
+        let key = format!("{:?} {} {}", s.network, s.seed, s.regenerate_network);
+        let mut last = self.network.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((k, graph, notes)) = last.as_ref()
+            && *k == key
+        {
+            return Ok((graph.clone(), notes.clone()));
+        }
+        let mut notes = Vec::new();
+        let graph = Arc::new(network_of(loaded, 0, 0, &mut notes)?);
+        *last = Some((key, graph.clone(), notes.clone()));
+        Ok((graph, notes))
     }
 
     fn cached(&self, key: &[String]) -> Option<Arc<[u8]>> {
@@ -231,7 +241,49 @@ mod tests {
     }
 
     #[test]
-    fn a_file_network_gets_its_trust_stride_from_the_first_run() {
+    fn the_network_is_built_again_only_when_it_changes() {
+        let app = App::new(
+            ScenarioChoice::Builtin("hillside".into()),
+            vec!["network.nodes=400".into(), "max_ticks=50".into()],
+            Limits::default(),
+        )
+        .expect("loads");
+        let with = |extra: &[&str]| {
+            let extra: Vec<String> = extra.iter().map(|e| e.to_string()).collect();
+            load(&app.choice, &app.base, &extra).expect("loads")
+        };
+        let (first, _) = app.network(&with(&[])).expect("builds");
+        let (same, _) = app
+            .network(&with(&["leaders.persistence=20"]))
+            .expect("builds");
+        assert!(
+            Arc::ptr_eq(&first, &same),
+            "a dynamics slider keeps the network"
+        );
+        let (other, _) = app.network(&with(&["network.nodes=500"])).expect("builds");
+        assert_eq!(other.node_count(), 500);
+        let (reseeded, _) = app.network(&with(&["seed=5"])).expect("builds");
+        assert!(
+            !Arc::ptr_eq(&other, &reseeded),
+            "another seed, another network"
+        );
+        // Whatever the cache holds, a replay is the run of those values.
+        let cached = app
+            .replay_json(&["leaders.persistence=20".into()])
+            .expect("runs");
+        let fresh = App::new(
+            ScenarioChoice::Builtin("hillside".into()),
+            vec!["network.nodes=400".into(), "max_ticks=50".into()],
+            Limits::default(),
+        )
+        .expect("loads")
+        .replay_json(&["leaders.persistence=20".into()])
+        .expect("runs");
+        assert_eq!(cached, fresh);
+    }
+
+    #[test]
+    fn a_file_network_gets_the_trust_stride_of_its_size() {
         let dir = std::env::temp_dir().join(format!("followership-view-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
         let edges: String = (0..60).map(|i| format!("{i} {}\n", (i + 1) % 60)).collect();

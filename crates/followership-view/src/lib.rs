@@ -15,7 +15,8 @@
 //!   [`followership_report::replay::Replay`]. What a page sends is checked against the sliders
 //!   (known keys, within range, no network above [`Limits::max_nodes`], a small body); anything
 //!   wrong is answered with a JSON `{"error", "key"}` and a 4xx status, never a crash. Runs go
-//!   one at a time on a blocking thread, and the last few replays are kept.
+//!   one at a time on a blocking thread; the last few replays are kept, and the network is
+//!   built again only when its own keys or the seed change.
 #![warn(missing_docs)]
 
 mod app;

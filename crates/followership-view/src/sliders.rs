@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use followership::graph::spec::NetworkSpec;
 use followership::model::Rule;
-use followership::scenario::{LoadedScenario, Scenario};
+use followership::scenario::LoadedScenario;
 use serde::Serialize;
 
 use crate::Limits;
@@ -190,18 +190,6 @@ fn generated_nodes(spec: &NetworkSpec) -> Option<usize> {
         | NetworkSpec::RandomGeometric { nodes, .. } => Some(*nodes),
         // A complete network has nodes^2 ties: its size stays the command line's.
         _ => None,
-    }
-}
-
-/// The number of people the network of `scenario` will have, when known before building it.
-pub fn expected_nodes(scenario: &Scenario) -> Option<usize> {
-    match &scenario.network {
-        NetworkSpec::Complete { nodes } => Some(*nodes),
-        NetworkSpec::Configuration { degrees } => Some(degrees.len()),
-        NetworkSpec::StochasticBlock { blocks, .. } => Some(blocks.iter().sum()),
-        NetworkSpec::Grid { rows, cols, .. } => Some(rows.saturating_mul(*cols)),
-        NetworkSpec::File { .. } => None,
-        other => generated_nodes(other),
     }
 }
 

@@ -272,15 +272,55 @@ fn build_graph(
     if graph.node_count() == 0 {
         return Err(InputError::new("network", "the network has no people").into());
     }
+    fits(loaded, &graph)?;
+    Ok(graph)
+}
+
+/// Checks that the scenario's initial followers and leaders can be placed on `graph`.
+fn fits(loaded: &LoadedScenario, graph: &Graph) -> Result<(), Error> {
+    let s = &loaded.scenario;
     s.initial
-        .validate(&graph, "initial")
+        .validate(graph, "initial")
         .map_err(|e| loaded.locate(e))?;
     if let Some(l) = &s.leaders {
         l.placement()
-            .validate(&graph, "leaders")
+            .validate(graph, "leaders")
             .map_err(|e| loaded.locate(e))?;
     }
-    Ok(graph)
+    Ok(())
+}
+
+/// The network replicate `replicate` of `loaded` at sweep point `point` runs on, checked
+/// against the scenario's initial followers and leaders: what [`run_replicate_on`] takes, so a
+/// caller that runs the same network again and again (the live view, as sliders move) builds it
+/// once.
+pub fn network_of(
+    loaded: &LoadedScenario,
+    point: Point,
+    replicate: u64,
+    notes: &mut Vec<String>,
+) -> Result<Graph, Error> {
+    let network = if own_networks(loaded) { replicate } else { 0 };
+    build_graph(loaded, point, network, notes)
+}
+
+/// [`run_replicate_recording`] on a network built beforehand by [`network_of`] (possibly for
+/// other values of the scenario's non-network keys): the same record, without building the
+/// network again.
+pub fn run_replicate_on(
+    loaded: &LoadedScenario,
+    point: Point,
+    replicate: u64,
+    graph: &Graph,
+    trust_stride: Option<NonZeroU32>,
+) -> Result<RunRecord, Error> {
+    fits(loaded, graph)?;
+    let setup = RunSetup::from_loaded(loaded, point, graph)?;
+    let recording = Recording {
+        trust_stride,
+        ..setup.recording(true)
+    };
+    Ok(setup.run(graph, &setup.prepare(graph), replicate, recording))
 }
 
 /// What every replicate of a scenario at one point shares: per-person values and the movement
@@ -575,5 +615,18 @@ placement = "none"
         let plain = run_replicate(&loaded, 0, 2).unwrap();
         assert!(plain.record.trust_snapshots.is_empty());
         same_run(&plain.record, &alone.record);
+    }
+
+    #[test]
+    fn a_network_built_once_runs_as_the_replicate_would() {
+        for extra in ["", "regenerate_network = true"] {
+            let loaded = loaded(extra);
+            let stride = NonZeroU32::new(3);
+            let alone = run_replicate_recording(&loaded, 0, 4, stride).unwrap();
+            let graph = network_of(&loaded, 0, 4, &mut Vec::new()).unwrap();
+            let on = run_replicate_on(&loaded, 0, 4, &graph, stride).unwrap();
+            same_run(&alone.record, &on);
+            assert_eq!(alone.record.trust_snapshots, on.trust_snapshots);
+        }
     }
 }
