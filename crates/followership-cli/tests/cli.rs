@@ -1,23 +1,12 @@
 //! The `followership` binary run as a user would: outputs, determinism, classic results and
 //! error messages.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn followership(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_followership"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn read(dir: &Path, file: &str) -> String {
-    std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
-}
+use common::{followership, read, stderr};
 
 /// Column `name` of every row of a CSV file.
 fn column(csv: &str, name: &str) -> Vec<f64> {

@@ -1,23 +1,9 @@
 //! The pictures every command leaves in its output directory: SVG plots and a self-contained
 //! `report.html`, the same bytes for the same scenario and seed, and none with `--no-plots`.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn followership(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_followership"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(o: &Output) {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-}
-
-fn read(dir: &Path, file: &str) -> String {
-    std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
-}
+use common::{followership, ok, read};
 
 /// An SVG written by the report crate: a document with text and shapes and no broken numbers.
 fn assert_svg(svg: &str, expect: &[&str]) {

@@ -1,18 +1,9 @@
 //! `followership seed` run as a user would: chosen people, seeds.csv, the comparison table, and
 //! bad input.
 
-use std::process::{Command, Output};
+mod common;
 
-fn followership(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_followership"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{followership, stderr};
 
 /// A small independent cascade: 200 people, p = 0.1.
 const SMALL: [&str; 8] = [

@@ -1,21 +1,13 @@
 //! `followership sweep` and `merge` run as a user would: determinism across threads and shards,
 //! resuming after the process is killed, and bad sweep specifications.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_followership"))
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{bin, followership as run, read, stderr};
 
 const SCENARIO: &str = r#"
 name = "window"
@@ -54,10 +46,6 @@ fn sweep(file: &str, out: &Path, extra: &[&str]) -> Output {
     let o = run(&args);
     assert!(o.status.success(), "{}", stderr(&o));
     o
-}
-
-fn read(dir: &Path, f: &str) -> String {
-    std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))
 }
 
 #[test]
