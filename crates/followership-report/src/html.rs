@@ -254,11 +254,10 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Text that can sit inside a `<script>` element: a `</script>` (or `<!--`) inside a string
-/// would end or confuse the element, so every `<` is written as the escape `\u003c`, which
-/// JSON and JavaScript strings read back as `<`. Scripts of our own never compare with `<`
-/// written that way outside strings, so they are passed through [`script_safe`] only to
-/// guard the closing tag.
+/// Text that can sit inside a `<script>` element: a `</script>` (or `<!--`) inside it would end
+/// or confuse the element, so `</` becomes `<\/` and `<!--` becomes `<\!--`. Inside JSON and
+/// JavaScript strings both read back unchanged, and our own scripts hold neither sequence
+/// outside a string.
 fn script_safe(text: &str) -> String {
     text.replace("</", "<\\/").replace("<!--", "<\\!--")
 }

@@ -63,3 +63,8 @@ fn percent(x: f64) -> String {
         "n/a".into()
     }
 }
+
+/// An interval of fractions as percentages, `low to high`.
+fn percent_range([low, high]: [f64; 2]) -> String {
+    format!("{} to {}", percent(low), percent(high))
+}

@@ -15,7 +15,7 @@ use followership::simulation::{RunOutcome, RunRecord};
 use crate::html::{Page, Section};
 use crate::plot::{self, AdoptionCurve, LeaderQuit, PersonState, Snapshots};
 use crate::replay::{Replay, ReplayOptions};
-use crate::{Figure, percent};
+use crate::{Figure, percent, percent_range};
 
 /// At most this many ticks are drawn on the adoption plot: longer runs are thinned to keep
 /// the SVG small, keeping the first and last tick.
@@ -98,29 +98,17 @@ pub fn pictures(report: &Report<'_>, replay: &ReplayOptions) -> Result<(Vec<Figu
             vec![
                 "final size (mean)".into(),
                 percent(s.final_fraction_mean),
-                format!(
-                    "{} to {}",
-                    percent(s.final_fraction_ci[0]),
-                    percent(s.final_fraction_ci[1])
-                ),
+                percent_range(s.final_fraction_ci),
             ],
             vec![
                 "final size (middle 95% of runs)".into(),
-                format!(
-                    "{} to {}",
-                    percent(s.final_fraction_range95[0]),
-                    percent(s.final_fraction_range95[1])
-                ),
+                percent_range(s.final_fraction_range95),
                 String::new(),
             ],
             vec![
                 "cascade probability".into(),
                 percent(s.cascade_probability),
-                format!(
-                    "{} to {}",
-                    percent(s.cascade_probability_ci[0]),
-                    percent(s.cascade_probability_ci[1])
-                ),
+                percent_range(s.cascade_probability_ci),
             ],
             vec![
                 "median ticks".into(),

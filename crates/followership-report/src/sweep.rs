@@ -14,7 +14,7 @@ use followership::scenario::Scenario;
 
 use crate::html::{Page, Section};
 use crate::plot::{self, HeatMap, ParameterCurve};
-use crate::{Figure, percent};
+use crate::{Figure, percent, percent_range};
 
 /// Parameters with more distinct values than this are binned into [`BINS`] equal-width bins
 /// (random and quasi-random designs give every point its own value).
@@ -188,9 +188,9 @@ pub fn pictures(dir: &Path, scenario: &Scenario) -> Result<(Vec<Figure>, Page), 
             row.extend([
                 points.runs[i].to_string(),
                 percent(m),
-                format!("{} to {}", percent(l), percent(h)),
+                percent_range([l, h]),
                 percent(p),
-                format!("{} to {}", percent(pl), percent(ph)),
+                percent_range([pl, ph]),
             ]);
             row
         })
