@@ -388,7 +388,7 @@ fn last_tick(record: &RunRecord) -> u32 {
         .chain(record.changes.iter().map(|c| c.tick))
         .max()
         .unwrap_or(0);
-    record.outcome.map_or(recorded, |o| o.ticks.max(recorded))
+    record.outcome.ticks.max(recorded)
 }
 
 /// Fraction of the crowd following at the end of each tick, from the time series, or counted

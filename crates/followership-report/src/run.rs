@@ -25,7 +25,7 @@ const MAX_CURVE_POINTS: usize = 600;
 pub fn pictures(report: &Report<'_>, replay: &ReplayOptions) -> Result<(Vec<Figure>, Page), Error> {
     let scenario = report.scenario;
     let runs = &report.ensemble.runs;
-    let outcomes: Vec<RunOutcome> = runs.iter().filter_map(|r| r.outcome).collect();
+    let outcomes: Vec<RunOutcome> = runs.iter().map(|r| r.outcome).collect();
     let mut figures = Vec::new();
 
     let crowd = |r: &RunRecord| {
@@ -254,7 +254,7 @@ fn adoption_curve(
     }
     let mut quits: Vec<f64> = series
         .iter()
-        .filter_map(|(r, _)| r.outcome.and_then(|o| o.leader_quit_tick).map(f64::from))
+        .filter_map(|(r, _)| r.outcome.leader_quit_tick.map(f64::from))
         .collect();
     quits.sort_by(f64::total_cmp);
     let leader_quit = (!quits.is_empty()).then(|| LeaderQuit {
@@ -278,7 +278,7 @@ fn adoption_curve(
 /// positions. A chosen tick past the end of the run shows the end.
 fn snapshots(record: &RunRecord, graph: &Graph, chosen: Option<&[u32]>) -> Option<Snapshots> {
     let positions = graph.positions()?;
-    let outcome = record.outcome?;
+    let outcome = record.outcome;
     let moments = match chosen {
         Some(ticks) => {
             let mut moments: Vec<u32> = ticks.iter().map(|&t| t.min(outcome.ticks)).collect();
@@ -352,7 +352,7 @@ mod tests {
 
     fn record(following: &[u32], quit: Option<u32>) -> RunRecord {
         RunRecord {
-            outcome: Some(RunOutcome {
+            outcome: RunOutcome {
                 final_following: *following.last().unwrap(),
                 final_fraction: f64::from(*following.last().unwrap()) / 10.0,
                 peak_fraction: 0.0,
@@ -363,7 +363,7 @@ mod tests {
                 critical_mass_tick: None,
                 leader_quit_tick: quit,
                 final_mean_trust: 1.0,
-            }),
+            },
             timeseries: following
                 .iter()
                 .enumerate()
@@ -419,7 +419,7 @@ mod tests {
             .build();
         let mut rec = record(&[0, 1, 2, 1], Some(3));
         rec.leaders = vec![0];
-        let o = rec.outcome.as_mut().unwrap();
+        let o = &mut rec.outcome;
         o.first_follower_tick = Some(1);
         rec.changes = vec![
             Change {

@@ -63,7 +63,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         }
     }
 
-    let outcomes: Vec<_> = ensemble.runs.iter().filter_map(|r| r.outcome).collect();
+    let outcomes: Vec<_> = ensemble.runs.iter().map(|r| r.outcome).collect();
     let summary = EnsembleSummary::new(&outcomes);
     let info = RunInfo {
         version: env!("CARGO_PKG_VERSION"),

@@ -59,7 +59,7 @@ impl Exporter for Summary {
         header.extend_from_slice(RunOutcome::COLUMNS);
         w.write_record(&header)?;
         for (r, run) in report.ensemble.runs.iter().enumerate() {
-            let outcome = run.outcome.as_ref().expect("finished runs have outcomes");
+            let outcome = &run.outcome;
             let mut row = vec![r.to_string()];
             // A moment that never came (no first follower, say) is an empty cell.
             row.extend(

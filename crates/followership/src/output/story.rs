@@ -85,10 +85,7 @@ pub fn story(scenario: &Scenario, graph: &Graph, record: &RunRecord, replicate: 
         "# The story of a run: {}, replicate {replicate}\n",
         scenario.name
     );
-    let Some(outcome) = record.outcome else {
-        md.push_str("This run did not finish, so there is no story to tell.\n");
-        return md;
-    };
+    let outcome = record.outcome;
     let _ = writeln!(
         md,
         "{} on {} (seed {}). \"Seen by\" counts the people who see a person in the network (their \
@@ -279,7 +276,7 @@ impl Tale<'_> {
             text,
         });
 
-        let outcome = self.record.outcome.expect("checked by the caller");
+        let outcome = self.record.outcome;
         let (Some(first), Some(tick)) = (self.record.first_follower, outcome.first_follower_tick)
         else {
             return;
@@ -438,7 +435,7 @@ impl Tale<'_> {
                 text,
             });
         }
-        let outcome = self.record.outcome.expect("checked by the caller");
+        let outcome = self.record.outcome;
         let first = self.record.first_follower.zip(outcome.first_follower_tick);
         let second = self
             .record
@@ -506,7 +503,7 @@ impl Tale<'_> {
 
     /// The tick the critical mass was reached.
     fn critical_mass(&self, moments: &mut Vec<Moment>) {
-        let outcome = self.record.outcome.expect("checked by the caller");
+        let outcome = self.record.outcome;
         let (Some(momentum), Some(tick)) = (&self.scenario.momentum, outcome.critical_mass_tick)
         else {
             return;
@@ -621,7 +618,7 @@ impl Tale<'_> {
 
     /// The leaders giving up.
     fn giving_up(&self, moments: &mut Vec<Moment>) {
-        let outcome = self.record.outcome.expect("checked by the caller");
+        let outcome = self.record.outcome;
         let Some(tick) = outcome.leader_quit_tick else {
             return;
         };
@@ -655,7 +652,7 @@ impl Tale<'_> {
 
     /// The closing paragraph: how many dance, the leaders, trust, cascade, ticks.
     fn ending(&self) -> String {
-        let o = self.record.outcome.expect("checked by the caller");
+        let o = self.record.outcome;
         let leaders = self.record.leaders.len();
         let crowd = self.crowd();
         let mut s = format!(
@@ -921,7 +918,7 @@ placement = "none"
             joined,
         };
         RunRecord {
-            outcome: Some(RunOutcome {
+            outcome: RunOutcome {
                 final_following: 0,
                 final_fraction: 0.0,
                 peak_fraction: 6.0 / 9.0,
@@ -932,7 +929,7 @@ placement = "none"
                 critical_mass_tick: Some(7),
                 leader_quit_tick: Some(30),
                 final_mean_trust: 0.4,
-            }),
+            },
             timeseries,
             changes: vec![
                 c(0, 0, true),
@@ -1029,7 +1026,7 @@ placement = "none"
         record.second_follower = None;
         record.trust_events.clear();
         record.changes.retain(|c| c.person == 0);
-        let outcome = record.outcome.as_mut().unwrap();
+        let outcome = &mut record.outcome;
         outcome.first_follower_tick = None;
         outcome.second_follower_tick = None;
         outcome.critical_mass_tick = None;
@@ -1064,7 +1061,7 @@ placement = "none"
             let run = run_replicate(&loaded, 0, r).unwrap();
             let record = &run.record;
             let text = story(&scenario, &run.graph, record, r);
-            let outcome = record.outcome.unwrap();
+            let outcome = record.outcome;
             at(&text, &format!("The run lasted {}", ticks(outcome.ticks)));
             if let (Some(v), Some(t)) = (record.first_follower, outcome.first_follower_tick) {
                 let line = line_with(

@@ -350,7 +350,7 @@ impl<'g> Evaluator<'g> {
             Recording::default(),
             Some(seeds),
         );
-        record.outcome.map_or(0, |o| o.final_following)
+        record.outcome.final_following
     }
 
     /// Mean final size over runs `0..runs`, in parallel (the result does not depend on the

@@ -25,6 +25,7 @@ pub mod outcome;
 mod prefetch;
 mod proof;
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::num::NonZeroU32;
@@ -244,10 +245,132 @@ pub fn simulate_run(
     events: &mut Stream,
     recording: Recording,
 ) -> RunRecord {
-    let mut run = Run::new(prepared, input, rng, events, recording);
-    run.start(input.leaders, input.initial);
-    run.run();
-    run.finish()
+    let mut stepper = Stepper::start(
+        prepared,
+        input,
+        Cow::Borrowed(input.thresholds),
+        rng.clone(),
+        events.clone(),
+        recording,
+    );
+    while stepper.step().is_some() {}
+    // The caller's streams continue from where the run left them, as if it had drawn from them.
+    *rng = stepper.run.rng.clone();
+    *events = stepper.run.events_rng.clone();
+    stepper.finish()
+}
+
+/// Where a person stands between two ticks of a [`Stepper`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonState {
+    /// Not dancing (including someone who decided to join and joins at the next tick).
+    Watching,
+    /// Following: dancing with the movement.
+    Following,
+    /// A leader still dancing.
+    Leading,
+    /// A leader who gave up.
+    Quit,
+}
+
+/// One run played tick by tick, as Agents.jl's `step!`: [`Stepper::step`] plays one tick and
+/// returns what it recorded, and the state can be read between ticks. Stepping to the end gives
+/// exactly the record [`simulate_run`] gives for the same input and streams.
+pub struct Stepper<'a, 'g> {
+    run: Run<'a, 'g>,
+    over: bool,
+}
+
+impl<'a, 'g> Stepper<'a, 'g> {
+    /// Starts a run: tick 0, with the leaders and the initial followers of `input` dancing.
+    /// `thresholds` are the per-person thresholds (borrowed when shared by many runs); the rest
+    /// of `input` is read now and not kept.
+    pub fn start(
+        prepared: &'a Prepared<'g>,
+        input: &RunInput<'_>,
+        thresholds: Cow<'a, [f64]>,
+        rng: Stream,
+        events: Stream,
+        recording: Recording,
+    ) -> Self {
+        let mut run = Run::new(prepared, input, thresholds, rng, events, recording);
+        run.start(input.leaders, input.initial);
+        Stepper { run, over: false }
+    }
+
+    /// Plays the next tick and returns the state at its end; `None` once the run is over (the
+    /// tick limit is reached, nothing can change any more, or the movement ended).
+    pub fn step(&mut self) -> Option<TickRecord> {
+        if self.over {
+            return None;
+        }
+        match self.run.step() {
+            Step::Played { over } => {
+                self.over = over;
+                Some(
+                    self.run
+                        .tick_record(self.run.last_joined, self.run.last_left),
+                )
+            }
+            Step::Finished => {
+                self.over = true;
+                None
+            }
+        }
+    }
+
+    /// The current tick (0 before the first step).
+    pub fn tick(&self) -> u32 {
+        self.run.tick
+    }
+
+    /// Whether the run is over: [`Stepper::step`] will play no more ticks.
+    pub fn is_over(&self) -> bool {
+        self.over
+    }
+
+    /// How many of the crowd (everyone but the leaders) follow now.
+    pub fn following(&self) -> u32 {
+        self.run.following
+    }
+
+    /// Where person `v` stands now.
+    pub fn state(&self, v: u32) -> PersonState {
+        match self.run.status[v as usize] {
+            Status::Watching | Status::Pending => PersonState::Watching,
+            Status::Following => PersonState::Following,
+            Status::Leading => PersonState::Leading,
+            Status::Quit => PersonState::Quit,
+        }
+    }
+
+    /// Everyone's trust in the leader now, by dense id; `None` when trust is not modelled.
+    pub fn trust(&self) -> Option<&[f64]> {
+        self.run.movement.as_ref().and_then(|m| m.trust())
+    }
+
+    /// The first follower so far, if one has come.
+    pub fn first_follower(&self) -> Option<u32> {
+        self.run.record.first_follower
+    }
+
+    /// What the run recorded so far.
+    pub fn record(&self) -> &RunRecord {
+        &self.run.record
+    }
+
+    /// Ends the run where it stands and returns its record, with its outcome as of now.
+    pub fn finish(self) -> RunRecord {
+        self.run.finish()
+    }
+}
+
+/// What one call of [`Run::step`] did.
+enum Step {
+    /// A tick was played and recorded; `over` when it was the run's last.
+    Played { over: bool },
+    /// Nothing was played: the run was already at its end.
+    Finished,
 }
 
 /// Where a person stands.
@@ -298,9 +421,12 @@ impl Watchers {
 
 struct Run<'a, 'g> {
     prep: &'a Prepared<'g>,
-    thresholds: &'a [f64],
-    rng: &'a mut Stream,
-    events_rng: &'a mut Stream,
+    /// Borrowed when the caller keeps them for many runs, owned when a stepper drew them.
+    thresholds: Cow<'a, [f64]>,
+    /// Every draw of the dynamics; owned, so a [`Stepper`] can hold a run between ticks.
+    rng: Stream,
+    /// Leader events and their perception, apart so they do not shift the dynamics' draws.
+    events_rng: Stream,
     recording: Recording,
     status: Vec<Status>,
     /// Accumulated social proof; `None` when the rule never looks at contacts.
@@ -329,18 +455,21 @@ struct Run<'a, 'g> {
     leader_quit_tick: Option<u32>,
     /// State of the movement mechanisms; `None` for classic runs.
     movement: Option<movement::MovementState>,
+    /// Joins and leaves of the last tick played (what a stepper reports).
+    last_joined: u32,
+    last_left: u32,
     record: RunRecord,
 }
 
 impl<'a, 'g> Run<'a, 'g> {
     fn new(
         prep: &'a Prepared<'g>,
-        input: &RunInput<'a>,
-        rng: &'a mut Stream,
-        events_rng: &'a mut Stream,
+        input: &RunInput<'_>,
+        thresholds: Cow<'a, [f64]>,
+        rng: Stream,
+        events_rng: Stream,
         recording: Recording,
     ) -> Self {
-        let thresholds = input.thresholds;
         let n = prep.graph.node_count();
         let movement_mode = !prep.movement.is_classic() && prep.dynamics.rule != Rule::Cascade;
         assert_eq!(thresholds.len(), n, "one threshold per person");
@@ -356,7 +485,7 @@ impl<'a, 'g> Run<'a, 'g> {
             ProofStore::new(
                 n,
                 countdown,
-                event_driven.then_some((thresholds, prep.norm.as_slice())),
+                event_driven.then_some((&*thresholds, prep.norm.as_slice())),
             )
         });
         let movement = movement_mode.then(|| movement::MovementState::new(prep, input));
@@ -383,6 +512,8 @@ impl<'a, 'g> Run<'a, 'g> {
             critical_mass_tick: None,
             leader_quit_tick: None,
             movement,
+            last_joined: 0,
+            last_left: 0,
             record: RunRecord::default(),
         }
     }
@@ -574,16 +705,20 @@ impl<'a, 'g> Run<'a, 'g> {
         f64::from(self.following) / f64::from(self.crowd_size.max(1))
     }
 
-    fn run(&mut self) {
+    /// Plays one tick, unless the run is at its end.
+    fn step(&mut self) -> Step {
         let d = &self.prep.dynamics;
         let (rule, update, spontaneous) = (d.rule, d.update, d.spontaneous);
-        while self.tick < self.prep.max_ticks {
+        {
+            if self.tick >= self.prep.max_ticks {
+                return Step::Finished;
+            }
             if self.movement.is_none()
                 && (self.watchers.as_ref().is_some_and(|w| w.list.is_empty())
                     || self.following == self.crowd_size)
                 && !self.quitting_pending()
             {
-                break;
+                return Step::Finished;
             }
             self.tick += 1;
             let before = self.following;
@@ -595,16 +730,13 @@ impl<'a, 'g> Run<'a, 'g> {
                 self.note_critical_mass();
                 if !step.changed && !quit && !step.can_change_later && !self.quitting_pending() {
                     self.tick -= 1;
-                    break;
+                    return Step::Finished;
                 }
                 self.record_tick(step.joined, step.left);
                 if step.trust_changed {
                     self.record_trust();
                 }
-                if self.movement_is_over() {
-                    break;
-                }
-                continue;
+                return self.played();
             }
             match (rule, update) {
                 (Rule::Threshold, Update::Synchronous) if !self.crowd_wide => {
@@ -626,14 +758,14 @@ impl<'a, 'g> Run<'a, 'g> {
                     let chosen = self.crowd_pass(|run, v| {
                         let p = run.join_probability(v);
                         max_p = max_p.max(p);
-                        unit_f64(run.rng) < p
+                        unit_f64(&mut run.rng) < p
                     });
                     can_change_later |= max_p > 0.0;
                     self.apply(chosen, rule != Rule::Hazard);
                 }
                 (Rule::Logit | Rule::Hazard, Update::Asynchronous) => {
                     can_change_later = true;
-                    self.sweep_async(|run, v| unit_f64(run.rng) < run.join_probability(v));
+                    self.sweep_async(|run, v| unit_f64(&mut run.rng) < run.join_probability(v));
                 }
             }
             let joined = self.following - before;
@@ -646,14 +778,19 @@ impl<'a, 'g> Run<'a, 'g> {
             {
                 // Nothing changed and nothing will: the state is final as of the previous tick.
                 self.tick -= 1;
-                break;
+                return Step::Finished;
             }
             self.peak = self.peak.max(self.following);
             self.note_critical_mass();
             self.record_tick(joined, 0);
-            if self.movement_is_over() {
-                break;
-            }
+            self.played()
+        }
+    }
+
+    /// A tick was played: whether it ended the run.
+    fn played(&self) -> Step {
+        Step::Played {
+            over: self.movement_is_over() || self.tick >= self.prep.max_ticks,
         }
     }
 
@@ -822,11 +959,11 @@ impl<'a, 'g> Run<'a, 'g> {
             .expect("sweep needs watchers")
             .list
             .clone();
-        order.shuffle(self.rng);
+        order.shuffle(&mut self.rng);
         let spontaneous = self.prep.dynamics.spontaneous;
         let extra_courage = spontaneous > 0.0 && self.prep.dynamics.rule != Rule::Hazard;
         for v in order {
-            if decides(self, v) || (extra_courage && unit_f64(self.rng) < spontaneous) {
+            if decides(self, v) || (extra_courage && unit_f64(&mut self.rng) < spontaneous) {
                 self.status[v as usize] = Status::Pending;
                 self.join(v);
             }
@@ -862,7 +999,7 @@ impl<'a, 'g> Run<'a, 'g> {
         let mut i = 0usize;
         loop {
             if s < 1.0 {
-                let u = 1.0 - unit_f64(self.rng); // in (0, 1]
+                let u = 1.0 - unit_f64(&mut self.rng); // in (0, 1]
                 let skip = (u.ln() / log_q).floor();
                 if skip >= (len - i) as f64 {
                     break;
@@ -947,7 +1084,7 @@ impl<'a, 'g> Run<'a, 'g> {
                 let mut i = 0usize;
                 while i < targets.len() {
                     if p < 1.0 {
-                        let u = 1.0 - unit_f64(self.rng);
+                        let u = 1.0 - unit_f64(&mut self.rng);
                         let skip = (u.ln() / log_q).floor();
                         if skip >= (targets.len() - i) as f64 {
                             break;
@@ -970,14 +1107,14 @@ impl<'a, 'g> Run<'a, 'g> {
                         self.carried.push(u);
                     }
                 }
-                *self.rng = rng;
+                self.rng = rng;
             }
             EdgeProbability::Weight => {
                 let ws = out.weights(v);
                 for (k, &u) in targets.iter().enumerate() {
                     let p = ws.map_or(1.0, |w| f64::from(w[k]));
                     if self.status[u as usize] == Status::Watching
-                        && accepts(self.rng, acceptance(p))
+                        && accepts(&mut self.rng, acceptance(p))
                     {
                         self.try_recruit(u);
                     }
@@ -1043,17 +1180,25 @@ impl<'a, 'g> Run<'a, 'g> {
     }
 
     fn record_tick(&mut self, joined: u32, left: u32) {
+        self.last_joined = joined;
+        self.last_left = left;
         if self.recording.timeseries {
-            let (mean_trust, mean_trust_followers) = self.mean_trust();
-            self.record.timeseries.push(TickRecord {
-                tick: self.tick,
-                following: self.following,
-                joined,
-                left,
-                leaders_dancing: self.leaders_dancing,
-                mean_trust,
-                mean_trust_followers,
-            });
+            let row = self.tick_record(joined, left);
+            self.record.timeseries.push(row);
+        }
+    }
+
+    /// The state at the end of the current tick.
+    fn tick_record(&self, joined: u32, left: u32) -> TickRecord {
+        let (mean_trust, mean_trust_followers) = self.mean_trust();
+        TickRecord {
+            tick: self.tick,
+            following: self.following,
+            joined,
+            left,
+            leaders_dancing: self.leaders_dancing,
+            mean_trust,
+            mean_trust_followers,
         }
     }
 
@@ -1088,7 +1233,7 @@ impl<'a, 'g> Run<'a, 'g> {
     fn finish(mut self) -> RunRecord {
         let crowd = f64::from(self.crowd_size.max(1));
         let final_fraction = f64::from(self.following) / crowd;
-        self.record.outcome = Some(RunOutcome {
+        self.record.outcome = RunOutcome {
             final_following: self.following,
             final_fraction,
             peak_fraction: f64::from(self.peak) / crowd,
@@ -1099,7 +1244,7 @@ impl<'a, 'g> Run<'a, 'g> {
             critical_mass_tick: self.critical_mass_tick,
             leader_quit_tick: self.leader_quit_tick,
             final_mean_trust: self.mean_trust().0,
-        });
+        };
         self.record
     }
 }

@@ -462,7 +462,7 @@ impl Run<'_, '_> {
                 Status::Watching => {
                     let joins = if probabilistic {
                         let p = self.join_probability(v);
-                        unit_f64(self.rng) < p
+                        unit_f64(&mut self.rng) < p
                     } else {
                         self.meets_threshold(v)
                     };
@@ -497,7 +497,7 @@ impl Run<'_, '_> {
                 )
             })
             .collect();
-        order.shuffle(self.rng);
+        order.shuffle(&mut self.rng);
         self.carried.clear();
         self.state_mut().leaving.clear();
         let d = &self.prep.dynamics;
@@ -507,13 +507,15 @@ impl Run<'_, '_> {
             match self.status[v as usize] {
                 Status::Watching | Status::Pending => {
                     let decides = match rule {
-                        Rule::Logit | Rule::Hazard => unit_f64(self.rng) < self.join_probability(v),
+                        Rule::Logit | Rule::Hazard => {
+                            unit_f64(&mut self.rng) < self.join_probability(v)
+                        }
                         _ => self.meets_threshold(v),
                     };
                     let courage = spontaneous > 0.0
                         && rule != Rule::Hazard
                         && self.trusts_enough(v)
-                        && unit_f64(self.rng) < spontaneous;
+                        && unit_f64(&mut self.rng) < spontaneous;
                     if decides || courage {
                         self.status[v as usize] = Status::Pending;
                         self.join(v);
@@ -558,15 +560,15 @@ impl Run<'_, '_> {
         }
         if let Some(l) = &self.prep.movement.leaders
             && l.event_rate > 0.0
-            && unit_f64(self.events_rng) < l.event_rate
+            && unit_f64(&mut self.events_rng) < l.event_rate
         {
-            let u = unit_f64(self.events_rng);
+            let u = unit_f64(&mut self.events_rng);
             let kept = l.character * l.competency;
             let failed = l.character * (1.0 - l.competency);
             kinds.push(if u < kept {
                 LeaderEventKind::KeptPromise
             } else if u < kept + failed {
-                if unit_f64(self.events_rng) < l.candor {
+                if unit_f64(&mut self.events_rng) < l.candor {
                     LeaderEventKind::FailureAdmitted
                 } else {
                     LeaderEventKind::FailureDenied
@@ -601,10 +603,10 @@ impl Run<'_, '_> {
             } else {
                 trust.observe_crowd
             };
-            if unit_f64(self.events_rng) < p {
+            if unit_f64(&mut self.events_rng) < p {
                 observers += 1;
                 let e = if trust.perception_noise > 0.0 {
-                    let z: f64 = StandardNormal.sample(self.events_rng);
+                    let z: f64 = StandardNormal.sample(&mut self.events_rng);
                     trust.perception_noise * z
                 } else {
                     0.0

@@ -59,7 +59,7 @@ pub struct TrustSnapshot {
 }
 
 /// The summary of one run.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct RunOutcome {
     /// How many of the crowd follow at the end.
     pub final_following: u32,
@@ -121,8 +121,8 @@ impl RunOutcome {
 /// Everything one run recorded.
 #[derive(Debug, Clone, Default)]
 pub struct RunRecord {
-    /// The summary, once the run is over.
-    pub outcome: Option<RunOutcome>,
+    /// The summary of the run (of the run so far, for a stepper's record before its end).
+    pub outcome: RunOutcome,
     /// One row per tick, if asked for.
     pub timeseries: Vec<TickRecord>,
     /// Every join and leave in order, if asked for.

@@ -68,7 +68,7 @@ fn granovetter_riot_everyone_joins_with_thresholds_zero_to_ninety_nine() {
     let g = complete(100);
     let thresholds: Vec<f64> = (0..100).map(f64::from).collect();
     let r = run_once(&g, &granovetter(), &thresholds, &[], 1);
-    let o = r.outcome.unwrap();
+    let o = r.outcome;
     assert_eq!(o.final_following, 100);
     // One person joins per tick: the domino effect.
     assert_eq!(o.ticks, 100);
@@ -80,9 +80,7 @@ fn granovetter_riot_stops_at_one_when_threshold_one_becomes_two() {
     let g = complete(100);
     let mut thresholds: Vec<f64> = (0..100).map(f64::from).collect();
     thresholds[1] = 2.0;
-    let o = run_once(&g, &granovetter(), &thresholds, &[], 1)
-        .outcome
-        .unwrap();
+    let o = run_once(&g, &granovetter(), &thresholds, &[], 1).outcome;
     assert_eq!(o.final_following, 1);
     assert_eq!(o.ticks, 1);
 }
@@ -94,10 +92,10 @@ fn complex_contagion_spreads_around_a_ring_from_a_node_and_its_neighbours() {
         social_proof: SocialProof::Count,
         ..Dynamics::default()
     };
-    let o = run_once(&g, &d, &[2.0; 60], &[0, 1, 2], 1).outcome.unwrap();
+    let o = run_once(&g, &d, &[2.0; 60], &[0, 1, 2], 1).outcome;
     assert_eq!(o.final_following, 60);
     // A single seed never has two dancing contacts to offer.
-    let o = run_once(&g, &d, &[2.0; 60], &[0], 1).outcome.unwrap();
+    let o = run_once(&g, &d, &[2.0; 60], &[0], 1).outcome;
     assert_eq!(o.final_following, 1);
 }
 
@@ -112,7 +110,7 @@ fn fraction_threshold_cascade_follows_the_hand_computed_path() {
     assert_eq!(joins, vec![(0, 0), (1, 1), (2, 2), (3, 3)]);
     // At 0.67 the share 2/3 = 0.666... is short of the threshold.
     let r = run_once(&g, &d, &[1.0, 1.0, 1.0, 0.67, 1.0], &[0], 1);
-    assert_eq!(r.outcome.unwrap().final_following, 3);
+    assert_eq!(r.outcome.final_following, 3);
 }
 
 #[test]
@@ -126,28 +124,24 @@ fn linear_threshold_with_weights_sums_normalised_in_weights() {
     assert_eq!(
         run_once(&g, &d, &[1.0, 1.0, 0.75], &[0], 1)
             .outcome
-            .unwrap()
             .final_following,
         2
     );
     assert_eq!(
         run_once(&g, &d, &[1.0, 1.0, 0.76], &[0], 1)
             .outcome
-            .unwrap()
             .final_following,
         1
     );
     assert_eq!(
         run_once(&g, &d, &[1.0, 1.0, 0.76], &[1], 1)
             .outcome
-            .unwrap()
             .final_following,
         1
     );
     assert_eq!(
         run_once(&g, &d, &[1.0, 1.0, 0.25], &[1], 1)
             .outcome
-            .unwrap()
             .final_following,
         2
     );
@@ -180,7 +174,7 @@ fn independent_cascade_with_certain_edges_reaches_exactly_the_reachable_set() {
         &[0],
         1,
     );
-    assert_eq!(r.outcome.unwrap().final_following, 1);
+    assert_eq!(r.outcome.final_following, 1);
     // In-degree probabilities: 4 has in-degree 1, so 3 always recruits it.
     let r = run_once(
         &g,
@@ -189,7 +183,7 @@ fn independent_cascade_with_certain_edges_reaches_exactly_the_reachable_set() {
         &[3],
         1,
     );
-    assert_eq!(r.outcome.unwrap().final_following, 2);
+    assert_eq!(r.outcome.final_following, 2);
 }
 
 #[test]
@@ -205,7 +199,6 @@ fn independent_cascade_recruits_each_leaf_of_a_star_with_probability_p() {
         total += u64::from(
             simulate(&prep, &[0.0; 201], &[0], &mut rng, Recording::default())
                 .outcome
-                .unwrap()
                 .final_following
                 - 1,
         );
@@ -233,7 +226,7 @@ fn asynchronous_updates_reach_the_same_final_set_as_synchronous_ones() {
     };
     assert_eq!(set(&sync), set(&asyn));
     // Asynchronous runs can only be as slow or faster: joins cascade within a tick.
-    assert!(asyn.outcome.unwrap().ticks <= sync.outcome.unwrap().ticks);
+    assert!(asyn.outcome.ticks <= sync.outcome.ticks);
 }
 
 #[test]
@@ -252,7 +245,6 @@ fn spontaneous_courage_alone_gives_the_geometric_adoption_curve() {
         let mut rng = stream(2, 0, r, Purpose::Dynamics);
         total += simulate(&prep, &[2.0; 1000], &[], &mut rng, Recording::default())
             .outcome
-            .unwrap()
             .final_fraction;
     }
     let expected = 1.0 - 0.95f64.powi(10);
@@ -402,7 +394,7 @@ fn pulling_and_pushing_play_the_same_cascade() {
             let pushed = record(Pull::Never);
             let pulled = record(Pull::Always);
             let what = format!("{name}, {social_proof:?}");
-            let reached = pushed.outcome.unwrap().final_fraction;
+            let reached = pushed.outcome.final_fraction;
             assert!(
                 reached > 0.2 && reached < 1.0,
                 "{what}: a partial cascade, {reached}"
