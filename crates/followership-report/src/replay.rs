@@ -6,17 +6,18 @@
 //! A network larger than [`ReplayOptions::max_people`] is shown as a sample: every `stride`-th
 //! person by dense id (0, stride, 2 stride, ...), plus any leader the stride misses, since the
 //! leader is the point of the picture. The same stride ([`stride`]) is what the engine is asked
-//! to record trust for ([`followership::experiment::run_replicate_recording`]), so trust
+//! to record trust for ([`followership::simulation::Recording::trust_stride`]), so trust
 //! snapshots line up with the people shown. The adoption curve is always the whole crowd's.
 //!
 //! ```no_run
-//! # use followership::scenario::Scenario;
+//! # use followership::experiment::Experiment;
+//! # use followership::simulation::Recording;
 //! # use followership_report::replay::{Replay, ReplayOptions, stride};
-//! let loaded = Scenario::load_builtin("hillside", &[])?;
+//! let experiment = Experiment::builtin("hillside")?;
 //! let options = ReplayOptions::default();
 //! let sample = stride(3000, options.max_people);
-//! let run = followership::experiment::run_replicate_recording(&loaded, 0, 0, Some(sample))?;
-//! let critical_mass = loaded.scenario.momentum.as_ref().map(|m| m.critical_mass);
+//! let run = experiment.replicate(0, Recording::everything().with_trust_stride(Some(sample)))?;
+//! let critical_mass = experiment.scenario().momentum.as_ref().map(|m| m.critical_mass);
 //! let replay = Replay::new(&run.record, &run.graph, critical_mass, &options);
 //! let json = serde_json::to_string(&replay)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -169,7 +170,7 @@ pub struct ReplayEvent {
 impl Replay {
     /// The replay of `record`, a run on `graph`, with the scenario's `critical_mass` (a line on
     /// the curve) when it has one. The record should carry changes and a time series (as
-    /// [`followership::experiment::run_replicate`] records them) and, for trust, the snapshots
+    /// [`followership::simulation::Recording::everything`] records them) and, for trust, the snapshots
     /// of a run recorded with [`stride`]`(graph.node_count(), options.max_people)`; whatever is
     /// missing is simply left out of the picture.
     pub fn new(

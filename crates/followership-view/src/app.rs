@@ -7,20 +7,21 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use followership::error::{Error, InputError};
-use followership::experiment::{network_of, run_replicate_on};
+use followership::experiment::Experiment;
 use followership::graph::Graph;
-use followership::scenario::{LoadedScenario, Override, Scenario};
+use followership::scenario::{Override, Scenario};
+use followership::simulation::Recording;
 use followership_report::replay::{Replay, ReplayOptions, stride};
 use serde::Serialize;
 
-use crate::sliders::{self, Refusal, Slider};
+use crate::sliders::{self, Refusal, Setting, Slider};
 use crate::{Limits, ScenarioChoice};
 
 /// Replays kept for requests seen recently.
 const CACHE_SIZE: usize = 16;
 
-/// Recent requests (their overrides) and their replays as JSON, the latest first.
-type Cache = VecDeque<(Vec<String>, Arc<[u8]>)>;
+/// Recent requests (their settings) and their replays as JSON, the latest first.
+type Cache = VecDeque<(Vec<Setting>, Arc<[u8]>)>;
 
 /// A network with what it was built from, and the notes building it gave.
 type NetworkEntry = (String, Arc<Graph>, Vec<String>);
@@ -61,9 +62,9 @@ pub struct ScenarioInfo {
 
 /// The scenario being viewed.
 pub struct App {
-    choice: ScenarioChoice,
-    /// The command line's `--set` overrides (and `seed=N` for `--seed`), applied first.
-    base: Vec<String>,
+    /// The scenario with the command line's `--set` overrides (and `--seed`): what every
+    /// page's settings apply to.
+    base: Experiment,
     limits: Limits,
     info: ScenarioInfo,
     /// The last network built, with what it is built from (its `[network]`, seed and
@@ -75,7 +76,8 @@ pub struct App {
 impl App {
     /// Loads the scenario (an error here is the command line's, reported before listening).
     pub fn new(choice: ScenarioChoice, base: Vec<String>, limits: Limits) -> Result<App, Error> {
-        let loaded = load(&choice, &base, &[])?;
+        let base = load(&choice, &base)?;
+        let loaded = base.loaded();
         let s = &loaded.scenario;
         let info = ScenarioInfo {
             name: s.name.clone(),
@@ -84,12 +86,11 @@ impl App {
             origin: loaded.origin.clone(),
             seed: s.seed,
             max_ticks: s.max_ticks,
-            sliders: sliders::sliders_for(&loaded, &limits),
+            sliders: sliders::sliders_for(loaded, &limits),
             max_people: limits.max_people,
             max_nodes: limits.max_nodes,
         };
         Ok(App {
-            choice,
             base,
             limits,
             info,
@@ -103,18 +104,18 @@ impl App {
         &self.info
     }
 
-    /// The overrides of a page's request, checked against the sliders.
+    /// The settings of a page's request, checked against the sliders.
     pub fn request(
         &self,
         values: &BTreeMap<String, serde_json::Value>,
         seed: Option<&serde_json::Value>,
-    ) -> Result<Vec<String>, RunError> {
+    ) -> Result<Vec<Setting>, RunError> {
         sliders::overrides(&self.info.sliders, values, seed, &self.limits)
             .map_err(RunError::Refused)
     }
 
     /// The request a page makes first: every slider at the scenario's value, and its seed.
-    pub fn first_request(&self) -> Vec<String> {
+    pub fn first_request(&self) -> Vec<Setting> {
         let values = self
             .info
             .sliders
@@ -132,17 +133,17 @@ impl App {
             .unwrap_or_default()
     }
 
-    /// The replay (as JSON) of replicate 0 of the scenario with `extra` overrides: from the cache,
-    /// or run now. Blocking: call it off the async threads.
-    pub fn replay_json(&self, extra: &[String]) -> Result<Arc<[u8]>, RunError> {
+    /// The replay (as JSON) of replicate 0 of the scenario with `extra` settings: from the
+    /// cache, or run now. Blocking: call it off the async threads.
+    pub fn replay_json(&self, extra: &[Setting]) -> Result<Arc<[u8]>, RunError> {
         if let Some(hit) = self.cached(extra) {
             return Ok(hit);
         }
-        let loaded = load(&self.choice, &self.base, extra).map_err(|e| match e {
+        let experiment = self.with(extra).map_err(|e| match e {
             Error::Input(i) => RunError::Input(i),
             other => RunError::Failed(other.to_string()),
         })?;
-        let replay = self.run(&loaded).map_err(|e| match e {
+        let replay = self.run(&experiment).map_err(|e| match e {
             Error::Input(i) => RunError::Input(i),
             other => RunError::Failed(other.to_string()),
         })?;
@@ -153,17 +154,29 @@ impl App {
         Ok(json)
     }
 
-    fn run(&self, loaded: &LoadedScenario) -> Result<Replay, Error> {
-        let s = &loaded.scenario;
+    /// The scenario with a page's settings.
+    fn with(&self, settings: &[Setting]) -> Result<Experiment, Error> {
+        settings
+            .iter()
+            .try_fold(self.base.clone(), |e, (key, value)| {
+                e.set(key, value.clone())
+            })
+    }
+
+    fn run(&self, experiment: &Experiment) -> Result<Replay, Error> {
+        let s = experiment.scenario();
         let options = ReplayOptions {
             max_people: self.limits.max_people,
             max_edges: self.limits.max_edges,
             ..ReplayOptions::default()
         };
         let critical_mass = s.momentum.as_ref().map(|m| m.critical_mass);
-        let (graph, notes) = self.network(loaded)?;
+        let (graph, notes) = self.network(experiment)?;
         let trust_stride = stride(graph.node_count(), options.max_people);
-        let record = run_replicate_on(loaded, 0, 0, &graph, Some(trust_stride))?;
+        let record = experiment.runner(&graph)?.run(
+            0,
+            Recording::everything().with_trust_stride(Some(trust_stride)),
+        );
         let mut replay = Replay::new(&record, &graph, critical_mass, &options);
         replay.notes.extend(notes);
         Ok(replay)
@@ -171,8 +184,8 @@ impl App {
 
     /// The network of replicate 0: the one built last when the scenario's network and seed
     /// are the same (most sliders change only the dynamics), otherwise built now.
-    fn network(&self, loaded: &LoadedScenario) -> Result<(Arc<Graph>, Vec<String>), Error> {
-        let s = &loaded.scenario;
+    fn network(&self, experiment: &Experiment) -> Result<(Arc<Graph>, Vec<String>), Error> {
+        let s = experiment.scenario();
         let key = format!("{:?} {} {}", s.network, s.seed, s.regenerate_network);
         let mut last = self.network.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((k, graph, notes)) = last.as_ref()
@@ -181,12 +194,12 @@ impl App {
             return Ok((graph.clone(), notes.clone()));
         }
         let mut notes = Vec::new();
-        let graph = Arc::new(network_of(loaded, 0, 0, &mut notes)?);
+        let graph = Arc::new(experiment.network_noting(0, &mut notes)?);
         *last = Some((key, graph.clone(), notes.clone()));
         Ok((graph, notes))
     }
 
-    fn cached(&self, key: &[String]) -> Option<Arc<[u8]>> {
+    fn cached(&self, key: &[Setting]) -> Option<Arc<[u8]>> {
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         let at = cache.iter().position(|(k, _)| k == key)?;
         let entry = cache.remove(at)?;
@@ -195,7 +208,7 @@ impl App {
         Some(json)
     }
 
-    fn remember(&self, key: &[String], json: Arc<[u8]>) {
+    fn remember(&self, key: &[Setting], json: Arc<[u8]>) {
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         cache.retain(|(k, _)| k != key);
         cache.push_front((key.to_vec(), json));
@@ -203,26 +216,22 @@ impl App {
     }
 }
 
-/// Loads the scenario with the command line's overrides, then `extra`.
-fn load(
-    choice: &ScenarioChoice,
-    base: &[String],
-    extra: &[String],
-) -> Result<LoadedScenario, Error> {
+/// Loads the scenario with the command line's overrides.
+fn load(choice: &ScenarioChoice, base: &[String]) -> Result<Experiment, Error> {
     let overrides = base
         .iter()
-        .chain(extra)
         .map(|t| t.parse::<Override>())
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(match choice {
+    Ok(Experiment::from_loaded(match choice {
         ScenarioChoice::File(path) => Scenario::load_file(path, &overrides)?,
         ScenarioChoice::Builtin(name) => Scenario::load_builtin(name, &overrides)?,
-    })
+    }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use followership::experiment::Value;
 
     #[test]
     fn the_first_request_of_every_builtin_loads() {
@@ -234,9 +243,9 @@ mod tests {
             )
             .expect("loads");
             let first = app.first_request();
-            assert!(first.iter().any(|o| o.starts_with("seed=")), "{}", b.name);
-            let o: Vec<Override> = first.iter().map(|t| t.parse().expect("parses")).collect();
-            Scenario::load_builtin(b.name, &o).unwrap_or_else(|e| panic!("{}: {e}", b.name));
+            assert!(first.iter().any(|(k, _)| k == "seed"), "{}", b.name);
+            app.with(&first)
+                .unwrap_or_else(|e| panic!("{}: {e}", b.name));
         }
     }
 
@@ -248,36 +257,40 @@ mod tests {
             Limits::default(),
         )
         .expect("loads");
-        let with = |extra: &[&str]| {
-            let extra: Vec<String> = extra.iter().map(|e| e.to_string()).collect();
-            load(&app.choice, &app.base, &extra).expect("loads")
+        let with = |extra: &[(&str, Value)]| {
+            let extra: Vec<Setting> = extra
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect();
+            app.with(&extra).expect("loads")
         };
         let (first, _) = app.network(&with(&[])).expect("builds");
         let (same, _) = app
-            .network(&with(&["leaders.persistence=20"]))
+            .network(&with(&[("leaders.persistence", 20.into())]))
             .expect("builds");
         assert!(
             Arc::ptr_eq(&first, &same),
             "a dynamics slider keeps the network"
         );
-        let (other, _) = app.network(&with(&["network.nodes=500"])).expect("builds");
+        let (other, _) = app
+            .network(&with(&[("network.nodes", 500.into())]))
+            .expect("builds");
         assert_eq!(other.node_count(), 500);
-        let (reseeded, _) = app.network(&with(&["seed=5"])).expect("builds");
+        let (reseeded, _) = app.network(&with(&[("seed", 5.into())])).expect("builds");
         assert!(
             !Arc::ptr_eq(&other, &reseeded),
             "another seed, another network"
         );
         // Whatever the cache holds, a replay is the run of those values.
-        let cached = app
-            .replay_json(&["leaders.persistence=20".into()])
-            .expect("runs");
+        let persistence = [("leaders.persistence".to_string(), Value::from(20))];
+        let cached = app.replay_json(&persistence).expect("runs");
         let fresh = App::new(
             ScenarioChoice::Builtin("hillside".into()),
             vec!["network.nodes=400".into(), "max_ticks=50".into()],
             Limits::default(),
         )
         .expect("loads")
-        .replay_json(&["leaders.persistence=20".into()])
+        .replay_json(&persistence)
         .expect("runs");
         assert_eq!(cached, fresh);
     }

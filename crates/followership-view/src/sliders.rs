@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use followership::experiment::Value;
 use followership::graph::spec::NetworkSpec;
 use followership::model::Rule;
 use followership::scenario::LoadedScenario;
@@ -214,6 +215,9 @@ impl Refusal {
 /// At most this many values in one request (there are never more sliders).
 const MAX_VALUES: usize = 32;
 
+/// One key path set to a value, as a page asks.
+pub type Setting = (String, Value);
+
 /// Turns the values a page sent (`key -> JSON value`) and its seed into `--set` overrides,
 /// checking each against its slider; the overrides come sorted by key, so that equal requests
 /// give equal lists.
@@ -222,7 +226,7 @@ pub fn overrides(
     values: &BTreeMap<String, serde_json::Value>,
     seed: Option<&serde_json::Value>,
     limits: &Limits,
-) -> Result<Vec<String>, Refusal> {
+) -> Result<Vec<Setting>, Refusal> {
     if values.len() > MAX_VALUES {
         return Err(Refusal::new(
             "values",
@@ -245,11 +249,11 @@ pub fn overrides(
                 ),
             ));
         };
-        out.push(format!("{key}={}", slider_value(slider, value, limits)?));
+        out.push((key.clone(), slider_value(slider, value, limits)?));
     }
     if let Some(seed) = seed.filter(|s| !s.is_null()) {
         match seed.as_u64() {
-            Some(n) if n <= i64::MAX as u64 => out.push(format!("seed={n}")),
+            Some(n) if n <= i64::MAX as u64 => out.push(("seed".to_string(), Value::from(n))),
             _ => {
                 return Err(Refusal::new(
                     "seed",
@@ -264,19 +268,19 @@ pub fn overrides(
     Ok(out)
 }
 
-/// The TOML text of `value` for `slider`, or why it cannot be.
+/// The typed value of `value` for `slider`, or why it cannot be.
 fn slider_value(
     slider: &Slider,
     value: &serde_json::Value,
     limits: &Limits,
-) -> Result<String, Refusal> {
+) -> Result<Value, Refusal> {
     let key = slider.key;
     let shown = shorten(&value.to_string());
     if slider.kind == "toggle" {
         return match value {
-            serde_json::Value::Bool(b) => Ok(b.to_string()),
-            v if v.as_f64() == Some(0.0) => Ok("false".into()),
-            v if v.as_f64() == Some(1.0) => Ok("true".into()),
+            serde_json::Value::Bool(b) => Ok(Value::Bool(*b)),
+            v if v.as_f64() == Some(0.0) => Ok(Value::Bool(false)),
+            v if v.as_f64() == Some(1.0) => Ok(Value::Bool(true)),
             _ => Err(Refusal::new(
                 key,
                 format!("{key} = {shown} is not a switch value; give true or false"),
@@ -318,10 +322,9 @@ fn slider_value(
                 format!("{key} = {shown} must be a whole number"),
             ));
         }
-        Ok(format!("{}", x as i64))
+        Ok(Value::Integer(x as i64))
     } else {
-        // `{:?}` always writes a decimal point or an exponent, so TOML reads a float.
-        Ok(format!("{x:?}"))
+        Ok(Value::Float(x))
     }
 }
 
@@ -405,8 +408,9 @@ mod tests {
         ]
         .into();
         let o = overrides(&s, &values, Some(&json!(7)), &Limits::default()).expect("valid");
+        let shown: Vec<String> = o.iter().map(|(k, v)| format!("{k}={v}")).collect();
         assert_eq!(
-            o,
+            shown,
             vec![
                 "dynamics.visibility=1.0",
                 "influence.embrace=false",

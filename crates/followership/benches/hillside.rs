@@ -6,27 +6,31 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use followership::experiment::{EnsembleOptions, run_ensemble};
-use followership::scenario::Scenario;
+use followership::experiment::{EnsembleOptions, Experiment};
 
 const RUNS: u64 = 40;
 
 fn bench(c: &mut Criterion) {
-    let overrides = [format!("replicates={RUNS}")
-        .parse()
-        .expect("valid override")];
-    let loaded = Scenario::load_builtin("hillside", &overrides).expect("built-in loads");
+    let experiment = Experiment::builtin("hillside")
+        .and_then(|e| e.with_replicates(RUNS))
+        .expect("built-in loads");
     let mut group = c.benchmark_group("hillside");
     group.sample_size(10);
     group.throughput(Throughput::Elements(RUNS));
     for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("thread pool");
         group.bench_function(format!("{RUNS}_runs_{threads}_threads"), |b| {
             b.iter(|| {
-                let options = EnsembleOptions {
-                    threads: Some(threads),
-                    ..EnsembleOptions::default()
-                };
-                black_box(run_ensemble(&loaded, 0, &options).expect("runs"))
+                pool.install(|| {
+                    black_box(
+                        experiment
+                            .ensemble(&EnsembleOptions::default())
+                            .expect("runs"),
+                    )
+                })
             })
         });
     }

@@ -13,8 +13,8 @@
 //! debug build (`cargo nextest run`, two cores).
 
 use followership::analysis::summary::{MeanInterval, Proportion, mean_interval, wilson};
-use followership::experiment::{Ensemble, EnsembleOptions, run_ensemble};
-use followership::scenario::{LoadedScenario, Override, Scenario};
+use followership::experiment::{Ensemble, EnsembleOptions, Experiment};
+use followership::scenario::{Override, Scenario};
 use followership::simulation::{RunOutcome, RunRecord};
 
 // ---------------------------------------------------------------------------------------------
@@ -28,13 +28,9 @@ fn ensemble(base: &str, sets: &[&str]) -> Ensemble {
         .collect();
     let scenario = Scenario::from_toml(base, "claims.toml", &overrides)
         .unwrap_or_else(|e| panic!("scenario with {sets:?} does not load: {e}"));
-    let loaded = LoadedScenario {
-        scenario,
-        base_dir: ".".into(),
-        origin: "claims.toml".into(),
-        source: base.into(),
-    };
-    run_ensemble(&loaded, 0, &EnsembleOptions::default()).expect("ensemble runs")
+    Experiment::from_scenario(scenario)
+        .and_then(|e| e.ensemble(&EnsembleOptions::default()))
+        .expect("ensemble runs")
 }
 
 fn runs(base: &str, sets: &[&str]) -> Vec<RunRecord> {

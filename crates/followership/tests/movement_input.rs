@@ -3,7 +3,7 @@
 //! column and key path) and a way out.
 
 use followership::error::{Error, InputError};
-use followership::experiment::{EnsembleOptions, run_ensemble};
+use followership::experiment::{EnsembleOptions, Experiment};
 use followership::scenario::{LoadedScenario, Override, Scenario};
 
 /// A valid scenario with every movement section; tests append to it or replace lines of it.
@@ -92,7 +92,7 @@ fn run_error(text: &str) -> InputError {
         origin: "s.toml".into(),
         source: text.into(),
     };
-    match run_ensemble(&loaded, 0, &EnsembleOptions::default()) {
+    match Experiment::from_loaded(loaded).ensemble(&EnsembleOptions::default()) {
         Ok(_) => panic!("expected the run to fail for:\n{text}"),
         Err(Error::Input(e)) => e,
         Err(other) => panic!("expected an input error, got {other}"),
@@ -290,13 +290,9 @@ fn block_placement_checks_the_block_and_its_size() {
     assert!(e.message.starts_with("leaders.count:"), "{e}");
     // A valid block placement runs.
     let scenario = parse(&sbm("placement = \"block\"\nblock = 1\ncount = 2")).unwrap();
-    let loaded = LoadedScenario {
-        scenario,
-        base_dir: ".".into(),
-        origin: "s.toml".into(),
-        source: String::new(),
-    };
-    let runs = run_ensemble(&loaded, 0, &EnsembleOptions::default())
+    let runs = Experiment::from_scenario(scenario)
+        .unwrap()
+        .ensemble(&EnsembleOptions::default())
         .unwrap()
         .runs;
     for r in &runs {

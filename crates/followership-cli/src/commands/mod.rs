@@ -9,6 +9,7 @@ pub mod sweep;
 pub mod view;
 
 use followership::error::{Error, InputError};
+use followership::experiment::Experiment;
 use followership::scenario::{LoadedScenario, Override, Scenario, builtin};
 
 use crate::cli::ScenarioArgs;
@@ -28,6 +29,26 @@ pub fn load_scenario(args: &ScenarioArgs, extra: &[String]) -> Result<LoadedScen
         (None, None) => Scenario::load_builtin(builtin::DEFAULT, &overrides)?,
     };
     Ok(loaded)
+}
+
+/// The experiment the arguments name, with `extra` overrides applied after `--set`.
+pub fn experiment(args: &ScenarioArgs, extra: &[String]) -> Result<Experiment, Error> {
+    Ok(Experiment::from_loaded(load_scenario(args, extra)?))
+}
+
+/// Sets the number of worker threads of every parallel part of the engine (`None`: one per
+/// core), once per process: the engine runs on the caller's thread pool.
+pub fn use_threads(threads: Option<usize>) -> Result<(), Error> {
+    if threads == Some(0) {
+        return Err(usage(
+            "--threads",
+            "give at least 1 thread (or leave it out for one per core)",
+        ));
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build_global()
+        .map_err(|e| Error::io("thread pool", std::io::Error::other(e)))
 }
 
 /// An input error about a command-line option.

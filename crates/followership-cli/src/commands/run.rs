@@ -4,32 +4,27 @@ use std::path::PathBuf;
 
 use followership::analysis::ensemble::EnsembleSummary;
 use followership::error::Error;
-use followership::experiment::{EnsembleOptions, run_ensemble};
+use followership::experiment::EnsembleOptions;
 use followership::output::{self, Report, RunInfo};
 use followership_report::replay::ReplayOptions;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{load_scenario, usage};
+use super::{experiment, use_threads};
 use crate::cli::RunArgs;
 
 /// Runs the scenario, writes the output directory and prints the summary.
 pub fn execute(args: &RunArgs) -> Result<(), Error> {
-    if args.threads == Some(0) {
-        return Err(usage(
-            "--threads",
-            "give at least 1 thread (or leave it out for one per core)",
-        ));
-    }
+    use_threads(args.threads)?;
     let extra: Vec<String> = args
         .replicates
         .map(|r| format!("replicates={r}"))
         .into_iter()
         .collect();
-    let loaded = load_scenario(&args.scenario, &extra)?;
-    let scenario = loaded
-        .scenario
+    let experiment = experiment(&args.scenario, &extra)?;
+    let scenario = experiment
+        .scenario()
         .clone()
-        .with_absolute_paths(&loaded.base_dir);
+        .with_absolute_paths(&experiment.loaded().base_dir);
     let out_dir = args
         .out
         .clone()
@@ -50,12 +45,11 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
     };
     let tick = || progress.inc(1);
     let options = EnsembleOptions {
-        threads: args.threads,
         changes_for: Some(0),
         on_replicate_done: Some(&tick),
         trust_sample: (!args.no_plots).then_some(ReplayOptions::default().max_people),
     };
-    let ensemble = run_ensemble(&loaded, 0, &options)?;
+    let ensemble = experiment.ensemble(&options)?;
     progress.finish_and_clear();
     if !args.quiet {
         for note in &ensemble.notes {
@@ -68,7 +62,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
     let info = RunInfo {
         version: env!("CARGO_PKG_VERSION"),
         seed: scenario.seed,
-        threads: args.threads.unwrap_or_else(rayon::current_num_threads),
+        threads: rayon::current_num_threads(),
         wall_seconds: ensemble.wall_seconds,
         simulation_seconds: ensemble.simulation_seconds,
         nodes: ensemble.graph.node_count(),

@@ -5,23 +5,17 @@ use std::time::Instant;
 
 use followership::error::Error;
 use followership::output::AtomicFile;
-use followership::random::{Purpose, stream};
 use followership::seeding::{self, Choice, Diffusion, Estimate, Evaluator, Options, Strategy};
 
 use followership_report::seeding::StrategyResult;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{load_scenario, usage};
+use super::{experiment, usage, use_threads};
 use crate::cli::SeedArgs;
 
 /// Chooses the seeds, evaluates them, prints them and writes `seeds.csv`.
 pub fn execute(args: &SeedArgs) -> Result<(), Error> {
-    if args.threads == Some(0) {
-        return Err(usage(
-            "--threads",
-            "give at least 1 thread (or leave it out for one per core)",
-        ));
-    }
+    use_threads(args.threads)?;
     if args.k == 0 {
         return Err(usage("--k", "k = 0: choose at least one person"));
     }
@@ -29,21 +23,11 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
         return Err(usage("--runs", "give at least 1 run"));
     }
     let fixed: Option<Strategy> = args.strategy.as_deref().map(str::parse).transpose()?;
-    let loaded = load_scenario(&args.scenario, &[])?;
-    let scenario = &loaded.scenario;
+    let experiment = experiment(&args.scenario, &[])?;
+    let scenario = experiment.scenario();
     let started = Instant::now();
     let mut notes = Vec::new();
-    let graph = scenario
-        .network
-        .build(
-            &mut stream(scenario.seed, 0, 0, Purpose::Network),
-            &loaded.base_dir,
-            &mut notes,
-        )
-        .map_err(|e| match e {
-            Error::Input(i) => Error::Input(loaded.locate(i)),
-            other => other,
-        })?;
+    let graph = experiment.network_noting(0, &mut notes)?;
     if scenario.regenerate_network && scenario.network.is_random() {
         notes.push(
             "regenerate_network is ignored: seeds are chosen and evaluated on one network (replicate 0's)"
@@ -68,10 +52,6 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
         seed: scenario.seed,
     };
     let runs = args.runs.unwrap_or(scenario.replicates);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::io("thread pool", std::io::Error::other(e)))?;
     let progress = if args.json {
         ProgressBar::hidden()
     } else {
@@ -82,9 +62,8 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar
     };
-    let results: Vec<(Choice, Estimate, f64)> = pool.install(|| {
-        let evaluator =
-            Evaluator::new(&graph, scenario, &loaded.base_dir).map_err(|e| loaded.locate(e))?;
+    let results: Vec<(Choice, Estimate, f64)> = (|| {
+        let evaluator = Evaluator::new(experiment.runner(&graph)?);
         let mut results = Vec::new();
         for &strategy in &strategies {
             let t = Instant::now();
@@ -103,7 +82,7 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
             results.push((choice, estimate, seconds));
         }
         Ok::<_, Error>(results)
-    })?;
+    })()?;
     progress.finish_and_clear();
     for note in &notes {
         eprintln!("note: {note}");

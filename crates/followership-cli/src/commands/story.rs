@@ -1,23 +1,28 @@
 //! `followership story`: one replicate of a scenario, told in plain language.
 
 use followership::error::Error;
-use followership::experiment::run_replicate;
 use followership::output::story::story;
+use followership::simulation::Recording;
 
-use super::load_scenario;
+use super::experiment;
 use crate::cli::StoryArgs;
 
 /// Runs the chosen replicate alone and prints its story (Markdown) on standard output; notes
 /// about the input go to standard error.
 pub fn execute(args: &StoryArgs) -> Result<(), Error> {
-    let loaded = load_scenario(&args.scenario, &[])?;
-    let run = run_replicate(&loaded, 0, args.replicate)?;
+    let experiment = experiment(&args.scenario, &[])?;
+    let run = experiment.replicate(args.replicate, Recording::everything())?;
     for note in &run.notes {
         eprintln!("note: {note}");
     }
     out!(
         "{}",
-        story(&loaded.scenario, &run.graph, &run.record, run.replicate)
+        story(
+            experiment.scenario(),
+            &run.graph,
+            &run.record,
+            run.replicate
+        )
     );
     Ok(())
 }

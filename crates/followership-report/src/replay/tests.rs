@@ -1,8 +1,8 @@
 //! Tests of the replay: sampling, ties, changes, the curve, trust frames, and real runs.
 
+use followership::experiment::Experiment;
 use followership::graph::{Graph, GraphBuilder};
-use followership::scenario::{Override, Scenario};
-use followership::simulation::{Change, RunRecord, TickRecord, TrustSnapshot};
+use followership::simulation::{Change, Recording, RunRecord, TickRecord, TrustSnapshot};
 
 use super::*;
 
@@ -222,15 +222,11 @@ fn numbers_are_written_for_people() {
 
 #[test]
 fn a_hillside_run_replays_with_its_own_positions() {
-    let loaded = Scenario::load_builtin("hillside", &[]).expect("builtin");
+    let experiment = Experiment::builtin("hillside").expect("builtin");
     let options = ReplayOptions::default();
-    let run = followership::experiment::run_replicate_recording(
-        &loaded,
-        0,
-        0,
-        Some(stride(3000, options.max_people)),
-    )
-    .expect("run");
+    let recording =
+        Recording::everything().with_trust_stride(Some(stride(3000, options.max_people)));
+    let run = experiment.replicate(0, recording).expect("run");
     let r = Replay::new(&run.record, &run.graph, Some(0.1), &options);
     assert_eq!((r.shown, r.layout.as_str()), (3000, "network"));
     assert_eq!(r.critical_mass, Some(0.1));
@@ -246,18 +242,17 @@ fn a_hillside_run_replays_with_its_own_positions() {
 #[test]
 fn a_sampled_run_with_trust_lines_up_with_the_engine() {
     // Broken promise on a smaller hillside, shown as a sample of every 2nd person.
-    let overrides: Vec<Override> = ["network.nodes=800", "max_ticks=700"]
-        .iter()
-        .map(|s| s.parse().expect("override"))
-        .collect();
-    let loaded = Scenario::load_builtin("broken-promise", &overrides).expect("builtin");
+    let experiment = Experiment::builtin("broken-promise")
+        .and_then(|e| e.set("network.nodes", 800)?.set("max_ticks", 700))
+        .expect("builtin");
     let options = ReplayOptions {
         max_people: 400,
         ..ReplayOptions::default()
     };
     let s = stride(800, options.max_people);
-    let run =
-        followership::experiment::run_replicate_recording(&loaded, 0, 0, Some(s)).expect("run");
+    let run = experiment
+        .replicate(0, Recording::everything().with_trust_stride(Some(s)))
+        .expect("run");
     let r = Replay::new(&run.record, &run.graph, None, &options);
     assert_eq!((r.stride, r.sampled), (2, 400));
     let trust = r.trust.expect("broken-promise records trust");

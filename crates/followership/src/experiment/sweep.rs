@@ -18,7 +18,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Point, run_outcomes};
+use super::{Experiment, Point};
 use crate::design::ParameterSpec;
 use crate::error::{Error, InputError};
 use crate::output::AtomicFile;
@@ -369,7 +369,9 @@ fn run_block(sweep: &Sweep, block: &[u64]) -> Result<String, Error> {
         .par_iter()
         .map(|(point, reps)| {
             let loaded = sweep.scenario_at(*point)?;
-            run_outcomes(&loaded, *point, reps)
+            Experiment::from_loaded(loaded)
+                .at_point(*point)
+                .outcomes(reps)
         })
         .collect::<Result<_, Error>>()?;
     let mut rows = String::new();

@@ -11,7 +11,7 @@
 use super::storage::Buffer;
 
 /// One direction of adjacency: for each node, a contiguous slice of neighbour ids.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Adjacency {
     pub(crate) offsets: Buffer<u64>,
     pub(crate) targets: Buffer<u32>,
@@ -71,7 +71,7 @@ impl Adjacency {
 
 /// A network of people: who sees whom, with optional edge weights, positions, original ids and
 /// block (department) membership.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Graph {
     pub(crate) node_count: usize,
     pub(crate) directed: bool,

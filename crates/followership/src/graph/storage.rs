@@ -35,6 +35,20 @@ impl<T: Pod> Buffer<T> {
     }
 }
 
+impl<T: Pod> Clone for Buffer<T> {
+    /// An owned buffer is copied; a mapped one shares its mapping.
+    fn clone(&self) -> Self {
+        match self {
+            Buffer::Owned(v) => Buffer::Owned(v.clone()),
+            Buffer::Mapped { map, offset, len } => Buffer::Mapped {
+                map: Arc::clone(map),
+                offset: *offset,
+                len: *len,
+            },
+        }
+    }
+}
+
 impl<T: Pod> Deref for Buffer<T> {
     type Target = [T];
 

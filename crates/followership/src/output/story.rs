@@ -821,10 +821,10 @@ fn capitalise(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::run_replicate;
+    use crate::experiment::Experiment;
     use crate::graph::GraphBuilder;
     use crate::model::movement::LeaderEventKind;
-    use crate::scenario::LoadedScenario;
+    use crate::simulation::Recording;
     use crate::simulation::{Change, RunOutcome, TrustEvent};
 
     const TINY: &str = r#"
@@ -1050,15 +1050,10 @@ placement = "none"
         .replace("nodes = 10", "nodes = 40")
         .replace("kind = \"complete\"", "kind = \"ring-lattice\"\nk = 4");
         let scenario = Scenario::from_toml(&text, "ring.toml", &[]).unwrap();
-        let loaded = LoadedScenario {
-            scenario: scenario.clone(),
-            base_dir: ".".into(),
-            origin: "ring.toml".into(),
-            source: text,
-        };
+        let experiment = Experiment::from_toml(&text).unwrap();
         let mut told = 0;
         for r in 0..20 {
-            let run = run_replicate(&loaded, 0, r).unwrap();
+            let run = experiment.replicate(r, Recording::everything()).unwrap();
             let record = &run.record;
             let text = story(&scenario, &run.graph, record, r);
             let outcome = record.outcome;
@@ -1100,13 +1095,8 @@ social_proof = "count"
 placement = "none"
 "#;
         let scenario = Scenario::from_toml(text, "riot.toml", &[]).unwrap();
-        let loaded = LoadedScenario {
-            scenario: scenario.clone(),
-            base_dir: ".".into(),
-            origin: "riot.toml".into(),
-            source: text.into(),
-        };
-        let run = run_replicate(&loaded, 0, 0).unwrap();
+        let experiment = Experiment::from_toml(text).unwrap();
+        let run = experiment.replicate(0, Recording::everything()).unwrap();
         let text = story(&scenario, &run.graph, &run.record, 0);
         for part in [
             "5 people on a complete network (seed 1).",

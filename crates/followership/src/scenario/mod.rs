@@ -146,6 +146,17 @@ impl LoadedScenario {
     pub fn locate(&self, e: InputError) -> InputError {
         errors::locate(&self.origin, &self.source, e)
     }
+
+    /// The scenario with `overrides` written into the document it was read from, through every
+    /// check a file goes through.
+    pub fn with_overrides(&self, overrides: &[Override]) -> Result<LoadedScenario, InputError> {
+        let (scenario, source) = Scenario::parse(&self.source, &self.origin, overrides)?;
+        Ok(LoadedScenario {
+            scenario,
+            source,
+            ..self.clone()
+        })
+    }
 }
 
 impl Scenario {

@@ -50,6 +50,19 @@ impl FromStr for Override {
 }
 
 impl Override {
+    /// Sets the dotted key path `key` to `value`.
+    pub fn new(key: &str, value: toml_edit::Value) -> Result<Override, InputError> {
+        let text = format!("{key}={}", value.to_string().trim());
+        let path: Vec<String> = key.split('.').map(|p| p.trim().to_string()).collect();
+        if path.iter().any(String::is_empty) {
+            return Err(InputError::new(
+                key,
+                "the key path has an empty part; write it like network.nodes",
+            ));
+        }
+        Ok(Override { path, value, text })
+    }
+
     /// Writes the value into the document, creating tables on the way as needed.
     pub fn apply(&self, doc: &mut toml_edit::DocumentMut) -> Result<(), InputError> {
         let mut table: &mut dyn toml_edit::TableLike = doc.as_table_mut();

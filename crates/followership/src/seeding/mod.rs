@@ -20,8 +20,7 @@ pub mod celf;
 pub mod heuristics;
 pub mod rr;
 
-use crate::experiment::RunSetup;
-use std::path::Path;
+use crate::experiment::Runner;
 use std::str::FromStr;
 
 use rayon::prelude::*;
@@ -30,7 +29,7 @@ use crate::error::InputError;
 use crate::graph::Graph;
 use crate::model::{Distribution, EdgeProbability, Rule, SocialProof};
 use crate::scenario::Scenario;
-use crate::simulation::{Prepared, Recording};
+use crate::simulation::Recording;
 
 /// A way of choosing whom to recruit first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,7 +230,7 @@ pub fn check_k(graph: &Graph, k: usize) -> Result<(), InputError> {
 /// Chooses `k` people with `strategy`; `evaluator` supplies the scenario's dynamics to CELF.
 pub fn choose(
     strategy: Strategy,
-    evaluator: &Evaluator<'_>,
+    evaluator: &Evaluator<'_, '_>,
     scenario: &Scenario,
     k: usize,
     options: &Options,
@@ -319,38 +318,27 @@ pub struct Estimate {
 /// scenario (point 0), exactly as `followership run` does, with the scenario's `[initial]`
 /// replaced by the seed set. Evaluations of different seed sets therefore share their random
 /// numbers (common random numbers), which makes differences between them much less noisy.
-pub struct Evaluator<'g> {
-    setup: RunSetup,
-    prepared: Prepared<'g>,
+pub struct Evaluator<'e, 'g> {
+    runner: Runner<'e, 'g>,
 }
 
-impl<'g> Evaluator<'g> {
-    /// An evaluator of `scenario` on `graph` (the scenario's network, built by the caller);
-    /// `base` is the directory relative paths of the scenario start from.
-    pub fn new(graph: &'g Graph, scenario: &Scenario, base: &Path) -> Result<Self, InputError> {
-        if let Some(l) = &scenario.leaders {
-            l.placement().validate(graph, "leaders")?;
-        }
-        let setup = RunSetup::new(scenario, base, 0, graph)?;
-        let prepared = setup.prepare(graph);
-        Ok(Evaluator { setup, prepared })
+impl<'e, 'g> Evaluator<'e, 'g> {
+    /// An evaluator of the experiment `runner` runs, on its network.
+    pub fn new(runner: Runner<'e, 'g>) -> Self {
+        Evaluator { runner }
     }
 
     /// The network.
     pub fn graph(&self) -> &'g Graph {
-        self.prepared.graph()
+        self.runner.graph()
     }
 
     /// Final number of followers of run `replicate` with `seeds` as initial followers.
     pub fn final_size(&self, seeds: &[u32], replicate: u64) -> u32 {
-        let record = self.setup.run_with(
-            self.graph(),
-            &self.prepared,
-            replicate,
-            Recording::default(),
-            Some(seeds),
-        );
-        record.outcome.final_following
+        self.runner
+            .run_from(replicate, Recording::default(), seeds)
+            .outcome
+            .final_following
     }
 
     /// Mean final size over runs `0..runs`, in parallel (the result does not depend on the

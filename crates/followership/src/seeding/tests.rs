@@ -2,6 +2,7 @@
 //! Monte-Carlo spread, determinism across thread counts, and heuristics on obvious graphs.
 
 use super::*;
+use crate::experiment::Experiment;
 use crate::graph::GraphBuilder;
 use crate::graph::generators::barabasi_albert;
 use crate::random::{Purpose, splitmix64, stream};
@@ -125,7 +126,8 @@ fn imm_and_celf_are_near_the_brute_force_optimum() {
         assert_eq!(Diffusion::of(&s).unwrap(), model);
         let exact = exact_pairs(&g, model);
         let best = exact.iter().map(|x| x.1).fold(0.0, f64::max);
-        let evaluator = Evaluator::new(&g, &s, Path::new(".")).unwrap();
+        let experiment = Experiment::from_scenario(s.clone()).unwrap();
+        let evaluator = Evaluator::new(experiment.runner(&g).unwrap());
         let options = Options {
             celf_runs: 1000,
             seed: 5,
@@ -176,9 +178,8 @@ fn rr_estimate_matches_monte_carlo_spread() {
         assert_eq!(Diffusion::of(&s).unwrap(), model);
         let theta = 20_000;
         let rr = rr::estimate_spread(&g, model, &seeds, theta, 3);
-        let mc = Evaluator::new(&g, &s, Path::new("."))
-            .unwrap()
-            .evaluate(&seeds, 2000);
+        let experiment = Experiment::from_scenario(s.clone()).unwrap();
+        let mc = Evaluator::new(experiment.runner(&g).unwrap()).evaluate(&seeds, 2000);
         let rel = (rr - mc.mean).abs() / mc.mean;
         eprintln!(
             "{model:?}: RR {rr:.2} vs MC {:.2} [{:.2}, {:.2}], relative difference {rel:.4}",
@@ -211,7 +212,8 @@ fn imm_does_not_depend_on_the_number_of_threads() {
 fn celf_does_not_depend_on_the_number_of_threads() {
     let g = small_graph();
     let s = scenario(IC);
-    let evaluator = Evaluator::new(&g, &s, Path::new(".")).unwrap();
+    let experiment = Experiment::from_scenario(s.clone()).unwrap();
+    let evaluator = Evaluator::new(experiment.runner(&g).unwrap());
     let options = Options {
         celf_runs: 200,
         ..Options::default()
@@ -358,7 +360,8 @@ fn imm_refuses_what_it_cannot_model() {
     }
     let g = small_graph();
     let s = scenario(IC);
-    let ev = Evaluator::new(&g, &s, Path::new(".")).unwrap();
+    let experiment = Experiment::from_scenario(s.clone()).unwrap();
+    let ev = Evaluator::new(experiment.runner(&g).unwrap());
     let o = Options::default();
     assert!(choose(Strategy::Degree, &ev, &s, 0, &o).is_err());
     assert!(choose(Strategy::Degree, &ev, &s, 11, &o).is_err());

@@ -56,7 +56,7 @@ fn sort_ids(ids: &mut [u32]) {
     ids.sort_unstable();
 }
 
-/// What a run should record besides its outcome.
+/// What a run should record besides its outcome (`Recording::default()` records nothing else).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Recording {
     /// One [`TickRecord`] per tick.
@@ -67,6 +67,26 @@ pub struct Recording {
     /// ...) at tick 0 and after every tick in which trust changed; nothing when trust is not
     /// modelled. A stride keeps replays of large networks small.
     pub trust_stride: Option<NonZeroU32>,
+}
+
+impl Recording {
+    /// The time series, every change and every leader event: what a story needs.
+    pub fn everything() -> Self {
+        Recording {
+            timeseries: true,
+            changes: true,
+            trust_stride: None,
+        }
+    }
+
+    /// The same, also keeping the trust of every `stride`-th person whenever it changed: what
+    /// a replay needs.
+    pub fn with_trust_stride(self, stride: Option<NonZeroU32>) -> Self {
+        Recording {
+            trust_stride: stride,
+            ..self
+        }
+    }
 }
 
 /// The stride that samples at most `max_people` of `nodes` people: every stride-th dense id
@@ -245,7 +265,7 @@ pub fn simulate_run(
     events: &mut Stream,
     recording: Recording,
 ) -> RunRecord {
-    let mut stepper = Stepper::start(
+    let mut stepper = Simulation::start(
         prepared,
         input,
         Cow::Borrowed(input.thresholds),
@@ -260,7 +280,7 @@ pub fn simulate_run(
     stepper.finish()
 }
 
-/// Where a person stands between two ticks of a [`Stepper`].
+/// Where a person stands between two ticks of a [`Simulation`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PersonState {
     /// Not dancing (including someone who decided to join and joins at the next tick).
@@ -273,19 +293,20 @@ pub enum PersonState {
     Quit,
 }
 
-/// One run played tick by tick, as Agents.jl's `step!`: [`Stepper::step`] plays one tick and
+/// One run played tick by tick, as Agents.jl's `step!`: [`Simulation::step`] plays one tick and
 /// returns what it recorded, and the state can be read between ticks. Stepping to the end gives
 /// exactly the record [`simulate_run`] gives for the same input and streams.
-pub struct Stepper<'a, 'g> {
+pub struct Simulation<'a, 'g> {
     run: Run<'a, 'g>,
     over: bool,
 }
 
-impl<'a, 'g> Stepper<'a, 'g> {
+impl<'a, 'g> Simulation<'a, 'g> {
     /// Starts a run: tick 0, with the leaders and the initial followers of `input` dancing.
-    /// `thresholds` are the per-person thresholds (borrowed when shared by many runs); the rest
-    /// of `input` is read now and not kept.
-    pub fn start(
+    /// `thresholds` are the per-person thresholds (borrowed when shared by many runs, owned
+    /// when drawn for this run; `input.thresholds` is not read); the rest of `input` is read
+    /// now and not kept.
+    pub(crate) fn start(
         prepared: &'a Prepared<'g>,
         input: &RunInput<'_>,
         thresholds: Cow<'a, [f64]>,
@@ -295,7 +316,7 @@ impl<'a, 'g> Stepper<'a, 'g> {
     ) -> Self {
         let mut run = Run::new(prepared, input, thresholds, rng, events, recording);
         run.start(input.leaders, input.initial);
-        Stepper { run, over: false }
+        Simulation { run, over: false }
     }
 
     /// Plays the next tick and returns the state at its end; `None` once the run is over (the
@@ -324,7 +345,7 @@ impl<'a, 'g> Stepper<'a, 'g> {
         self.run.tick
     }
 
-    /// Whether the run is over: [`Stepper::step`] will play no more ticks.
+    /// Whether the run is over: [`Simulation::step`] will play no more ticks.
     pub fn is_over(&self) -> bool {
         self.over
     }
@@ -423,7 +444,7 @@ struct Run<'a, 'g> {
     prep: &'a Prepared<'g>,
     /// Borrowed when the caller keeps them for many runs, owned when a stepper drew them.
     thresholds: Cow<'a, [f64]>,
-    /// Every draw of the dynamics; owned, so a [`Stepper`] can hold a run between ticks.
+    /// Every draw of the dynamics; owned, so a [`Simulation`] can hold a run between ticks.
     rng: Stream,
     /// Leader events and their perception, apart so they do not shift the dynamics' draws.
     events_rng: Stream,
