@@ -27,7 +27,10 @@ pub(crate) async fn serve(
     limits: &Limits,
     shutdown: impl Future<Output = ()>,
 ) {
-    let max_connections = limits.max_connections.clamp(1, Semaphore::MAX_PERMITS);
+    // At most u32::MAX, so that waiting for every place back at the end is one call.
+    let max_connections = limits
+        .max_connections
+        .clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
     let connections = Arc::new(Semaphore::new(max_connections));
     let (stop, stopping) = watch::channel(());
     let mut shutdown = pin!(shutdown);
