@@ -739,6 +739,22 @@ mod tests {
         assert_eq!(runs.waiting.load(Ordering::Acquire), 0);
     }
 
+    #[tokio::test]
+    async fn a_run_does_not_wait_while_a_core_is_free() {
+        let app = small_hillside();
+        let runs = Runs::new(2, 0);
+        let routes = router_with(app.clone(), &Limits::default(), false, runs.clone());
+        // A long run holds one of the two cores; with no queue at all, a run that had to wait
+        // would be refused.
+        let _busy = runs.permits.clone().acquire_owned().await.expect("permit");
+        let (body, _) = seeded(&app, 41);
+        let response = tokio::time::timeout(SAFETY, routes.oneshot(post(body)))
+            .await
+            .expect("runs on the free core")
+            .expect("answers");
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn runs_at_once_give_the_replays_of_runs_one_by_one() {
         let seeds = [31, 32, 33, 34];
