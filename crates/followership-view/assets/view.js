@@ -3,7 +3,7 @@
  * for a replay whenever a slider or the seed changes (debounced; an answer that a newer request
  * overtook is dropped), and animates it with people.js (window.FollowershipPeople), keeping the
  * current tick across re-runs. Errors from the server are shown in #error, with the slider they
- * are about outlined.
+ * are about outlined; a 503 with Retry-After (the server's queue of runs is full) is asked again.
  */
 (function () {
   'use strict';
@@ -156,12 +156,22 @@
     pending = mine;
     setStatus('running…');
     try {
-      const response = await fetch('/api/run', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ values, seed: seedValue() }),
-        signal: mine.signal,
-      });
+      let response;
+      for (;;) {
+        response = await fetch('/api/run', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ values, seed: seedValue() }),
+          signal: mine.signal,
+        });
+        const retry = response.headers.get('Retry-After');
+        if (response.status !== 503 || retry === null) break;
+        // Too many runs wait on the server (other pages or scripts): say so, and ask again
+        // when it says to, unless a newer request has taken this one's place meanwhile.
+        setStatus('the server is busy; asking again…');
+        await new Promise((resolve) => setTimeout(resolve, 1000 * Math.max(1, Number(retry) || 1)));
+        if (pending !== mine) return;
+      }
       const replay = await readJson(response);
       if (pending !== mine) return;
       if (player) {

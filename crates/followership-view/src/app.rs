@@ -199,7 +199,9 @@ impl App {
         Ok((graph, notes))
     }
 
-    fn cached(&self, key: &[Setting]) -> Option<Arc<[u8]>> {
+    /// The replay of `key` if it is in the cache (answered without a run, so without waiting
+    /// for one).
+    pub fn cached(&self, key: &[Setting]) -> Option<Arc<[u8]>> {
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         let at = cache.iter().position(|(k, _)| k == key)?;
         let entry = cache.remove(at)?;

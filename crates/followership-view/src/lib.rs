@@ -14,19 +14,30 @@
 //!   0 of the scenario with those values, as the replay JSON of
 //!   [`followership_report::replay::Replay`]. What a page sends is checked against the sliders
 //!   (known keys, within range, no network above [`Limits::max_nodes`], a small body); anything
-//!   wrong is answered with a JSON `{"error", "key"}` and a 4xx status, never a crash. Runs go
-//!   one at a time on a blocking thread; the last few replays are kept, and the network is
-//!   built again only when its own keys or the seed change.
+//!   wrong is answered with a JSON `{"error", "key"}` and a 4xx status, never a crash. The last
+//!   few replays are kept and answered at once; other runs take a core each on a blocking
+//!   thread, at most [`Limits::max_runs`] at once, the rest queued first come, first served (a
+//!   full queue is answered 503 with `Retry-After`). The network is built again only when its
+//!   own keys or the seed change.
+//!
+//! What protects it (see [`Limits`]): on loopback, requests must name this machine in `Host`
+//! (DNS rebinding); a POST from a page of another origin (by `Origin`, or `Sec-Fetch-Site` when
+//! there is none) is refused with 403; a body announced larger than the limit is answered 413
+//! before it is read, one that stalls 408; a connection that does not finish its headers (or
+//! stays idle) within [`Limits::header_timeout`] is closed; and at most
+//! [`Limits::max_connections`] connections are served at once.
 #![warn(missing_docs)]
 
 mod app;
 mod routes;
+mod server;
 mod sliders;
 
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use followership::error::{Error, InputError};
 use followership_report::replay::{DEFAULT_MAX_EDGES, DEFAULT_MAX_PEOPLE};
@@ -54,6 +65,17 @@ pub struct Limits {
     pub max_people: usize,
     /// Most ties drawn.
     pub max_edges: usize,
+    /// How long a client may take to send a request's headers (and how long an idle connection
+    /// is kept between requests) before the connection is closed.
+    pub header_timeout: Duration,
+    /// How long a client may take to send a request's body before it is answered 408.
+    pub body_timeout: Duration,
+    /// Most connections served at once; more wait to be accepted until one closes.
+    pub max_connections: usize,
+    /// Most runs at once (each takes a core); a run answered from the cache takes none.
+    pub max_runs: usize,
+    /// Most runs waiting for a core, in the order they came; more are answered 503.
+    pub max_queued_runs: usize,
 }
 
 impl Default for Limits {
@@ -63,6 +85,13 @@ impl Default for Limits {
             max_body_bytes: 16 * 1024,
             max_people: DEFAULT_MAX_PEOPLE,
             max_edges: DEFAULT_MAX_EDGES,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            // A browser opens about six connections to a server; 64 leaves room for several
+            // pages and scripts while bounding what idle or slow clients can hold.
+            max_connections: 64,
+            max_runs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            max_queued_runs: 16,
         }
     }
 }
@@ -143,17 +172,12 @@ pub fn serve(options: ViewOptions) -> Result<(), Error> {
                 bound.ip()
             );
         }
-        let routes = routes::router(
-            Arc::new(app),
-            options.limits.max_body_bytes,
-            options.host.is_loopback(),
-        );
-        axum::serve(listener, routes)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| Error::io("live view server", e))
+        let routes = routes::router(Arc::new(app), &options.limits, options.host.is_loopback());
+        server::serve(listener, routes, &options.limits, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await;
+        Ok(())
     })
 }
 
