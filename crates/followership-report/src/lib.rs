@@ -19,8 +19,8 @@ pub mod sweep;
 
 use std::path::Path;
 
+use followership::atomic::AtomicFile;
 use followership::error::Error;
-use followership::output::AtomicFile;
 
 /// One plot: its SVG and how the report presents it.
 #[derive(Debug, Clone)]

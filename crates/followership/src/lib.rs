@@ -26,6 +26,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod atomic;
 pub mod design;
 pub mod error;
 pub mod experiment;

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use followership::atomic::AtomicFile;
 use followership::error::Error;
-use followership::output::AtomicFile;
 use followership::seeding::{self, Choice, Diffusion, Estimate, Evaluator, Options, Strategy};
 
 use followership_report::seeding::StrategyResult;

@@ -19,9 +19,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{Experiment, Point};
+use crate::atomic::AtomicFile;
 use crate::design::ParameterSpec;
 use crate::error::{Error, InputError};
-use crate::output::AtomicFile;
 use crate::random::splitmix64;
 use crate::scenario::{LoadedScenario, Override, Scenario};
 use crate::simulation::RunOutcome;

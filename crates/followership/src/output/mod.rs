@@ -1,9 +1,8 @@
 //! The files people read, one module a format, each behind the small [`Exporter`] interface.
 //!
-//! Every file is written atomically (a temporary file in the same directory, then a rename), so
-//! an interrupted run never leaves a file that looks complete.
+//! Every file is written atomically ([`crate::atomic`]), so an interrupted run never leaves a
+//! file that looks complete.
 
-mod atomic;
 pub mod csv;
 pub mod json;
 #[cfg(feature = "parquet")]
@@ -23,7 +22,7 @@ use crate::error::Error;
 use crate::experiment::Ensemble;
 use crate::scenario::Scenario;
 
-pub use atomic::AtomicFile;
+use crate::atomic::AtomicFile;
 
 /// Facts about how a run was made, for `run.json`.
 #[derive(Debug, Clone, Serialize)]

@@ -16,7 +16,7 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 
-use super::AtomicFile;
+use crate::atomic::AtomicFile;
 use crate::error::Error;
 
 /// Rows per record batch.

@@ -7,8 +7,8 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-use super::AtomicFile;
 use crate::analysis::summary::{mean_interval, wilson};
+use crate::atomic::AtomicFile;
 use crate::error::{Error, InputError};
 
 /// Reads `runs` (rows grouped by point, as sweeps write them) and writes `points`; the first

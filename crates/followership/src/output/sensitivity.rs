@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use super::AtomicFile;
 use crate::analysis::sensitivity::{Indices, SaltelliDesign, indices};
+use crate::atomic::AtomicFile;
 use crate::error::{Error, InputError};
 
 /// The outcomes analysed when the scenario names none: the final size, and how often a movement

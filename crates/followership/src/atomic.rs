@@ -1,8 +1,15 @@
-//! Files that appear complete or not at all.
+//! Files that appear complete or not at all: the one way every part of the engine writes a
+//! file someone reads.
+//!
+//! The content goes to a temporary file in the same directory (named `.NAME.XXXXXX.partial`, so
+//! an interrupted process's leftovers are recognisable), is flushed and synced to disk, and is
+//! renamed over the target only when complete ([`tempfile`]'s `persist`). A reader therefore
+//! sees the old file or the new one, never half of one, even after a crash.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
 
 use crate::error::Error;
 
@@ -10,48 +17,48 @@ use crate::error::Error;
 /// dropped without a commit, the temporary file is removed.
 pub struct AtomicFile {
     path: PathBuf,
-    temp: PathBuf,
-    writer: Option<BufWriter<File>>,
+    writer: BufWriter<NamedTempFile>,
 }
 
 impl AtomicFile {
-    /// Starts writing `path`.
+    /// Starts writing `path`; its directory must exist.
     pub fn create(path: &Path) -> Result<Self, Error> {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let temp = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
-        let file = File::create(&temp).map_err(|e| Error::io(&temp, e))?;
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".partial")
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(path, e))?;
         Ok(AtomicFile {
             path: path.to_path_buf(),
-            temp,
-            writer: Some(BufWriter::with_capacity(1 << 16, file)),
+            writer: BufWriter::with_capacity(1 << 16, temp),
         })
     }
 
     /// Where to write the content.
     pub fn writer(&mut self) -> &mut (dyn Write + Send) {
-        self.writer.as_mut().expect("writer present until commit")
+        &mut self.writer
     }
 
     /// Flushes, syncs and renames the file into place.
-    pub fn commit(mut self) -> Result<(), Error> {
-        let writer = self.writer.take().expect("commit once");
-        let file = writer
+    pub fn commit(self) -> Result<(), Error> {
+        let temp = self
+            .writer
             .into_inner()
-            .map_err(|e| Error::io(&self.temp, e.into_error()))?;
-        file.sync_all().map_err(|e| Error::io(&self.temp, e))?;
-        std::fs::rename(&self.temp, &self.path).map_err(|e| Error::io(&self.path, e))?;
+            .map_err(|e| Error::io(&self.path, e.into_error()))?;
+        temp.as_file()
+            .sync_all()
+            .map_err(|e| Error::io(temp.path(), e))?;
+        temp.persist(&self.path)
+            .map_err(|e| Error::io(&self.path, e.error))?;
         Ok(())
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if self.writer.is_some() {
-            let _ = std::fs::remove_file(&self.temp);
-        }
     }
 }
 
