@@ -34,3 +34,29 @@ pub fn load_scenario(args: &ScenarioArgs, extra: &[String]) -> Result<LoadedScen
 pub fn usage(option: &str, message: impl Into<String>) -> Error {
     InputError::new(option, message).into()
 }
+
+/// Checks `--threads`: at least 1, at most [`limits::MAX_THREADS`] (each thread has a stack and
+/// its share of the work; far more threads than cores only slow a run down, and tens of
+/// thousands of them exhaust the machine).
+///
+/// [`limits::MAX_THREADS`]: followership::limits::MAX_THREADS
+pub fn check_threads(threads: Option<usize>) -> Result<(), Error> {
+    use followership::limits::{MAX_THREADS, grouped};
+    match threads {
+        Some(0) => Err(usage(
+            "--threads",
+            "give at least 1 thread (or leave it out for one per core)",
+        )),
+        Some(t) if t > MAX_THREADS => Err(usage(
+            "--threads",
+            format!(
+                "{} threads is above the limit of {}; give at most {} (one per core is \
+                 fastest, and the default)",
+                grouped(t as u64),
+                grouped(MAX_THREADS as u64),
+                grouped(MAX_THREADS as u64)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}

@@ -9,17 +9,12 @@ use followership::output::{self, Report, RunInfo};
 use followership_report::replay::ReplayOptions;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{load_scenario, usage};
+use super::load_scenario;
 use crate::cli::RunArgs;
 
 /// Runs the scenario, writes the output directory and prints the summary.
 pub fn execute(args: &RunArgs) -> Result<(), Error> {
-    if args.threads == Some(0) {
-        return Err(usage(
-            "--threads",
-            "give at least 1 thread (or leave it out for one per core)",
-        ));
-    }
+    super::check_threads(args.threads)?;
     let extra: Vec<String> = args
         .replicates
         .map(|r| format!("replicates={r}"))

@@ -16,12 +16,7 @@ use crate::cli::SeedArgs;
 
 /// Chooses the seeds, evaluates them, prints them and writes `seeds.csv`.
 pub fn execute(args: &SeedArgs) -> Result<(), Error> {
-    if args.threads == Some(0) {
-        return Err(usage(
-            "--threads",
-            "give at least 1 thread (or leave it out for one per core)",
-        ));
-    }
+    super::check_threads(args.threads)?;
     if args.k == 0 {
         return Err(usage("--k", "k = 0: choose at least one person"));
     }
