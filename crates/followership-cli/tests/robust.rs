@@ -79,6 +79,23 @@ fn numbers_beyond_the_limits_are_refused_with_the_limit() {
             &["sensitivity.bootstrap", "100,000"],
         );
     }
+    let sweep = write(
+        dir.path(),
+        "sweep.toml",
+        "name = \"x\"\n[network]\nkind = \"complete\"\nnodes = 5\n\
+         [sweep]\n[[sweep.parameters]]\nkey = \"dynamics.visibility\"\nvalues = [0.0, 0.5]\n",
+    );
+    refused(
+        &[
+            "sweep",
+            &sweep,
+            "--replicates",
+            "1000000000000000",
+            "--out",
+            out,
+        ],
+        &["--replicates", "10,000,000"],
+    );
     assert!(
         !Path::new(out).exists(),
         "nothing is written for refused input"
