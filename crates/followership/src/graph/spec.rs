@@ -271,9 +271,8 @@ impl NetworkSpec {
             NetworkSpec::Grid { .. } => "rows",
             _ => "nodes",
         };
-        // `!(x <= limit)` also refuses a NaN from nonsensical parameters, which the
-        // generators then explain; the size is what matters here.
-        if !(people <= limits::MAX_PEOPLE as f64) {
+        // (A NaN from nonsensical parameters passes both checks; the generators explain it.)
+        if people > limits::MAX_PEOPLE as f64 {
             return Err(InputError::new(
                 format!("network.{people_key}"),
                 format!(
