@@ -21,7 +21,8 @@
 //! - [`analysis`]: what the runs mean (intervals, probabilities, Sobol sensitivity indices);
 //! - [`seeding`]: whom to recruit first (IMM, CELF and heuristics for choosing seed sets);
 //! - [`random`]: the reproducible random streams every part draws from;
-//! - [`error`]: errors that say what is wrong, where, and how to fix it.
+//! - [`error`]: errors that say what is wrong, where, and how to fix it;
+//! - [`limits`]: the largest numbers the engine accepts.
 
 #![warn(missing_docs)]
 
@@ -31,6 +32,7 @@ pub mod design;
 pub mod error;
 pub mod experiment;
 pub mod graph;
+pub mod limits;
 pub mod model;
 pub mod output;
 pub mod random;

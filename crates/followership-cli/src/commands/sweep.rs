@@ -123,12 +123,7 @@ fn prepare(args: &SweepArgs) -> Result<(Shard, followership::scenario::LoadedSce
     if args.block == 0 {
         return Err(usage("--block", "give at least 1 run per block"));
     }
-    if args.threads == Some(0) {
-        return Err(usage(
-            "--threads",
-            "give at least 1 thread (or leave it out for one per core)",
-        ));
-    }
+    super::check_threads(args.threads)?;
     let shard = match &args.shard {
         Some(text) => Shard::parse(text)?,
         None => Shard::WHOLE,

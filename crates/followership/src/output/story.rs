@@ -86,18 +86,31 @@ pub fn story(scenario: &Scenario, graph: &Graph, record: &RunRecord, replicate: 
         scenario.name
     );
     let outcome = record.outcome;
-    let _ = writeln!(
-        md,
-        "{} on {} (seed {}). \"Seen by\" counts the people who see a person in the network (their \
-         out-degree): the people their dancing can move.\n",
-        people(graph.node_count() as u64),
-        network_kind(scenario),
-        scenario.seed,
-    );
+    // Everyone sees the whole crowd and the network has no ties (as in `bass`): the network is
+    // not part of the story, and "seen by 0 people" would say the opposite of what happens.
+    let crowd_only = graph.edge_count() == 0 && scenario.dynamics.visibility >= 1.0;
+    if crowd_only {
+        let _ = writeln!(
+            md,
+            "{} who all see the whole crowd (seed {}).\n",
+            people(graph.node_count() as u64),
+            scenario.seed,
+        );
+    } else {
+        let _ = writeln!(
+            md,
+            "{} on {} (seed {}). \"Seen by\" counts the people who see a person in the network \
+             (their out-degree): the people their dancing can move.\n",
+            people(graph.node_count() as u64),
+            network_kind(scenario),
+            scenario.seed,
+        );
+    }
     let tale = Tale {
         scenario,
         graph,
         record,
+        crowd_only,
     };
     let mut moments = Vec::new();
     if record.leaders.is_empty() {
@@ -149,11 +162,17 @@ struct Tale<'a> {
     scenario: &'a Scenario,
     graph: &'a Graph,
     record: &'a RunRecord,
+    /// Everyone sees the whole crowd through a network without ties: nobody is "seen by"
+    /// anyone in particular.
+    crowd_only: bool,
 }
 
 impl Tale<'_> {
     /// "person 12 (seen by 7 people)".
     fn person(&self, v: u32) -> String {
+        if self.crowd_only {
+            return format!("person {}", self.graph.label(v));
+        }
         format!(
             "person {} (seen by {})",
             self.graph.label(v),
@@ -1110,6 +1129,18 @@ placement = "none"
             at(&text, part);
         }
         assert!(!text.contains("leader"), "{text}");
+    }
+
+    #[test]
+    fn a_crowd_that_sees_itself_through_no_ties_is_not_seen_by_anyone() {
+        let experiment = Experiment::builtin("bass").unwrap();
+        let run = experiment.replicate(0, Recording::everything()).unwrap();
+        let text = story(experiment.scenario(), &run.graph, &run.record, 0);
+        at(
+            &text,
+            "2,000 people who all see the whole crowd (seed 1969).",
+        );
+        assert!(!text.contains("seen by"), "{text}");
     }
 
     #[test]
