@@ -9,6 +9,7 @@ pub mod json;
 pub mod parquet;
 pub mod points;
 pub mod scenario;
+pub mod seeds;
 pub mod sensitivity;
 pub mod story;
 
