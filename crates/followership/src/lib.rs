@@ -31,6 +31,7 @@ pub mod atomic;
 pub mod design;
 pub mod error;
 pub mod experiment;
+pub mod fmt;
 pub mod graph;
 pub mod limits;
 pub mod model;

@@ -50,18 +50,7 @@ pub fn show(v: f64) -> String {
     }
 }
 
-/// `n` with thousands separators, for messages.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::fmt::grouped;
 
 #[cfg(test)]
 mod tests {

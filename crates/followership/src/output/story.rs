@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use super::{Exporter, Report};
+use crate::fmt::{grouped as count, percent_in_text as percent};
 use crate::graph::Graph;
 use crate::scenario::Scenario;
 use crate::simulation::{RunRecord, TickRecord};
@@ -770,47 +771,14 @@ fn trust_pair(before: f64, after: f64) -> (String, String) {
     }
 }
 
-/// A count with thousands separators: 12,345.
-fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// "1 person", "12 people".
 fn people(n: u64) -> String {
-    if n == 1 {
-        "1 person".to_string()
-    } else {
-        format!("{} people", count(n))
-    }
+    crate::fmt::counted(n, "person", "people")
 }
 
 /// "1 tick", "12 ticks".
 fn ticks(n: u32) -> String {
-    if n == 1 {
-        "1 tick".to_string()
-    } else {
-        format!("{} ticks", count(n.into()))
-    }
-}
-
-/// A share as a percentage with one decimal, without a trailing ".0": "12.5%", "10%"; shares
-/// too small for one decimal get two ("0.03%").
-fn percent(x: f64) -> String {
-    let p = 100.0 * x;
-    let s = if p > 0.0 && p < 0.05 {
-        format!("{p:.2}")
-    } else {
-        format!("{p:.1}")
-    };
-    format!("{}%", s.strip_suffix(".0").unwrap_or(&s))
+    crate::fmt::counted(n.into(), "tick", "ticks")
 }
 
 /// A parameter value without trailing zeros: 1.6, 1, 0.25.
