@@ -590,7 +590,7 @@ impl RunSetup {
         check_length(experiment.initial_trust.as_deref(), graph, "initial trust")?;
         let thresholds = if let Some(given) = &experiment.thresholds {
             PersonValues::Fixed(Arc::clone(given))
-        } else if scenario.dynamics.rule == crate::model::Rule::Cascade {
+        } else if scenario.dynamics.rule.kind() == crate::model::RuleKind::Cascade {
             // The cascade rule has no thresholds: no need to draw a value per person in every
             // run.
             PersonValues::Fixed(vec![0.0; graph.node_count()].into())

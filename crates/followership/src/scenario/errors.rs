@@ -39,8 +39,11 @@ pub(crate) fn deserialize_error(origin: &str, text: &str, e: &toml::de::Error) -
     let message = e.message().trim();
     // Tagged tables (`kind = ...`, `distribution = ...`) are buffered before they are read, so
     // the parser can only point at the table; find the offending key inside it.
+    // Checks made as a table is read (`[dynamics]`'s rule and its parameters) name their key
+    // the same way: "key `temperature` ...".
     let unknown_key = message
         .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("key `"))
         .and_then(|rest| rest.split('`').next());
     let offset = e.span().map(|span| {
         unknown_key

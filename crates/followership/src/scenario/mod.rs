@@ -403,7 +403,7 @@ impl Scenario {
                 "leader events need a leader; add a [leaders] section",
             ));
         }
-        if self.dynamics.rule == crate::model::Rule::Cascade {
+        if self.dynamics.rule.kind() == crate::model::RuleKind::Cascade {
             for (key, on) in [
                 ("momentum", self.momentum.is_some()),
                 ("leaving", self.leaving.is_some()),

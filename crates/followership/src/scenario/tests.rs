@@ -64,6 +64,26 @@ fn rule_parameters_must_match_their_rule() {
         e.message.contains("applies only to rule = \"hazard\""),
         "{e}"
     );
+    // A rule's parameter out of range is found as the table is read, at its own line.
+    let e = parse(&format!(
+        "{MINIMAL}[dynamics]\nrule = \"logit\"\nvisibility = 0.0\ntemperature = -1\n"
+    ))
+    .unwrap_err();
+    assert_eq!(e.place, "s.toml:9:1", "{e}");
+    assert!(e.message.contains("must be a positive number"), "{e}");
+    // The rule carries its parameter: nothing to look up, nothing to expect.
+    let s = parse(&format!(
+        "{MINIMAL}[dynamics]\nrule = \"cascade\"\nprobability = \"in-degree\"\n"
+    ))
+    .unwrap();
+    assert_eq!(
+        s.dynamics.rule,
+        crate::model::Rule::Cascade {
+            probability: crate::model::EdgeProbability::InverseInDegree
+        }
+    );
+    let back = Scenario::from_toml(&s.to_toml(), "back.toml", &[]).unwrap();
+    assert_eq!(back, s, "the flat form reads back");
 }
 
 #[test]
