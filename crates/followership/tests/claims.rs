@@ -33,6 +33,8 @@ fn ensemble(base: &str, sets: &[&str]) -> Ensemble {
         base_dir: ".".into(),
         origin: "claims.toml".into(),
         source: base.into(),
+        written: base.into(),
+        overrides: Vec::new(),
     };
     run_ensemble(&loaded, 0, &EnsembleOptions::default()).expect("ensemble runs")
 }

@@ -9,7 +9,7 @@ use followership::output::{self, Report, RunInfo};
 use followership_report::replay::ReplayOptions;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{load_scenario, usage};
+use super::{load_scenario, option, prepare_out, usage};
 use crate::cli::RunArgs;
 
 /// Runs the scenario, writes the output directory and prints the summary.
@@ -20,11 +20,10 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
             "give at least 1 thread (or leave it out for one per core)",
         ));
     }
-    let extra: Vec<String> = args
-        .replicates
-        .map(|r| format!("replicates={r}"))
-        .into_iter()
-        .collect();
+    let extra = match args.replicates {
+        Some(r) => vec![option("replicates", "--replicates", r)?],
+        None => Vec::new(),
+    };
     let loaded = load_scenario(&args.scenario, &extra)?;
     let scenario = loaded
         .scenario
@@ -34,6 +33,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("runs").join(&scenario.name));
+    prepare_out(&out_dir)?;
 
     let progress = if args.quiet || args.json {
         ProgressBar::hidden()

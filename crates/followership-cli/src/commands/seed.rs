@@ -11,7 +11,7 @@ use followership::seeding::{self, Choice, Diffusion, Estimate, Evaluator, Option
 use followership_report::seeding::StrategyResult;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{load_scenario, usage};
+use super::{load_scenario, prepare_out, usage};
 use crate::cli::SeedArgs;
 
 /// Chooses the seeds, evaluates them, prints them and writes `seeds.csv`.
@@ -31,6 +31,11 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
     let fixed: Option<Strategy> = args.strategy.as_deref().map(str::parse).transpose()?;
     let loaded = load_scenario(&args.scenario, &[])?;
     let scenario = &loaded.scenario;
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("seeds").join(&scenario.name));
+    prepare_out(&out_dir)?;
     let started = Instant::now();
     let mut notes = Vec::new();
     let graph = scenario
@@ -109,11 +114,6 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
         eprintln!("note: {note}");
     }
 
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("seeds").join(&scenario.name));
-    std::fs::create_dir_all(&out_dir).map_err(|e| Error::io(&out_dir, e))?;
     let path = out_dir.join("seeds.csv");
     let mut file = AtomicFile::create(&path)?;
     let io = |e| Error::io(&path, e);

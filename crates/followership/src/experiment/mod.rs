@@ -270,7 +270,7 @@ fn build_graph(
             other => other,
         })?;
     if graph.node_count() == 0 {
-        return Err(InputError::new("network", "the network has no people").into());
+        return Err(loaded.locate(s.network.empty_network_error()).into());
     }
     fits(loaded, &graph)?;
     Ok(graph)
@@ -518,7 +518,9 @@ placement = "none"
             scenario: Scenario::from_toml(&text, "small.toml", &[]).unwrap(),
             base_dir: ".".into(),
             origin: "small.toml".into(),
-            source: text,
+            source: text.clone(),
+            written: text,
+            overrides: Vec::new(),
         }
     }
 

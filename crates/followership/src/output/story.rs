@@ -1057,7 +1057,9 @@ placement = "none"
             scenario: scenario.clone(),
             base_dir: ".".into(),
             origin: "ring.toml".into(),
-            source: text,
+            source: text.clone(),
+            written: text,
+            overrides: Vec::new(),
         };
         let mut told = 0;
         for r in 0..20 {
@@ -1108,6 +1110,8 @@ placement = "none"
             base_dir: ".".into(),
             origin: "riot.toml".into(),
             source: text.into(),
+            written: text.into(),
+            overrides: Vec::new(),
         };
         let run = run_replicate(&loaded, 0, 0).unwrap();
         let text = story(&scenario, &run.graph, &run.record, 0);
