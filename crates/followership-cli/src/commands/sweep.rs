@@ -8,7 +8,7 @@ use followership::experiment::sweep::{Shard, Sweep, SweepOptions, merge_shards, 
 use followership::output::sensitivity::{DEFAULT_OUTCOMES, write_sensitivity};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{load_scenario, usage};
+use super::{load_scenario, prepare_out, usage};
 use crate::cli::{MergeArgs, SweepArgs};
 
 /// Runs the sweep of the scenario's `[sweep]` section.
@@ -26,12 +26,14 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
     let points = spec.points(loaded.scenario.seed);
     let replicates = args.replicates.unwrap_or(loaded.scenario.replicates);
     let name = loaded.scenario.name.clone();
-    let scenario = loaded.scenario.clone();
-    let sweep = Sweep::new(loaded, spec.parameters, points, replicates)?;
+    // Before the points are checked, which takes a while for a large design.
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("sweeps").join(&name));
+    prepare_out(&out)?;
+    let scenario = loaded.scenario.clone();
+    let sweep = Sweep::new(loaded, spec.parameters, points, replicates)?;
     run_with_progress(&sweep, args, shard, &out, &name)?;
     if shard == Shard::WHOLE && !args.no_plots {
         followership_report::sweep::write(&out, &scenario)?;
@@ -60,16 +62,18 @@ pub fn sensitivity(args: &SweepArgs) -> Result<(), Error> {
     let design = saltelli_points(&spec, loaded.scenario.seed);
     let replicates = args.replicates.unwrap_or(loaded.scenario.replicates);
     let name = loaded.scenario.name.clone();
+    // Before the points are checked, which takes a while for a large design.
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("sensitivity").join(&name));
+    prepare_out(&out)?;
     let outcomes: Vec<String> = spec
         .outcomes
         .clone()
         .unwrap_or_else(|| DEFAULT_OUTCOMES.iter().map(|s| s.to_string()).collect());
     let scenario = loaded.scenario.clone();
     let sweep = Sweep::new(loaded, spec.parameters.clone(), design.points(), replicates)?;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("sensitivity").join(&name));
     run_with_progress(&sweep, args, shard, &out, &name)?;
     if shard != Shard::WHOLE {
         if !args.quiet {
@@ -194,6 +198,7 @@ fn run_with_progress(
 
 /// Merges shard directories.
 pub fn merge(args: &MergeArgs) -> Result<(), Error> {
+    prepare_out(&args.out)?;
     let runs = merge_shards(&args.out, &args.shards)?;
     outln!(
         "merged {} shards, {runs} runs, into {}",

@@ -90,6 +90,8 @@ impl Experiment {
             base_dir: ".".into(),
             origin: origin.into(),
             source: text.to_string(),
+            written: text.to_string(),
+            overrides: Vec::new(),
         }))
     }
 
@@ -540,7 +542,7 @@ fn build_graph(
             other => other,
         })?;
     if graph.node_count() == 0 {
-        return Err(InputError::new("network", "the network has no people").into());
+        return Err(loaded.locate(s.network.empty_network_error()).into());
     }
     fits(loaded, &graph)?;
     Ok(graph)

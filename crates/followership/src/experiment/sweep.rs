@@ -23,7 +23,7 @@ use crate::atomic::AtomicFile;
 use crate::design::ParameterSpec;
 use crate::error::{Error, InputError};
 use crate::random::splitmix64;
-use crate::scenario::{LoadedScenario, Override, Scenario};
+use crate::scenario::{LoadedScenario, Override};
 use crate::simulation::RunOutcome;
 
 /// A sweep: a base scenario and the points of parameter values to run it at.
@@ -199,23 +199,43 @@ impl Sweep {
                 format!("{key}={}", self.value_text(point as usize, i))
                     .parse::<Override>()
                     .expect("a key path and a value make an override")
+                    .given_as(self.entry_place(i))
             })
             .collect();
-        let scenario = Scenario::from_toml(&self.base.source, &self.base.origin, &overrides)
-            .map_err(|e| {
-                InputError::new(
-                    e.place,
-                    format!(
-                        "{} (at sweep point {point}: {})",
-                        e.message,
-                        self.describe(point as usize)
-                    ),
-                )
-            })?;
-        Ok(LoadedScenario {
-            scenario,
-            ..self.base.clone()
+        // A bad value is the sweep entry's doing: messages point at it, not at the base value.
+        self.base.with_overrides(&overrides).map_err(|e| {
+            InputError::new(
+                e.place,
+                format!(
+                    "{} (at sweep point {point}: {})",
+                    e.message,
+                    self.describe(point as usize)
+                ),
+            )
         })
+    }
+
+    /// Where parameter `i` is given: its entry in the scenario's `[sweep]` or `[sensitivity]`
+    /// section (`file:line:column`), or the option that set it.
+    fn entry_place(&self, i: usize) -> String {
+        let key = Some(&self.keys[i]);
+        let s = &self.base.scenario;
+        let section = if s
+            .sweep
+            .as_ref()
+            .is_some_and(|w| w.parameters.get(i).map(|p| &p.key) == key)
+        {
+            "sweep"
+        } else if s
+            .sensitivity
+            .as_ref()
+            .is_some_and(|w| w.parameters.get(i).map(|p| &p.key) == key)
+        {
+            "sensitivity"
+        } else {
+            return format!("the swept parameter `{}`", self.keys[i]);
+        };
+        self.base.place_of(&format!("{section}.parameters[{i}]"))
     }
 
     /// `key = value, ...` for messages and tables.
@@ -494,7 +514,12 @@ pub fn merge_shards(out: &Path, shards: &[PathBuf]) -> Result<u64, Error> {
         if m.fingerprint != first.fingerprint || m.shard.count != count {
             return Err(InputError::new(
                 place,
-                "this shard belongs to a different sweep than the first one",
+                format!(
+                    "this shard belongs to a different sweep than {}: {}; run every shard from \
+                     the same scenario with the same options (only --shard I/N differs)",
+                    shards[0].display(),
+                    manifest_difference(first, m)
+                ),
             )
             .into());
         }
@@ -568,6 +593,51 @@ pub fn merge_shards(out: &Path, shards: &[PathBuf]) -> Result<u64, Error> {
     )?;
     write_points(out, &first.keys)?;
     Ok(total)
+}
+
+/// What differs between the manifests of two shards that do not belong together, in words.
+fn manifest_difference(first: &SweepManifest, other: &SweepManifest) -> String {
+    let mut out = Vec::new();
+    if other.shard.count != first.shard.count {
+        out.push(format!(
+            "it is one of {} shards, the first one of {}",
+            other.shard.count, first.shard.count
+        ));
+    }
+    if other.keys != first.keys {
+        out.push(format!(
+            "it sweeps {} instead of {}",
+            other.keys.join(", "),
+            first.keys.join(", ")
+        ));
+    }
+    if other.points != first.points {
+        out.push(format!(
+            "it has {} points instead of {}",
+            other.points, first.points
+        ));
+    }
+    if other.replicates != first.replicates {
+        out.push(format!(
+            "it has {} replicates per point instead of {}",
+            other.replicates, first.replicates
+        ));
+    }
+    if other.version != first.version {
+        out.push(format!(
+            "it was written by followership {} instead of {}",
+            other.version, first.version
+        ));
+    }
+    if out.is_empty() {
+        // Same shape: the fingerprint covers the scenario itself and the swept values.
+        out.push(
+            "the base scenario or the swept values differ (a value in the file, the seed, or a \
+             --set)"
+                .to_string(),
+        );
+    }
+    out.join("; ")
 }
 
 /// Aggregates `runs.csv` point by point into `points.csv` (and, with the `parquet` feature,
