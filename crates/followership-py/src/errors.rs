@@ -27,9 +27,10 @@ pyo3::create_exception!(
      (ids out of range, no people, leaders that do not fit it). A `ScenarioError`."
 );
 
-/// Whether an input error is about the network.
+/// Whether an input error is about the network: its place or, for an error located in a
+/// file, the key path its message starts with.
 fn about_network(e: &InputError) -> bool {
-    e.place.starts_with("network")
+    e.place.starts_with("network") || e.message.starts_with("network")
 }
 
 /// An input error as the exception `kind` (with `place` and `message` attributes).

@@ -224,7 +224,14 @@ impl Experiment {
     /// list of them), checked as strictly as a scenario file.
     fn set(&self, key: &str, value: &Bound<'_, PyAny>) -> PyResult<Self> {
         let v = value_of(value, key)?;
-        self.changed(|e| e.set(key, v))
+        let inner = Engine::clone(&self.inner).set(key, v).map_err(|e| {
+            if key.starts_with("network.") {
+                network_error(e)
+            } else {
+                scenario_error(e)
+            }
+        })?;
+        Ok(Self::wrap(inner, self.given.clone()))
     }
 
     /// The experiment on `graph` instead of the scenario's network.
