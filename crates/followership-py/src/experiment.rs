@@ -40,7 +40,10 @@ impl Experiment {
         }
     }
 
-    fn changed(&self, f: impl FnOnce(Engine) -> followership::error::Result<Engine>) -> PyResult<Self> {
+    fn changed(
+        &self,
+        f: impl FnOnce(Engine) -> followership::error::Result<Engine>,
+    ) -> PyResult<Self> {
         let inner = f(Engine::clone(&self.inner)).map_err(scenario_error)?;
         Ok(Self::wrap(inner, self.given.clone()))
     }
@@ -77,10 +80,10 @@ fn value_of(v: &Bound<'_, PyAny>, key: &str) -> PyResult<Value> {
             .map(Value::List);
     }
     // numpy scalars and other numbers: ints first (so 3 stays 3), then floats.
-    if v.hasattr("__index__")? {
-        if let Ok(i) = v.call_method0("__index__")?.extract::<i64>() {
-            return Ok(Value::Integer(i));
-        }
+    if v.hasattr("__index__")?
+        && let Ok(i) = v.call_method0("__index__")?.extract::<i64>()
+    {
+        return Ok(Value::Integer(i));
     }
     if let Ok(x) = v.extract::<f64>() {
         return Ok(Value::Float(x));
@@ -103,25 +106,58 @@ type Columns<'py> = Bound<'py, PyDict>;
 fn summary_columns<'py>(py: Python<'py>, outcomes: &[RunOutcome]) -> PyResult<Columns<'py>> {
     let d = PyDict::new(py);
     let n = outcomes.len() as u64;
-    d.set_item("replicate", PyArray1::from_vec(py, (0..n).collect::<Vec<u64>>()))?;
+    d.set_item(
+        "replicate",
+        PyArray1::from_vec(py, (0..n).collect::<Vec<u64>>()),
+    )?;
     let col_u = |f: &dyn Fn(&RunOutcome) -> u32| -> Vec<u32> { outcomes.iter().map(f).collect() };
     let col_f = |f: &dyn Fn(&RunOutcome) -> f64| -> Vec<f64> { outcomes.iter().map(f).collect() };
     let col_t = |f: &dyn Fn(&RunOutcome) -> Option<u32>| -> Vec<i64> {
-        outcomes.iter().map(|o| f(o).map_or(-1, i64::from)).collect()
+        outcomes
+            .iter()
+            .map(|o| f(o).map_or(-1, i64::from))
+            .collect()
     };
-    d.set_item("final_following", PyArray1::from_vec(py, col_u(&|o| o.final_following)))?;
-    d.set_item("final_fraction", PyArray1::from_vec(py, col_f(&|o| o.final_fraction)))?;
-    d.set_item("peak_fraction", PyArray1::from_vec(py, col_f(&|o| o.peak_fraction)))?;
+    d.set_item(
+        "final_following",
+        PyArray1::from_vec(py, col_u(&|o| o.final_following)),
+    )?;
+    d.set_item(
+        "final_fraction",
+        PyArray1::from_vec(py, col_f(&|o| o.final_fraction)),
+    )?;
+    d.set_item(
+        "peak_fraction",
+        PyArray1::from_vec(py, col_f(&|o| o.peak_fraction)),
+    )?;
     d.set_item("ticks", PyArray1::from_vec(py, col_u(&|o| o.ticks)))?;
     d.set_item(
         "cascaded",
-        PyArray1::from_vec(py, outcomes.iter().map(|o| o.cascaded).collect::<Vec<bool>>()),
+        PyArray1::from_vec(
+            py,
+            outcomes.iter().map(|o| o.cascaded).collect::<Vec<bool>>(),
+        ),
     )?;
-    d.set_item("first_follower_tick", PyArray1::from_vec(py, col_t(&|o| o.first_follower_tick)))?;
-    d.set_item("second_follower_tick", PyArray1::from_vec(py, col_t(&|o| o.second_follower_tick)))?;
-    d.set_item("critical_mass_tick", PyArray1::from_vec(py, col_t(&|o| o.critical_mass_tick)))?;
-    d.set_item("leader_quit_tick", PyArray1::from_vec(py, col_t(&|o| o.leader_quit_tick)))?;
-    d.set_item("final_mean_trust", PyArray1::from_vec(py, col_f(&|o| o.final_mean_trust)))?;
+    d.set_item(
+        "first_follower_tick",
+        PyArray1::from_vec(py, col_t(&|o| o.first_follower_tick)),
+    )?;
+    d.set_item(
+        "second_follower_tick",
+        PyArray1::from_vec(py, col_t(&|o| o.second_follower_tick)),
+    )?;
+    d.set_item(
+        "critical_mass_tick",
+        PyArray1::from_vec(py, col_t(&|o| o.critical_mass_tick)),
+    )?;
+    d.set_item(
+        "leader_quit_tick",
+        PyArray1::from_vec(py, col_t(&|o| o.leader_quit_tick)),
+    )?;
+    d.set_item(
+        "final_mean_trust",
+        PyArray1::from_vec(py, col_f(&|o| o.final_mean_trust)),
+    )?;
     Ok(d)
 }
 
@@ -157,7 +193,10 @@ fn timeseries_columns<'py>(py: Python<'py>, runs: &[RunRecord]) -> PyResult<Colu
     d.set_item("left", PyArray1::from_vec(py, left))?;
     d.set_item("leaders_dancing", PyArray1::from_vec(py, leaders))?;
     d.set_item("mean_trust", PyArray1::from_vec(py, trust))?;
-    d.set_item("mean_trust_followers", PyArray1::from_vec(py, trust_followers))?;
+    d.set_item(
+        "mean_trust_followers",
+        PyArray1::from_vec(py, trust_followers),
+    )?;
     Ok(d)
 }
 
@@ -191,19 +230,28 @@ impl Experiment {
     /// The built-in scenario `name` (see `followership.scenarios()`).
     #[staticmethod]
     fn builtin(name: &str) -> PyResult<Self> {
-        Ok(Self::wrap(Engine::builtin(name).map_err(scenario_error)?, None))
+        Ok(Self::wrap(
+            Engine::builtin(name).map_err(scenario_error)?,
+            None,
+        ))
     }
 
     /// The scenario file at `path`; relative paths in it start from its directory.
     #[staticmethod]
     fn from_file(path: std::path::PathBuf) -> PyResult<Self> {
-        Ok(Self::wrap(Engine::from_file(path).map_err(scenario_error)?, None))
+        Ok(Self::wrap(
+            Engine::from_file(path).map_err(scenario_error)?,
+            None,
+        ))
     }
 
     /// A scenario from TOML text; relative paths in it start from the current directory.
     #[staticmethod]
     fn from_toml(text: &str) -> PyResult<Self> {
-        Ok(Self::wrap(Engine::from_toml(text).map_err(scenario_error)?, None))
+        Ok(Self::wrap(
+            Engine::from_toml(text).map_err(scenario_error)?,
+            None,
+        ))
     }
 
     /// A scenario from JSON text (the tables and keys of a scenario file, as a mapping).

@@ -27,6 +27,13 @@ impl Graph {
     }
 }
 
+/// Edges as numpy arrays: sources, targets and (for a weighted graph) weights.
+type Edges<'py> = (
+    Bound<'py, PyArray1<u32>>,
+    Bound<'py, PyArray1<u32>>,
+    Option<Bound<'py, PyArray1<f32>>>,
+);
+
 /// Checks that every id in `ids` is below `n`, naming the first that is not.
 fn check_ids(ids: &[u32], n: usize, what: &str) -> PyResult<()> {
     if let Some((i, v)) = ids.iter().enumerate().find(|(_, v)| **v as usize >= n) {
@@ -63,10 +70,7 @@ impl Graph {
             return Err(bad_network("nodes", "the network has no people"));
         }
         if nodes > u32::MAX as usize {
-            return Err(bad_network(
-                "nodes",
-                format!("at most {} people", u32::MAX),
-            ));
+            return Err(bad_network("nodes", format!("at most {} people", u32::MAX)));
         }
         let s = sources.as_slice()?;
         let t = targets.as_slice()?;
@@ -82,13 +86,23 @@ impl Graph {
                 if w.len() != s.len() {
                     return Err(bad_network(
                         "weights",
-                        format!("{} weights for {} edges; give one per edge", w.len(), s.len()),
+                        format!(
+                            "{} weights for {} edges; give one per edge",
+                            w.len(),
+                            s.len()
+                        ),
                     ));
                 }
-                if let Some((i, x)) = w.iter().enumerate().find(|(_, x)| !(x.is_finite() && **x > 0.0)) {
+                if let Some((i, x)) = w
+                    .iter()
+                    .enumerate()
+                    .find(|(_, x)| !(x.is_finite() && **x > 0.0))
+                {
                     return Err(bad_network(
                         format!("weights[{i}]"),
-                        format!("{x} is not a valid weight; every weight must be finite and positive"),
+                        format!(
+                            "{x} is not a valid weight; every weight must be finite and positive"
+                        ),
                     ));
                 }
                 Some(w)
@@ -120,7 +134,10 @@ impl Graph {
                 if a.shape() != [nodes, 2] {
                     return Err(bad_network(
                         "positions",
-                        format!("shape {:?}; give an ({nodes}, 2) array, one (x, y) per person", a.shape()),
+                        format!(
+                            "shape {:?}; give an ({nodes}, 2) array, one (x, y) per person",
+                            a.shape()
+                        ),
                     ));
                 }
                 let v: Vec<[f32; 2]> = a.rows().into_iter().map(|r| [r[0], r[1]]).collect();
@@ -196,14 +213,7 @@ impl Graph {
 
     /// The edges as `(sources, targets, weights)` arrays of dense ids (weights `None` when the
     /// graph is unweighted); an undirected edge is given once, from its smaller id.
-    fn edges<'py>(
-        &self,
-        py: Python<'py>,
-    ) -> (
-        Bound<'py, PyArray1<u32>>,
-        Bound<'py, PyArray1<u32>>,
-        Option<Bound<'py, PyArray1<f32>>>,
-    ) {
+    fn edges<'py>(&self, py: Python<'py>) -> Edges<'py> {
         let g = &self.graph;
         let (s, t, w) = py.detach(|| {
             let adj = g.out_adjacency();
@@ -265,7 +275,11 @@ impl Graph {
             "<followership._native.Graph: {} people, {} edges, {}>",
             self.node_count(),
             self.edge_count(),
-            if self.directed() { "directed" } else { "undirected" }
+            if self.directed() {
+                "directed"
+            } else {
+                "undirected"
+            }
         )
     }
 }

@@ -12,6 +12,8 @@
 //! [`sweep`] (blocks of sweep runs, as `runs.csv` rows), [`pool`] (thread pools and signal
 //! checks between blocks of work).
 
+#![warn(missing_docs)]
+
 pub mod errors;
 pub mod experiment;
 pub mod graph;

@@ -64,7 +64,11 @@ pub struct Simulation {
 
 impl Simulation {
     /// Replicate `replicate` of `experiment` on `graph`, at tick 0.
-    pub fn start(experiment: Arc<Engine>, graph: Arc<EngineGraph>, replicate: u64) -> PyResult<Self> {
+    pub fn start(
+        experiment: Arc<Engine>,
+        graph: Arc<EngineGraph>,
+        replicate: u64,
+    ) -> PyResult<Self> {
         let owner = Owner {
             experiment,
             graph: Arc::clone(&graph),
@@ -87,7 +91,9 @@ impl Simulation {
 
     fn read<T>(&self, f: impl for<'a> FnOnce(&EngineSimulation<'a, 'a>) -> T) -> PyResult<T> {
         match &self.cell {
-            Some(c) => c.with_dependent(|_, s| s.as_ref().map(f)).ok_or_else(finished),
+            Some(c) => c
+                .with_dependent(|_, s| s.as_ref().map(f))
+                .ok_or_else(finished),
             None => Err(finished()),
         }
     }

@@ -139,7 +139,10 @@ impl SweepPlan {
     /// `key = value, ...` of point `point`.
     fn describe(&self, point: usize) -> PyResult<String> {
         if point >= self.sweep.points.len() {
-            return Err(bad_input("point", format!("the sweep has {} points", self.sweep.points.len())));
+            return Err(bad_input(
+                "point",
+                format!("the sweep has {} points", self.sweep.points.len()),
+            ));
         }
         Ok(self.sweep.describe(point))
     }
@@ -159,13 +162,21 @@ impl SweepPlan {
         if start > stop || stop > self.sweep.run_count() {
             return Err(bad_input(
                 "runs",
-                format!("{start}..{stop} is not within the sweep's {} runs", self.sweep.run_count()),
+                format!(
+                    "{start}..{stop} is not within the sweep's {} runs",
+                    self.sweep.run_count()
+                ),
             ));
         }
         let pool = pool(threads)?;
-        let blocks = in_blocks(py, &pool, start as usize, stop as usize, progress.as_ref(), |b| {
-            self.rows_of(b.start as u64..b.end as u64)
-        })?;
+        let blocks = in_blocks(
+            py,
+            &pool,
+            start as usize,
+            stop as usize,
+            progress.as_ref(),
+            |b| self.rows_of(b.start as u64..b.end as u64),
+        )?;
         let mut text = String::new();
         for b in blocks {
             text.push_str(&b.map_err(scenario_error)?);

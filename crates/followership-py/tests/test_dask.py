@@ -66,6 +66,7 @@ def test_a_worker_killed_mid_sweep_is_survived(client, experiment, tmp_path):
             time.sleep(0.02)
         killed["rows"] = runs.read_text().count("\n") - 1
         worker = sorted(client.scheduler_info()["workers"])[0]
+        killed["worker"] = worker
         try:
             client.run(os._exit, 1, workers=[worker])
         except Exception:
@@ -81,3 +82,4 @@ def test_a_worker_killed_mid_sweep_is_survived(client, experiment, tmp_path):
     assert remote.runs_csv == local.runs_csv
     assert runs.read_text() == local.runs_csv
     client.wait_for_workers(2, timeout=60)
+    assert killed["worker"] not in client.scheduler_info()["workers"], "that worker process is gone (its nanny started another)"

@@ -78,3 +78,49 @@ def test_ctrl_c_leaves_a_sweep_that_resumes(tmp_path):
     plan = fs._sweep.plan(e, design, 1000)
     expected = plan.header() + plan.rows(0, rows)
     assert runs.read_text() == expected
+
+
+def test_runs_release_the_gil():
+    """Pure-Python work in another thread goes on while replicates run: with the GIL held it
+    could only go on between blocks of runs (each about 0.2 s), one switch interval (0.5 ms
+    here) per block, needing hundreds of blocks."""
+    import sys
+    import threading
+
+    e = fs.Experiment.builtin("hillside").set("network.nodes", 3000)
+    started = threading.Event()
+    stop = threading.Event()
+    blocks = [0]
+    outcome = {}
+
+    def progress(done, total):
+        blocks[0] += 1
+        started.set()
+        if stop.is_set():
+            raise RuntimeError("stopped by the test")
+
+    def run():
+        try:
+            e.with_replicates(10_000_000)._native.run(1, progress, False)
+        except RuntimeError as err:
+            outcome["error"] = str(err)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)
+    try:
+        t = threading.Thread(target=run)
+        t.start()
+        assert started.wait(120)
+        before = blocks[0]
+        # About 0.2 s of pure Python on an idle core.
+        x = 0
+        for i in range(3_000_000):
+            x += i
+        during = blocks[0] - before
+        stop.set()
+        t.join(60)
+    finally:
+        sys.setswitchinterval(interval)
+    assert not t.is_alive()
+    assert outcome.get("error") == "stopped by the test", "an exception in the progress callback stops the run"
+    assert during < 100, f"{during} blocks of runs went by while Python ran: the GIL was held"
