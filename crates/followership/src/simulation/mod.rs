@@ -695,6 +695,9 @@ impl<'a, 'g> Run<'a, 'g> {
         self.leaders_dancing -= 1;
         self.crowd_weight -= weight;
         self.withdraw(v, weight);
+        if self.movement.is_some() && self.prep.movement.leaving.is_some() {
+            self.release_first_follower();
+        }
         self.record_change(v, false);
         if self.leaders_dancing == 0 {
             self.leader_quit_tick = Some(self.tick);
