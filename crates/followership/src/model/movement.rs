@@ -266,6 +266,16 @@ impl LeaderEventKind {
             }
         }
     }
+
+    /// A short label for pictures: "kept promise", "character violation".
+    pub fn label(self) -> &'static str {
+        match self {
+            LeaderEventKind::KeptPromise => "kept promise",
+            LeaderEventKind::FailureAdmitted => "admitted failure",
+            LeaderEventKind::FailureDenied => "denied failure",
+            LeaderEventKind::CharacterViolation => "character violation",
+        }
+    }
 }
 
 /// One scripted `[[events]]` entry.

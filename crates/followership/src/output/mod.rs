@@ -11,6 +11,7 @@ pub mod points;
 pub mod scenario;
 pub mod sensitivity;
 pub mod story;
+pub mod words;
 
 use std::io::Write;
 use std::path::Path;

@@ -13,6 +13,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
+use super::words::{count, people, people_follow, percent, ticks};
 use super::{Exporter, Report};
 use crate::graph::Graph;
 use crate::scenario::Scenario;
@@ -512,8 +513,8 @@ impl Tale<'_> {
                 until: None,
                 order: CROWD,
                 text: format!(
-                    "{} follow: half of the final {}.",
-                    capitalise(&people(u64::from(row.following))),
+                    "{}: half of the final {}.",
+                    capitalise(&people_follow(u64::from(row.following))),
                     count(final_following)
                 ),
             });
@@ -529,8 +530,8 @@ impl Tale<'_> {
         };
         let mut text = match self.row(tick) {
             Some(row) => format!(
-                "{} follow, {} of the crowd: the critical mass of {} is reached.",
-                capitalise(&people(u64::from(row.following))),
+                "{}, {} of the crowd: the critical mass of {} is reached.",
+                capitalise(&people_follow(u64::from(row.following))),
                 percent(f64::from(row.following) / self.crowd().max(1) as f64),
                 percent(momentum.critical_mass),
             ),
@@ -770,49 +771,6 @@ fn trust_pair(before: f64, after: f64) -> (String, String) {
     }
 }
 
-/// A count with thousands separators: 12,345.
-fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// "1 person", "12 people".
-fn people(n: u64) -> String {
-    if n == 1 {
-        "1 person".to_string()
-    } else {
-        format!("{} people", count(n))
-    }
-}
-
-/// "1 tick", "12 ticks".
-fn ticks(n: u32) -> String {
-    if n == 1 {
-        "1 tick".to_string()
-    } else {
-        format!("{} ticks", count(n.into()))
-    }
-}
-
-/// A share as a percentage with one decimal, without a trailing ".0": "12.5%", "10%"; shares
-/// too small for one decimal get two ("0.03%").
-fn percent(x: f64) -> String {
-    let p = 100.0 * x;
-    let s = if p > 0.0 && p < 0.05 {
-        format!("{p:.2}")
-    } else {
-        format!("{p:.1}")
-    };
-    format!("{}%", s.strip_suffix(".0").unwrap_or(&s))
-}
-
 /// A parameter value without trailing zeros: 1.6, 1, 0.25.
 fn number(x: f64) -> String {
     let s = format!("{x:.3}");
@@ -948,6 +906,8 @@ placement = "none"
                 critical_mass_tick: Some(7),
                 leader_quit_tick: Some(30),
                 final_mean_trust: 0.4,
+                final_50_tick: None,
+                final_90_tick: None,
             },
             timeseries,
             changes: vec![
