@@ -354,8 +354,34 @@ impl<'e, 'g> Runner<'e, 'g> {
 
     /// Runs replicate `replicate` with `initial` (dense ids) as the initial followers instead of
     /// the scenario's (leaders among them are left out): how seed sets are compared on the same
-    /// runs.
-    pub fn run_from(&self, replicate: u64, recording: Recording, initial: &[u32]) -> RunRecord {
+    /// runs. An id that is not a person of the network is an error naming it.
+    pub fn run_from(
+        &self,
+        replicate: u64,
+        recording: Recording,
+        initial: &[u32],
+    ) -> Result<RunRecord, InputError> {
+        let n = self.graph.node_count();
+        if let Some((i, v)) = initial.iter().enumerate().find(|(_, v)| **v as usize >= n) {
+            return Err(InputError::new(
+                format!("initial[{i}]"),
+                format!(
+                    "{v} is not a person of this network; dense ids run from 0 to {}",
+                    n - 1
+                ),
+            ));
+        }
+        Ok(self.run_from_checked(replicate, recording, initial))
+    }
+
+    /// [`Runner::run_from`] with ids already known to be people of the network (seed sets
+    /// the strategies chose).
+    pub(crate) fn run_from_checked(
+        &self,
+        replicate: u64,
+        recording: Recording,
+        initial: &[u32],
+    ) -> RunRecord {
         self.setup.run(
             self.graph,
             &self.prepared,
@@ -996,11 +1022,24 @@ placement = "none"
         );
         // Thresholds nobody reaches: nobody follows the leader.
         let stubborn = own.clone().with_thresholds(vec![1e9; n]).unwrap();
-        let o = stubborn
-            .runner(&graph)
-            .unwrap()
-            .run(0, Recording::default());
+        let runner = stubborn.runner(&graph).unwrap();
+        let o = runner.run(0, Recording::default());
         assert_eq!(o.outcome.final_following, 0);
+        // Initial followers that are not people are an error naming them, not a panic.
+        let e = runner
+            .run_from(0, Recording::default(), &[3, n as u32])
+            .unwrap_err();
+        assert_eq!(e.place, "initial[1]", "{e}");
+        let seeded = runner
+            .run_from(0, Recording::everything(), &[3, 4])
+            .unwrap();
+        let started: Vec<u32> = seeded
+            .changes
+            .iter()
+            .filter(|c| c.tick == 0 && c.joined && !seeded.leaders.contains(&c.person))
+            .map(|c| c.person)
+            .collect();
+        assert_eq!(started, [3, 4], "the seeds start dancing at tick 0");
         assert!(own.clone().with_initial_trust(vec![2.0; n]).is_err());
         let trusting = own.with_initial_trust(vec![1.0; n]).unwrap();
         assert!(trusting.replicate(0, Recording::default()).is_ok());

@@ -335,7 +335,7 @@ impl<'e, 'g> Evaluator<'e, 'g> {
     /// Final number of followers of run `replicate` with `seeds` as initial followers.
     pub fn final_size(&self, seeds: &[u32], replicate: u64) -> u32 {
         self.runner
-            .run_from(replicate, Recording::default(), seeds)
+            .run_from_checked(replicate, Recording::default(), seeds)
             .outcome
             .final_following
     }

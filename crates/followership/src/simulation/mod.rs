@@ -355,7 +355,13 @@ impl<'a, 'g> Simulation<'a, 'g> {
         self.run.following
     }
 
-    /// Where person `v` stands now.
+    /// Where everyone stands now, by dense id.
+    pub fn states(&self) -> impl ExactSizeIterator<Item = PersonState> + '_ {
+        (0..self.run.status.len() as u32).map(|v| self.state(v))
+    }
+
+    /// Where person `v` stands now; panics if `v` is not a dense id of the network (as indexing
+    /// does).
     pub fn state(&self, v: u32) -> PersonState {
         match self.run.status[v as usize] {
             Status::Watching | Status::Pending => PersonState::Watching,
