@@ -47,6 +47,32 @@ impl AtomicFile {
     }
 }
 
+/// Whether a file name is that of an [`AtomicFile`]'s temporary file (`.NAME.PID.partial`).
+pub fn is_temporary(name: &str) -> bool {
+    name.strip_prefix('.')
+        .and_then(|n| n.strip_suffix(".partial"))
+        .and_then(|n| n.rsplit_once('.'))
+        .is_some_and(|(file, pid)| {
+            !file.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) && !pid.is_empty()
+        })
+}
+
+/// Writing to the file itself, so that writers that own their output (a CSV or Parquet writer)
+/// can hold it and hand it back for [`AtomicFile::commit`].
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writer().write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.writer().write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.writer().flush()
+    }
+}
+
 impl Drop for AtomicFile {
     fn drop(&mut self) {
         if self.writer.is_some() {
@@ -73,5 +99,14 @@ mod tests {
         f.writer().write_all(b"whole").unwrap();
         f.commit().unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "whole");
+    }
+
+    #[test]
+    fn temporary_names_are_recognised() {
+        assert!(is_temporary(".sweep.json.1234.partial"));
+        assert!(!is_temporary(".sweep.json.partial"));
+        assert!(!is_temporary("sweep.json.1234.partial"));
+        assert!(!is_temporary(".1234.partial"));
+        assert!(!is_temporary("runs.csv"));
     }
 }
