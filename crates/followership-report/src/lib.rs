@@ -19,8 +19,8 @@ pub mod sweep;
 
 use std::path::Path;
 
+use followership::atomic::AtomicFile;
 use followership::error::Error;
-use followership::output::AtomicFile;
 
 /// One plot: its SVG and how the report presents it.
 #[derive(Debug, Clone)]
@@ -55,14 +55,7 @@ fn write_file(path: &Path, text: &str) -> Result<(), Error> {
     file.commit()
 }
 
-/// Formats a fraction as a percentage with one decimal.
-fn percent(x: f64) -> String {
-    if x.is_finite() {
-        format!("{:.1}%", 100.0 * x)
-    } else {
-        "n/a".into()
-    }
-}
+use followership::fmt::percent;
 
 /// An interval of fractions as percentages, `low to high`.
 fn percent_range([low, high]: [f64; 2]) -> String {

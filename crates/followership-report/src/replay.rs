@@ -589,32 +589,14 @@ fn round4(x: f32) -> f32 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// 1200000 as "1,200,000".
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+use followership::fmt::grouped as thousands;
 
 /// 2 as "2nd", 240 as "240th"; 1 as "" (every person).
 fn ordinal(n: usize) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
     if n == 1 {
         String::new()
     } else {
-        format!("{}{suffix}", thousands(n as u64))
+        followership::fmt::ordinal(n as u64)
     }
 }
 

@@ -39,12 +39,7 @@ pub fn experiment(args: &ScenarioArgs, extra: &[String]) -> Result<Experiment, E
 /// Sets the number of worker threads of every parallel part of the engine (`None`: one per
 /// core), once per process: the engine runs on the caller's thread pool.
 pub fn use_threads(threads: Option<usize>) -> Result<(), Error> {
-    if threads == Some(0) {
-        return Err(usage(
-            "--threads",
-            "give at least 1 thread (or leave it out for one per core)",
-        ));
-    }
+    check_threads(threads)?;
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build_global()
@@ -54,4 +49,30 @@ pub fn use_threads(threads: Option<usize>) -> Result<(), Error> {
 /// An input error about a command-line option.
 pub fn usage(option: &str, message: impl Into<String>) -> Error {
     InputError::new(option, message).into()
+}
+
+/// Checks `--threads`: at least 1, at most [`limits::MAX_THREADS`] (each thread has a stack and
+/// its share of the work; far more threads than cores only slow a run down, and tens of
+/// thousands of them exhaust the machine).
+///
+/// [`limits::MAX_THREADS`]: followership::limits::MAX_THREADS
+pub fn check_threads(threads: Option<usize>) -> Result<(), Error> {
+    use followership::limits::{MAX_THREADS, grouped};
+    match threads {
+        Some(0) => Err(usage(
+            "--threads",
+            "give at least 1 thread (or leave it out for one per core)",
+        )),
+        Some(t) if t > MAX_THREADS => Err(usage(
+            "--threads",
+            format!(
+                "{} threads is above the limit of {}; give at most {} (one per core is \
+                 fastest, and the default)",
+                grouped(t as u64),
+                grouped(MAX_THREADS as u64),
+                grouped(MAX_THREADS as u64)
+            ),
+        )),
+        _ => Ok(()),
+    }
 }

@@ -97,7 +97,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
 }
 
 fn print_summary(name: &str, s: &EnsembleSummary, info: &RunInfo, out_dir: &std::path::Path) {
-    let pct = |x: f64| format!("{:.1}%", 100.0 * x);
+    let pct = followership::fmt::percent;
     outln!(
         "{name}: {} runs on {} people, {:.2} s",
         s.replicates,

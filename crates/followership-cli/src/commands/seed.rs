@@ -1,57 +1,44 @@
 //! `followership seed`: whom to recruit first, by one strategy or all of them compared.
 
 use std::path::PathBuf;
-use std::time::Instant;
 
-use followership::error::Error;
-use followership::output::AtomicFile;
-use followership::seeding::{self, Choice, Diffusion, Estimate, Evaluator, Options, Strategy};
+use followership::error::{Error, InputError};
+use followership::output;
+use followership::seeding::{self, Choice, Estimate, Options, RecruitStage, Request, Strategy};
 
 use followership_report::seeding::StrategyResult;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{experiment, usage, use_threads};
+use super::{experiment, use_threads};
 use crate::cli::SeedArgs;
 
 /// Chooses the seeds, evaluates them, prints them and writes `seeds.csv`.
 pub fn execute(args: &SeedArgs) -> Result<(), Error> {
     use_threads(args.threads)?;
-    if args.k == 0 {
-        return Err(usage("--k", "k = 0: choose at least one person"));
-    }
-    if args.runs == Some(0) {
-        return Err(usage("--runs", "give at least 1 run"));
-    }
-    let fixed: Option<Strategy> = args.strategy.as_deref().map(str::parse).transpose()?;
+    let strategy: Option<Strategy> = args
+        .strategy
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(flag)?;
     let experiment = experiment(&args.scenario, &[])?;
     let scenario = experiment.scenario();
-    let started = Instant::now();
-    let mut notes = Vec::new();
-    let graph = experiment.network_noting(0, &mut notes)?;
-    if scenario.regenerate_network && scenario.network.is_random() {
-        notes.push(
-            "regenerate_network is ignored: seeds are chosen and evaluated on one network (replicate 0's)"
-                .into(),
-        );
-    }
-    seeding::check_k(&graph, args.k)?;
-    let strategies: Vec<Strategy> = if args.compare {
-        Strategy::ALL.to_vec()
-    } else {
-        vec![fixed.unwrap_or(if Diffusion::of(scenario).is_ok() {
-            Strategy::Imm
+    let request = Request {
+        k: args.k,
+        strategies: if args.compare {
+            Strategy::ALL.to_vec()
         } else {
-            Strategy::Celf
-        })]
+            strategy.into_iter().collect()
+        },
+        options: Options {
+            epsilon: args.epsilon,
+            ell: args.ell,
+            celf_runs: args.celf_runs,
+            celf_candidates: Some(args.candidates),
+            seed: scenario.seed,
+        },
+        runs: args.runs,
     };
-    let options = Options {
-        epsilon: args.epsilon,
-        ell: args.ell,
-        celf_runs: args.celf_runs,
-        celf_candidates: Some(args.candidates),
-        seed: scenario.seed,
-    };
-    let runs = args.runs.unwrap_or(scenario.replicates);
     let progress = if args.json {
         ProgressBar::hidden()
     } else {
@@ -62,29 +49,15 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar
     };
-    let results: Vec<(Choice, Estimate, f64)> = (|| {
-        let evaluator = Evaluator::new(experiment.runner(&graph)?);
-        let mut results = Vec::new();
-        for &strategy in &strategies {
-            let t = Instant::now();
-            progress.set_message(format!("choosing with {}", strategy.name()));
-            let choice = match seeding::choose(strategy, &evaluator, scenario, args.k, &options) {
-                Ok(c) => c,
-                Err(e) if args.compare && strategy == Strategy::Imm => {
-                    notes.push(format!("imm skipped: {}", e.message));
-                    continue;
-                }
-                Err(e) => return Err(Error::from(e)),
-            };
-            let seconds = t.elapsed().as_secs_f64();
-            progress.set_message(format!("evaluating {} over {runs} runs", strategy.name()));
-            let estimate = evaluator.evaluate(&choice.seeds, runs);
-            results.push((choice, estimate, seconds));
+    let report = seeding::recruit(&experiment, &request, &|stage| match stage {
+        RecruitStage::Choosing(s) => progress.set_message(format!("choosing with {}", s.name())),
+        RecruitStage::Evaluating(s, runs) => {
+            progress.set_message(format!("evaluating {} over {runs} runs", s.name()));
         }
-        Ok::<_, Error>(results)
-    })()?;
+    })
+    .map_err(flag)?;
     progress.finish_and_clear();
-    for note in &notes {
+    for note in &report.notes {
         eprintln!("note: {note}");
     }
 
@@ -92,45 +65,14 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("seeds").join(&scenario.name));
-    std::fs::create_dir_all(&out_dir).map_err(|e| Error::io(&out_dir, e))?;
+    output::seeds::write(&out_dir, &report, args.compare)?;
     let path = out_dir.join("seeds.csv");
-    let mut file = AtomicFile::create(&path)?;
-    let io = |e| Error::io(&path, e);
-    let w = file.writer();
-    writeln!(w, "strategy,rank,id,out_degree,in_degree").map_err(io)?;
-    for (choice, _, _) in &results {
-        for (rank, &v) in choice.seeds.iter().enumerate() {
-            writeln!(
-                w,
-                "{},{},{},{},{}",
-                choice.strategy,
-                rank + 1,
-                graph.label(v),
-                graph.out_degree(v),
-                graph.in_degree(v)
-            )
-            .map_err(io)?;
-        }
-    }
-    file.commit()?;
-    if args.compare {
-        let path = out_dir.join("compare.csv");
-        let mut file = AtomicFile::create(&path)?;
-        let io = |e| Error::io(&path, e);
-        let w = file.writer();
-        writeln!(w, "strategy,mean,ci_low,ci_high,runs,own_estimate,seconds").map_err(io)?;
-        for (c, e, s) in &results {
-            let own = c.estimate.map(|x| format!("{x}")).unwrap_or_default();
-            writeln!(
-                w,
-                "{},{},{},{},{},{own},{s}",
-                c.strategy, e.mean, e.ci[0], e.ci[1], e.runs
-            )
-            .map_err(io)?;
-        }
-        file.commit()?;
-    }
-
+    let (graph, runs) = (&report.graph, report.runs);
+    let results: Vec<(&Choice, &Estimate, f64)> = report
+        .results
+        .iter()
+        .map(|r| (&r.choice, &r.estimate, r.seconds))
+        .collect();
     let n = graph.node_count();
     if !args.no_plots {
         let results: Vec<StrategyResult> = results
@@ -180,7 +122,7 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
         scenario.name,
         args.k,
         n,
-        started.elapsed().as_secs_f64()
+        report.wall_seconds
     );
     if args.compare {
         outln!(
@@ -226,4 +168,23 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
     }
     outln!("  wrote {}", path.display());
     Ok(())
+}
+
+/// The engine names its arguments; on the command line they are flags.
+fn flag(e: impl Into<Error>) -> Error {
+    match e.into() {
+        Error::Input(i) => {
+            let place = match i.place.as_str() {
+                "k" => "--k",
+                "strategy" => "--strategy",
+                "epsilon" => "--epsilon",
+                "ell" => "--ell",
+                "celf_runs" => "--celf-runs",
+                "runs" => "--runs",
+                _ => return Error::Input(i),
+            };
+            InputError::new(place, i.message).into()
+        }
+        other => other,
+    }
 }

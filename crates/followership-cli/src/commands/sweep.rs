@@ -112,6 +112,19 @@ fn prepare(args: &SweepArgs) -> Result<(Shard, Experiment, u64), Error> {
     if args.replicates == Some(0) {
         return Err(usage("--replicates", "give at least 1 replicate per point"));
     }
+    if let Some(r) = args.replicates
+        && r > followership::limits::MAX_REPLICATES
+    {
+        use followership::limits::{MAX_REPLICATES, grouped};
+        return Err(usage(
+            "--replicates",
+            format!(
+                "{} replicates per point is above the limit of {}; give fewer",
+                grouped(r),
+                grouped(MAX_REPLICATES)
+            ),
+        ));
+    }
     use_threads(args.threads)?;
     let shard = match &args.shard {
         Some(text) => Shard::parse(text)?,

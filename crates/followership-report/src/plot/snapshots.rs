@@ -269,14 +269,7 @@ pub fn render(snapshots: &Snapshots) -> Result<String, PlotError> {
 
 /// "2nd", "3rd", "11th": for the sampling note.
 fn ordinal(n: usize) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
+    followership::fmt::ordinal(n as u64)
 }
 
 #[cfg(test)]

@@ -107,6 +107,17 @@ impl SensitivitySpec {
                 ),
             ));
         }
+        if self.bootstrap > crate::limits::MAX_BOOTSTRAP {
+            return Err(InputError::new(
+                "sensitivity.bootstrap",
+                format!(
+                    "bootstrap = {} is above the limit of {} resamples; give fewer (200 to \
+                     2,000 is plenty for 95% intervals)",
+                    crate::limits::grouped(self.bootstrap as u64),
+                    crate::limits::grouped(crate::limits::MAX_BOOTSTRAP as u64)
+                ),
+            ));
+        }
         if self.parameters.is_empty() {
             return Err(InputError::new(
                 "sensitivity.parameters",
@@ -132,6 +143,20 @@ impl SensitivitySpec {
                     format!("{place}.{}", p.form_field()),
                     "sensitivity analysis draws values between bounds; give `low` and `high` \
                      instead of a list or range",
+                ));
+            }
+            if let (Some(low), Some(high)) = (p.low, p.high)
+                && low == high
+            {
+                // A parameter that does not vary has no variance to explain: its indices
+                // would be 0 / 0.
+                return Err(InputError::new(
+                    format!("{place}.high"),
+                    format!(
+                        "low = high = {low}: the parameter does not vary, so it can explain \
+                         nothing; give a higher `high`, or remove the parameter and set its \
+                         value in the scenario"
+                    ),
                 ));
             }
             if let Some(j) = self.parameters[..i].iter().position(|q| q.key == p.key) {
@@ -722,6 +747,14 @@ mod tests {
         let mut s = good.clone();
         s.parameters[2].low = Some(9.0);
         assert_eq!(place_of(&s), "sensitivity.parameters[2].low");
+        let mut s = good.clone();
+        s.parameters[2].low = s.parameters[2].high;
+        assert_eq!(place_of(&s), "sensitivity.parameters[2].high");
+        let mut s = good.clone();
+        s.bootstrap = usize::MAX;
+        assert_eq!(place_of(&s), "sensitivity.bootstrap");
+        s.bootstrap = 1 << 32;
+        assert!(s.validate().unwrap_err().message.contains("100,000"));
         let mut s = good.clone();
         s.parameters[2].key = "x1".into();
         assert_eq!(place_of(&s), "sensitivity.parameters[2].key");

@@ -190,6 +190,18 @@ impl Sweep {
                 InputError::new("replicates", "give at least 1 replicate per point").into(),
             );
         }
+        // A sweep streams its outcomes, but run numbers (point x replicates) must fit.
+        if replicates > crate::limits::MAX_REPLICATES {
+            return Err(InputError::new(
+                "replicates",
+                format!(
+                    "{} replicates per point is above the limit of {}; give fewer",
+                    crate::limits::grouped(replicates),
+                    crate::limits::grouped(crate::limits::MAX_REPLICATES)
+                ),
+            )
+            .into());
+        }
         if (points.len() as u64).checked_mul(replicates).is_none() {
             return Err(InputError::new(
                 "replicates",

@@ -158,7 +158,7 @@ pub enum LineProblem {
     NegativeId,
     /// A node id larger than the largest 64-bit unsigned integer.
     IdTooLarge,
-    /// A weight that is not a finite number.
+    /// A weight that is not a finite number, zero or more.
     BadWeight,
     /// An edge-list line with more than three columns.
     TooManyColumns,
@@ -182,7 +182,10 @@ impl std::fmt::Display for LineProblem {
             LineProblem::IdTooLarge => {
                 "expected node ids no larger than 18446744073709551615 (the largest 64-bit id)"
             }
-            LineProblem::BadWeight => "expected the weight to be a finite number",
+            LineProblem::BadWeight => {
+                "expected the weight to be a finite number, zero or more (a weight is how much \
+                 the source counts in the target's social proof); fix or remove the line"
+            }
             LineProblem::TooManyColumns => {
                 "too many columns: expected two node ids and an optional weight"
             }
@@ -667,7 +670,9 @@ fn parse_weight(field: &[u8]) -> Result<f32, LineProblem> {
     std::str::from_utf8(field)
         .ok()
         .and_then(|s| s.parse::<f32>().ok())
-        .filter(|w| w.is_finite())
+        // Negative weights would withdraw proof as people join; no model here means that.
+        // (`>= 0.0` also refuses NaN.)
+        .filter(|w| w.is_finite() && *w >= 0.0)
         .ok_or(LineProblem::BadWeight)
 }
 
@@ -1400,6 +1405,9 @@ mod tests {
             ("net.txt", b"1 2 0.5\n1 2 inf\n", 2, BadWeight),
             ("net.txt", b"1 2 1e40\n", 1, BadWeight),
             ("net.txt", b"1 2 w\n", 1, BadWeight),
+            ("net.txt", b"1 2 0.5\n2 3 -0.5\n", 2, BadWeight),
+            ("net.txt", b"1 2 -nan\n", 1, BadWeight),
+            ("e.csv", b"source,target,weight\n1,2,-1\n", 2, BadWeight),
             ("net.txt", b"1 2\r\n3 4 5 6\r\n", 2, TooManyColumns),
             ("e.csv", b"a,b\n1,2\n", 1, CsvHeader),
             (

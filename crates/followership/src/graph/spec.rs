@@ -9,6 +9,7 @@ use super::Graph;
 use super::generators::{self, GeneratorError};
 use super::load::{self, Format, LoadOptions};
 use crate::error::{Error, InputError};
+use crate::limits;
 use crate::random::Stream;
 
 /// How the network is made: a seeded generator, or a file of edges.
@@ -148,7 +149,165 @@ impl NetworkSpec {
         )
     }
 
-    /// Checks the choices the generators cannot see (which of two alternatives is given).
+    /// How many people a generated network has and about how many edges it stores (each
+    /// undirected edge twice; for random networks the expected number), with the key that sets
+    /// the size; `None` for a network file, whose size is that of the file.
+    fn size(&self) -> Option<(f64, f64, &'static str)> {
+        let n = |nodes: usize| nodes as f64;
+        Some(match self {
+            NetworkSpec::Complete { nodes } => (n(*nodes), n(*nodes) * (n(*nodes) - 1.0), "nodes"),
+            NetworkSpec::RingLattice { nodes, k } | NetworkSpec::WattsStrogatz { nodes, k, .. } => {
+                (n(*nodes), n(*nodes) * *k as f64, "k")
+            }
+            NetworkSpec::ErdosRenyi {
+                nodes,
+                edges,
+                mean_degree,
+                directed,
+            } => match (edges, mean_degree) {
+                (Some(m), _) => (
+                    n(*nodes),
+                    *m as f64 * if *directed { 1.0 } else { 2.0 },
+                    "edges",
+                ),
+                (None, k) => (n(*nodes), n(*nodes) * k.unwrap_or(0.0), "mean_degree"),
+            },
+            NetworkSpec::BarabasiAlbert { nodes, m } => {
+                (n(*nodes), 2.0 * n(*nodes) * *m as f64, "m")
+            }
+            NetworkSpec::Configuration { degrees } => (
+                degrees.len() as f64,
+                degrees.iter().map(|&d| f64::from(d)).sum(),
+                "degrees",
+            ),
+            NetworkSpec::PowerLaw {
+                nodes,
+                exponent,
+                min_degree,
+                max_degree,
+            } => {
+                // The mean of k^-exponent on [min, max], by the integral over the half-unit
+                // margins (the exact sum costs a term per degree).
+                let integral = |power: f64| {
+                    let (a, b) = (f64::from(*min_degree) - 0.5, f64::from(*max_degree) + 0.5);
+                    let a = a.max(0.5);
+                    if (power + 1.0).abs() < 1e-12 {
+                        (b / a).ln()
+                    } else {
+                        (b.powf(power + 1.0) - a.powf(power + 1.0)) / (power + 1.0)
+                    }
+                };
+                let mean = integral(1.0 - exponent) / integral(-exponent);
+                (n(*nodes), n(*nodes) * mean, "max_degree")
+            }
+            NetworkSpec::StochasticBlock {
+                blocks,
+                p_in,
+                p_out,
+                probabilities,
+            } => {
+                let sizes: Vec<f64> = blocks.iter().map(|&b| b as f64).collect();
+                let people: f64 = sizes.iter().sum();
+                let edges = match probabilities {
+                    Some(matrix) => {
+                        let mut e = 0.0;
+                        for (a, row) in matrix.iter().enumerate() {
+                            for (b, &p) in row.iter().enumerate() {
+                                let (sa, sb) = (
+                                    sizes.get(a).copied().unwrap_or(0.0),
+                                    sizes.get(b).copied().unwrap_or(0.0),
+                                );
+                                e += p * sa * if a == b { sa - 1.0 } else { sb };
+                            }
+                        }
+                        e
+                    }
+                    None => {
+                        let inside: f64 = sizes.iter().map(|s| s * (s - 1.0)).sum();
+                        let squares: f64 = sizes.iter().map(|s| s * s).sum();
+                        p_in.unwrap_or(0.0) * inside
+                            + p_out.unwrap_or(0.0) * (people * people - squares)
+                    }
+                };
+                (people, edges, "blocks")
+            }
+            NetworkSpec::RandomGeometric {
+                nodes,
+                radius,
+                mean_degree,
+            } => {
+                let others = (n(*nodes) - 1.0).max(0.0);
+                let degree = match (radius, mean_degree) {
+                    (Some(r), _) => (std::f64::consts::PI * r * r * others).min(others),
+                    (None, k) => k.unwrap_or(0.0),
+                };
+                (
+                    n(*nodes),
+                    n(*nodes) * degree,
+                    if radius.is_some() {
+                        "radius"
+                    } else {
+                        "mean_degree"
+                    },
+                )
+            }
+            NetworkSpec::Grid { rows, cols, .. } => {
+                let people = *rows as f64 * *cols as f64;
+                (people, 4.0 * people, "rows")
+            }
+            NetworkSpec::File { .. } => return None,
+        })
+    }
+
+    /// Checks that a generated network fits the limits on people and stored edges (see
+    /// [`limits`]), before any memory is taken for it.
+    pub fn check_size(&self) -> Result<(), InputError> {
+        let Some((people, edges, key)) = self.size() else {
+            return Ok(());
+        };
+        let people_key = match self {
+            NetworkSpec::Configuration { .. } => "degrees",
+            NetworkSpec::StochasticBlock { .. } => "blocks",
+            NetworkSpec::Grid { .. } => "rows",
+            _ => "nodes",
+        };
+        // (A NaN from nonsensical parameters passes both checks; the generators explain it.)
+        if people > limits::MAX_PEOPLE as f64 {
+            return Err(InputError::new(
+                format!("network.{people_key}"),
+                format!(
+                    "{people:.0} people is above the limit of {} people; give fewer",
+                    limits::grouped(limits::MAX_PEOPLE as u64)
+                ),
+            ));
+        }
+        if edges > limits::MAX_EDGES as f64 {
+            let what = if matches!(self, NetworkSpec::Complete { .. }) {
+                "everyone sees everyone, so "
+            } else {
+                ""
+            };
+            return Err(InputError::new(
+                format!("network.{key}"),
+                format!(
+                    "{what}this network of {} people would store about {} edges (each \
+                     undirected edge twice), above the limit of {}; give fewer people or fewer \
+                     contacts each",
+                    limits::grouped(people as u64),
+                    if edges < 1e19 {
+                        limits::grouped(edges as u64)
+                    } else {
+                        format!("{edges:.1e}")
+                    },
+                    limits::grouped(limits::MAX_EDGES)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks the choices the generators cannot see (which of two alternatives is given) and
+    /// the size of a generated network.
     pub fn validate(&self) -> Result<(), InputError> {
         let one_of = |a: (&str, bool), b: (&str, bool)| match (a.1, b.1) {
             (true, false) | (false, true) => Ok(()),
@@ -189,7 +348,8 @@ impl NetworkSpec {
                 ("mean_degree", mean_degree.is_some()),
             ),
             _ => Ok(()),
-        }
+        }?;
+        self.check_size()
     }
 
     /// Builds the network; `base` is the directory relative paths start from. `notes` receives
@@ -200,6 +360,8 @@ impl NetworkSpec {
         base: &Path,
         notes: &mut Vec<String>,
     ) -> Result<Graph, Error> {
+        // Values set by a sweep or a sensitivity design reach here without `validate`.
+        self.check_size()?;
         let generated = match self {
             NetworkSpec::Complete { nodes } => generators::complete(*nodes),
             NetworkSpec::RingLattice { nodes, k } => generators::ring_lattice(*nodes, *k),
@@ -291,5 +453,70 @@ impl NetworkSpec {
         generated.map_err(|e: GeneratorError| {
             InputError::new(format!("network.{}", e.parameter), e.to_string()).into()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place_and_message(spec: &NetworkSpec) -> (String, String) {
+        let e = spec.validate().expect_err("should be refused");
+        (e.place, e.message)
+    }
+
+    #[test]
+    fn networks_too_large_for_memory_are_refused_before_building() {
+        // 10^9 people seeing each other: 10^18 edges.
+        let (place, message) = place_and_message(&NetworkSpec::Complete {
+            nodes: 1_000_000_000,
+        });
+        assert_eq!(place, "network.nodes");
+        assert!(message.contains("4,000,000,000"), "{message}");
+        let (place, _) = place_and_message(&NetworkSpec::Complete {
+            nodes: 2_000_000_000,
+        });
+        assert_eq!(place, "network.nodes");
+        let (place, _) = place_and_message(&NetworkSpec::ErdosRenyi {
+            nodes: 1_000_000,
+            edges: None,
+            mean_degree: Some(1e5),
+            directed: false,
+        });
+        assert_eq!(place, "network.mean_degree");
+        let (place, _) = place_and_message(&NetworkSpec::Grid {
+            rows: usize::MAX,
+            cols: usize::MAX,
+            periodic: false,
+        });
+        assert_eq!(place, "network.rows");
+        let (place, _) = place_and_message(&NetworkSpec::StochasticBlock {
+            blocks: vec![100_000; 4],
+            p_in: Some(0.5),
+            p_out: Some(0.1),
+            probabilities: None,
+        });
+        assert_eq!(place, "network.blocks");
+        // Building checks too: sweeps set values after validation.
+        let e = NetworkSpec::Complete {
+            nodes: 1_000_000_000,
+        }
+        .build(
+            &mut crate::random::stream(1, 0, 0, crate::random::Purpose::Network),
+            Path::new("."),
+            &mut Vec::new(),
+        )
+        .unwrap_err();
+        assert!(e.is_input_error(), "{e}");
+        // Sizes within the limits pass.
+        NetworkSpec::Complete { nodes: 60_000 }.validate().unwrap();
+        NetworkSpec::PowerLaw {
+            nodes: 1_000_000,
+            exponent: 2.5,
+            min_degree: 2,
+            max_degree: 1000,
+        }
+        .validate()
+        .unwrap();
     }
 }

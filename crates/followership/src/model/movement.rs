@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::Distribution;
 use super::initial::InitialFollowers;
 use crate::error::InputError;
+use crate::limits;
 
 /// Where leaders are placed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -111,7 +112,7 @@ impl Leaders {
         ] {
             unit(&format!("leaders.{name}"), v)?;
         }
-        non_negative("leaders.weight", self.weight)?;
+        weight("leaders.weight", self.weight)?;
         if self.count == 0 && self.placement != LeaderPlacement::Ids {
             return Err(InputError::new(
                 "leaders.count",
@@ -179,10 +180,10 @@ impl Default for Influence {
 }
 
 impl Influence {
-    /// Checks that weights are not negative.
+    /// Checks that weights are not negative and not above [`limits::MAX_WEIGHT`].
     pub fn validate(&self) -> Result<(), InputError> {
-        non_negative("influence.follower", self.follower)?;
-        non_negative("influence.first_follower", self.first_follower)
+        weight("influence.follower", self.follower)?;
+        weight("influence.first_follower", self.first_follower)
     }
 
     /// Whether every dancer weighs exactly 1 (the classic models).
@@ -405,13 +406,35 @@ fn unit(key: &str, v: f64) -> Result<(), InputError> {
     }
 }
 
+/// An influence weight: zero or more, and small enough that no sum of weights over a crowd
+/// overflows (see [`limits::MAX_WEIGHT`]).
+fn weight(key: &str, v: f64) -> Result<(), InputError> {
+    if v > limits::MAX_WEIGHT {
+        return Err(InputError::new(
+            key,
+            format!(
+                "{} is above the limit of {:e} for an influence weight; give a smaller weight \
+                 (weights are relative: a weight of 2 counts as two followers)",
+                limits::show(v),
+                limits::MAX_WEIGHT
+            ),
+        ));
+    }
+    non_negative(key, v)
+}
+
+/// A number zero or more, no larger than [`limits::MAX_VALUE`].
 fn non_negative(key: &str, v: f64) -> Result<(), InputError> {
-    if v >= 0.0 && v.is_finite() {
+    if (0.0..=limits::MAX_VALUE).contains(&v) {
         Ok(())
     } else {
         Err(InputError::new(
             key,
-            format!("{v} must be a finite number, zero or more"),
+            format!(
+                "{} must be a number from 0 to {:e}",
+                limits::show(v),
+                limits::MAX_VALUE
+            ),
         ))
     }
 }

@@ -4,10 +4,9 @@
 //! `parquet`, [`sensitivity`] (the indices) and [`memory`] (a `Vec`), with [`sweep_dir`] putting
 //! them together in a resumable, mergeable directory.
 //!
-//! Every file is written atomically (a temporary file in the same directory, then a rename), so
-//! an interrupted run never leaves a file that looks complete.
+//! Every file is written atomically ([`crate::atomic`]), so an interrupted run never leaves a
+//! file that looks complete.
 
-mod atomic;
 pub mod csv;
 pub mod json;
 pub mod memory;
@@ -16,6 +15,7 @@ pub mod parquet;
 pub mod points;
 pub mod runs;
 pub mod scenario;
+pub mod seeds;
 pub mod sensitivity;
 pub mod story;
 pub mod sweep_dir;
@@ -30,7 +30,7 @@ use crate::error::Error;
 use crate::experiment::Ensemble;
 use crate::scenario::Scenario;
 
-pub use atomic::AtomicFile;
+use crate::atomic::AtomicFile;
 
 /// Formats records with a CSV writer (quoting a cell only when it holds a comma, a quote or a
 /// line end) and returns the bytes, to be written to a file at once.

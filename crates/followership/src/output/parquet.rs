@@ -15,8 +15,8 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 
-use super::AtomicFile;
 use crate::analysis::points::{PointAggregator, PointSummary};
+use crate::atomic::AtomicFile;
 use crate::error::Error;
 use crate::experiment::sweep::{OutcomeSink, Row};
 use crate::simulation::RunOutcome;

@@ -8,8 +8,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::AtomicFile;
 use crate::analysis::points::{PointAggregator, PointSummary};
+use crate::atomic::AtomicFile;
 use crate::error::Error;
 use crate::experiment::sweep::{OutcomeSink, Row};
 use crate::simulation::RunOutcome;

@@ -13,7 +13,7 @@ use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::AtomicFile;
+use crate::atomic::AtomicFile;
 use crate::error::{Error, InputError};
 use crate::experiment::Point;
 use crate::experiment::sweep::{OutcomeSink, PointValues, Row, Shard, Sweep};

@@ -9,9 +9,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::AtomicFile;
 use crate::analysis::points::{PointAggregator, PointSummary};
 use crate::analysis::sensitivity::{Indices, SaltelliDesign, indices, saltelli_points};
+use crate::atomic::AtomicFile;
 use crate::error::{Error, InputError};
 use crate::experiment::Experiment;
 use crate::experiment::sweep::{OutcomeSink, Row, Sweep};

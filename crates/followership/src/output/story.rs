@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use super::{Exporter, Report};
+use crate::fmt::{grouped as count, percent_in_text as percent};
 use crate::graph::Graph;
 use crate::scenario::Scenario;
 use crate::simulation::{RunRecord, TickRecord};
@@ -86,18 +87,31 @@ pub fn story(scenario: &Scenario, graph: &Graph, record: &RunRecord, replicate: 
         scenario.name
     );
     let outcome = record.outcome;
-    let _ = writeln!(
-        md,
-        "{} on {} (seed {}). \"Seen by\" counts the people who see a person in the network (their \
-         out-degree): the people their dancing can move.\n",
-        people(graph.node_count() as u64),
-        network_kind(scenario),
-        scenario.seed,
-    );
+    // Everyone sees the whole crowd and the network has no ties (as in `bass`): the network is
+    // not part of the story, and "seen by 0 people" would say the opposite of what happens.
+    let crowd_only = graph.edge_count() == 0 && scenario.dynamics.visibility >= 1.0;
+    if crowd_only {
+        let _ = writeln!(
+            md,
+            "{} who all see the whole crowd (seed {}).\n",
+            people(graph.node_count() as u64),
+            scenario.seed,
+        );
+    } else {
+        let _ = writeln!(
+            md,
+            "{} on {} (seed {}). \"Seen by\" counts the people who see a person in the network \
+             (their out-degree): the people their dancing can move.\n",
+            people(graph.node_count() as u64),
+            network_kind(scenario),
+            scenario.seed,
+        );
+    }
     let tale = Tale {
         scenario,
         graph,
         record,
+        crowd_only,
     };
     let mut moments = Vec::new();
     if record.leaders.is_empty() {
@@ -149,11 +163,17 @@ struct Tale<'a> {
     scenario: &'a Scenario,
     graph: &'a Graph,
     record: &'a RunRecord,
+    /// Everyone sees the whole crowd through a network without ties: nobody is "seen by"
+    /// anyone in particular.
+    crowd_only: bool,
 }
 
 impl Tale<'_> {
     /// "person 12 (seen by 7 people)".
     fn person(&self, v: u32) -> String {
+        if self.crowd_only {
+            return format!("person {}", self.graph.label(v));
+        }
         format!(
             "person {} (seen by {})",
             self.graph.label(v),
@@ -751,47 +771,14 @@ fn trust_pair(before: f64, after: f64) -> (String, String) {
     }
 }
 
-/// A count with thousands separators: 12,345.
-fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// "1 person", "12 people".
 fn people(n: u64) -> String {
-    if n == 1 {
-        "1 person".to_string()
-    } else {
-        format!("{} people", count(n))
-    }
+    crate::fmt::counted(n, "person", "people")
 }
 
 /// "1 tick", "12 ticks".
 fn ticks(n: u32) -> String {
-    if n == 1 {
-        "1 tick".to_string()
-    } else {
-        format!("{} ticks", count(n.into()))
-    }
-}
-
-/// A share as a percentage with one decimal, without a trailing ".0": "12.5%", "10%"; shares
-/// too small for one decimal get two ("0.03%").
-fn percent(x: f64) -> String {
-    let p = 100.0 * x;
-    let s = if p > 0.0 && p < 0.05 {
-        format!("{p:.2}")
-    } else {
-        format!("{p:.1}")
-    };
-    format!("{}%", s.strip_suffix(".0").unwrap_or(&s))
+    crate::fmt::counted(n.into(), "tick", "ticks")
 }
 
 /// A parameter value without trailing zeros: 1.6, 1, 0.25.
@@ -1110,6 +1097,18 @@ placement = "none"
             at(&text, part);
         }
         assert!(!text.contains("leader"), "{text}");
+    }
+
+    #[test]
+    fn a_crowd_that_sees_itself_through_no_ties_is_not_seen_by_anyone() {
+        let experiment = Experiment::builtin("bass").unwrap();
+        let run = experiment.replicate(0, Recording::everything()).unwrap();
+        let text = story(experiment.scenario(), &run.graph, &run.record, 0);
+        at(
+            &text,
+            "2,000 people who all see the whole crowd (seed 1969).",
+        );
+        assert!(!text.contains("seen by"), "{text}");
     }
 
     #[test]

@@ -20,12 +20,12 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::AtomicFile;
 use super::points::{POINTS_FILE, PointsCsv};
 use super::runs::{RUNS_FILE, RunsCsv, RunsReader};
 use super::sensitivity::{Analysis, SensitivityIndices};
 use crate::analysis::points::PointSummary;
 use crate::analysis::sensitivity::Indices;
+use crate::atomic::AtomicFile;
 use crate::error::{Error, InputError};
 use crate::experiment::Experiment;
 use crate::experiment::sweep::{
@@ -400,7 +400,7 @@ fn remove_partial_files(dir: &Path) -> Result<(), Error> {
     for entry in entries {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
         let name = entry.file_name();
-        if super::atomic::is_temporary(&name.to_string_lossy()) {
+        if crate::atomic::is_temporary(&name.to_string_lossy()) {
             let path = entry.path();
             std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
         }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::InputError;
 use crate::graph::spec::NetworkSpec;
+use crate::limits;
 use crate::model::movement::ScriptedEvent;
 use crate::model::{
     Dynamics, Influence, InitialFollowers, Leaders, Leaving, Momentum, Movement, People, Trust,
@@ -256,10 +257,44 @@ impl Scenario {
                 "replicates = 0: give at least 1",
             ));
         }
+        if self.replicates > limits::MAX_REPLICATES {
+            return Err(InputError::new(
+                "replicates",
+                format!(
+                    "replicates = {} is above the limit of {}; give fewer, or run several \
+                     seeds and combine their results",
+                    limits::grouped(self.replicates),
+                    limits::grouped(limits::MAX_REPLICATES)
+                ),
+            ));
+        }
         if self.max_ticks == 0 {
             return Err(InputError::new(
                 "max_ticks",
                 "max_ticks = 0: give at least 1",
+            ));
+        }
+        if self.max_ticks > limits::MAX_TICKS {
+            return Err(InputError::new(
+                "max_ticks",
+                format!(
+                    "max_ticks = {} is above the limit of {}; give fewer ticks",
+                    limits::grouped(self.max_ticks.into()),
+                    limits::grouped(limits::MAX_TICKS.into())
+                ),
+            ));
+        }
+        // Every replicate keeps its time series until the ensemble is written.
+        let rows = self.replicates.saturating_mul(self.max_ticks.into());
+        if self.output.timeseries && rows > limits::MAX_TIMESERIES_ROWS {
+            return Err(InputError::new(
+                "output.timeseries",
+                format!(
+                    "replicates x max_ticks = {} time-series rows is above the limit of {}; \
+                     set [output] timeseries = false, or give fewer replicates or ticks",
+                    limits::grouped(rows),
+                    limits::grouped(limits::MAX_TIMESERIES_ROWS)
+                ),
             ));
         }
         if !(self.cascade_cutoff > 0.0 && self.cascade_cutoff <= 1.0) {
@@ -338,6 +373,16 @@ impl Scenario {
                 return Err(InputError::new(
                     format!("events[{i}].tick"),
                     "events happen from tick 1 on; the leader starts dancing at tick 0",
+                ));
+            }
+            if e.tick > self.max_ticks {
+                return Err(InputError::new(
+                    format!("events[{i}].tick"),
+                    format!(
+                        "tick {} is past max_ticks = {}, so the event would never happen; \
+                         give a tick up to max_ticks, or raise max_ticks",
+                        e.tick, self.max_ticks
+                    ),
                 ));
             }
         }

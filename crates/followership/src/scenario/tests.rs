@@ -145,3 +145,66 @@ fn snapshot_ticks_are_checked_against_the_run_length() {
         );
     }
 }
+
+/// The whole error, place and message, as the user reads it.
+fn refused(text: &str) -> String {
+    parse(text).expect_err("should be refused").to_string()
+}
+
+#[test]
+fn numbers_beyond_the_machine_are_refused_with_their_limit() {
+    let m = refused(&format!(
+        "{MINIMAL}[leaders]\nplacement = \"random\"\nweight = 1e308\n"
+    ));
+    assert!(m.contains(" leaders.weight: ") && m.contains("1e9"), "{m}");
+    let m = refused(&format!("{MINIMAL}[influence]\nfollower = 1e308\n"));
+    assert!(
+        m.contains(" influence.follower: ") && m.contains("1e9"),
+        "{m}"
+    );
+    let m = refused(&format!("{MINIMAL}[influence]\nfirst_follower = 1e10\n"));
+    assert!(m.contains(" influence.first_follower: "), "{m}");
+    let m = refused(&format!("replicates = 1000000000000000\n{MINIMAL}"));
+    assert!(
+        m.contains(" replicates: ") && m.contains("10,000,000"),
+        "{m}"
+    );
+    let m = refused(&format!("max_ticks = 4000000000\n{MINIMAL}"));
+    assert!(
+        m.contains(" max_ticks: ") && m.contains("10,000,000"),
+        "{m}"
+    );
+    let m = refused(&format!(
+        "replicates = 1000000\nmax_ticks = 1000\n{MINIMAL}"
+    ));
+    assert!(m.contains(" output.timeseries: "), "{m}");
+    parse(&format!(
+        "replicates = 1000000\nmax_ticks = 1000\n{MINIMAL}[output]\ntimeseries = false\n"
+    ))
+    .unwrap();
+    let m = refused(&format!(
+        "{MINIMAL}[people]\nthreshold = {{ distribution = \"constant\", value = 1e16 }}\n"
+    ));
+    assert!(
+        m.contains(" people.threshold.value: ") && m.contains("1e15"),
+        "{m}"
+    );
+    let m = refused("name = \"t\"\n[network]\nkind = \"complete\"\nnodes = 1000000000\n");
+    assert!(
+        m.contains(" network.nodes: ") && m.contains("4,000,000,000"),
+        "{m}"
+    );
+}
+
+#[test]
+fn an_event_after_the_last_tick_is_refused() {
+    let text = format!(
+        "max_ticks = 100\n{MINIMAL}[leaders]\nplacement = \"random\"\n[trust]\n\
+         [[events]]\ntick = 101\nkind = \"kept-promise\"\n"
+    );
+    let e = parse(&text).unwrap_err();
+    assert!(e.message.starts_with("events[0].tick:"), "{e}");
+    assert!(e.message.contains("max_ticks = 100"), "{e}");
+    assert!(e.place.starts_with("s.toml:"), "{e}");
+    parse(&text.replace("tick = 101", "tick = 100")).unwrap();
+}

@@ -20,12 +20,13 @@ pub mod celf;
 pub mod heuristics;
 pub mod rr;
 
-use crate::experiment::Runner;
 use std::str::FromStr;
+use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::error::InputError;
+use crate::error::{Error, InputError};
+use crate::experiment::{Experiment, Runner};
 use crate::graph::Graph;
 use crate::model::{Distribution, EdgeProbability, Rule, SocialProof};
 use crate::scenario::Scenario;
@@ -96,7 +97,7 @@ impl FromStr for Strategy {
             .ok_or_else(|| {
                 let names: Vec<&str> = Strategy::ALL.iter().map(|x| x.name()).collect();
                 InputError::new(
-                    "--strategy",
+                    "strategy",
                     format!(
                         "no strategy named `{s}`; strategies are {}",
                         names.join(", ")
@@ -126,9 +127,9 @@ impl Diffusion {
     pub fn of(scenario: &Scenario) -> Result<Diffusion, InputError> {
         let unsupported = |why: &str| {
             InputError::new(
-                "--strategy",
+                "strategy",
                 format!(
-                    "IMM applies to the independent cascade and linear threshold models only, and {why}; use --strategy celf (Monte-Carlo greedy) or a heuristic"
+                    "IMM applies to the independent cascade and linear threshold models only, and {why}; use the celf strategy (Monte-Carlo greedy) or a heuristic"
                 ),
             )
         };
@@ -216,11 +217,11 @@ pub struct Choice {
 pub fn check_k(graph: &Graph, k: usize) -> Result<(), InputError> {
     let n = graph.node_count();
     if k == 0 {
-        return Err(InputError::new("--k", "k = 0: choose at least one person"));
+        return Err(InputError::new("k", "k = 0: choose at least one person"));
     }
     if k > n {
         return Err(InputError::new(
-            "--k",
+            "k",
             format!("k = {k} is larger than the network ({n} people)"),
         ));
     }
@@ -248,12 +249,12 @@ pub fn choose(
             let model = Diffusion::of(scenario)?;
             if !(options.epsilon > 0.0 && options.epsilon < 1.0) {
                 return Err(InputError::new(
-                    "--epsilon",
+                    "epsilon",
                     format!("epsilon = {} must lie in (0, 1)", options.epsilon),
                 ));
             }
             if !(options.ell > 0.0 && options.ell.is_finite()) {
-                return Err(InputError::new("--ell", "l must be a positive number"));
+                return Err(InputError::new("ell", "l must be a positive number"));
             }
             let r = rr::imm(graph, model, k, options.epsilon, options.ell, options.seed);
             choice.estimate = Some(r.estimate);
@@ -262,7 +263,7 @@ pub fn choose(
         }
         Strategy::Celf => {
             if options.celf_runs == 0 {
-                return Err(InputError::new("--celf-runs", "give at least 1 run"));
+                return Err(InputError::new("celf_runs", "give at least 1 run"));
             }
             let candidates = match options.celf_candidates {
                 Some(c) if c < graph.node_count() => {
@@ -375,6 +376,146 @@ impl<'e, 'g> Evaluator<'e, 'g> {
             runs,
         }
     }
+}
+
+/// What to recruit: how many people, by which strategies, judged on how many runs.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// How many people to recruit first.
+    pub k: usize,
+    /// The strategies to choose with, in order; several are compared on the same runs. Empty:
+    /// the default strategy of the scenario ([`Request::default_strategy`]).
+    pub strategies: Vec<Strategy>,
+    /// Settings of the strategies.
+    pub options: Options,
+    /// Monte-Carlo runs of the final evaluation of each choice; `None`: the scenario's
+    /// replicates.
+    pub runs: Option<u64>,
+}
+
+impl Request {
+    /// `k` people by the scenario's default strategy, with default settings.
+    pub fn new(k: usize) -> Self {
+        Request {
+            k,
+            strategies: Vec::new(),
+            options: Options::default(),
+            runs: None,
+        }
+    }
+
+    /// IMM where the scenario reduces to a model it applies to, CELF otherwise.
+    pub fn default_strategy(scenario: &Scenario) -> Strategy {
+        if Diffusion::of(scenario).is_ok() {
+            Strategy::Imm
+        } else {
+            Strategy::Celf
+        }
+    }
+}
+
+/// One strategy's choice and how it did.
+#[derive(Debug, Clone)]
+pub struct Recruited {
+    /// The people chosen and the strategy's own estimate.
+    pub choice: Choice,
+    /// The expected final size of the choice, on the same runs as every other strategy's.
+    pub estimate: Estimate,
+    /// Seconds the strategy took to choose.
+    pub seconds: f64,
+}
+
+/// What [`recruit`] found.
+pub struct SeedReport {
+    /// The network the seeds were chosen on (replicate 0's).
+    pub graph: Graph,
+    /// One entry per strategy, in the order asked.
+    pub results: Vec<Recruited>,
+    /// How many Monte-Carlo runs judged each choice.
+    pub runs: u64,
+    /// Things the user should hear (a strategy that does not apply, a setting ignored).
+    pub notes: Vec<String>,
+    /// Wall time of the whole request, in seconds.
+    pub wall_seconds: f64,
+}
+
+/// Where [`recruit`] is, for progress displays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecruitStage {
+    /// Choosing with this strategy.
+    Choosing(Strategy),
+    /// Evaluating this strategy's choice on this many runs.
+    Evaluating(Strategy, u64),
+}
+
+/// Chooses whom to recruit first in `experiment`, by every strategy of `request`, and judges
+/// every choice on the same Monte-Carlo runs (replicate `r` of the scenario with the choice as
+/// its initial followers). Runs on the caller's thread pool; `progress` hears each stage.
+///
+/// When several strategies are compared, one that does not apply to the scenario (IMM on a
+/// movement, say) is skipped with a note; asked for alone, it is an error.
+pub fn recruit(
+    experiment: &Experiment,
+    request: &Request,
+    progress: &(dyn Fn(RecruitStage) + Sync),
+) -> Result<SeedReport, Error> {
+    let started = Instant::now();
+    let scenario = experiment.scenario();
+    if request.k == 0 {
+        return Err(InputError::new("k", "k = 0: choose at least one person").into());
+    }
+    if request.runs == Some(0) {
+        return Err(InputError::new("runs", "give at least 1 run").into());
+    }
+    let mut notes = Vec::new();
+    let graph = experiment.network_noting(0, &mut notes)?;
+    if experiment.regenerates_network() {
+        notes.push(
+            "regenerate_network is ignored: seeds are chosen and evaluated on one network (replicate 0's)"
+                .into(),
+        );
+    }
+    check_k(&graph, request.k)?;
+    let strategies = if request.strategies.is_empty() {
+        vec![Request::default_strategy(scenario)]
+    } else {
+        request.strategies.clone()
+    };
+    let runs = request.runs.unwrap_or(scenario.replicates);
+    let options = Options {
+        seed: scenario.seed,
+        ..request.options.clone()
+    };
+    let evaluator = Evaluator::new(experiment.runner(&graph)?);
+    let mut results = Vec::new();
+    for &strategy in &strategies {
+        let t = Instant::now();
+        progress(RecruitStage::Choosing(strategy));
+        let choice = match choose(strategy, &evaluator, scenario, request.k, &options) {
+            Ok(c) => c,
+            Err(e) if strategies.len() > 1 && strategy == Strategy::Imm => {
+                notes.push(format!("imm skipped: {}", e.message));
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let seconds = t.elapsed().as_secs_f64();
+        progress(RecruitStage::Evaluating(strategy, runs));
+        let estimate = evaluator.evaluate(&choice.seeds, runs);
+        results.push(Recruited {
+            choice,
+            estimate,
+            seconds,
+        });
+    }
+    drop(evaluator);
+    Ok(SeedReport {
+        graph,
+        results,
+        runs,
+        notes,
+        wall_seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
 #[cfg(test)]

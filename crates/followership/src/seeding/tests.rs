@@ -368,3 +368,50 @@ fn imm_refuses_what_it_cannot_model() {
     assert!("nope".parse::<Strategy>().is_err());
     assert_eq!("k-core".parse::<Strategy>().unwrap(), Strategy::KCore);
 }
+
+#[test]
+fn recruiting_compares_strategies_on_the_same_runs_and_names_its_arguments() {
+    let experiment = Experiment::builtin("hillside")
+        .and_then(|e| e.set("network.nodes", 300)?.set("max_ticks", 150))
+        .unwrap();
+    let request = Request {
+        k: 2,
+        strategies: vec![Strategy::Imm, Strategy::Degree, Strategy::Random],
+        options: Options::default(),
+        runs: Some(8),
+    };
+    let stages = std::sync::Mutex::new(Vec::new());
+    let report = recruit(&experiment, &request, &|s| stages.lock().unwrap().push(s)).unwrap();
+    // IMM does not apply to a movement: skipped with a note when compared.
+    assert_eq!(report.results.len(), 2);
+    assert!(report.notes.iter().any(|n| n.starts_with("imm skipped")));
+    assert_eq!(report.runs, 8);
+    let stages = stages.into_inner().unwrap();
+    assert_eq!(
+        stages,
+        vec![
+            RecruitStage::Choosing(Strategy::Imm),
+            RecruitStage::Choosing(Strategy::Degree),
+            RecruitStage::Evaluating(Strategy::Degree, 8),
+            RecruitStage::Choosing(Strategy::Random),
+            RecruitStage::Evaluating(Strategy::Random, 8),
+        ]
+    );
+    // Each estimate is the evaluator's on replicates 0..8 with the seeds as initial followers.
+    let graph = experiment.network(0).unwrap();
+    let evaluator = Evaluator::new(experiment.runner(&graph).unwrap());
+    for r in &report.results {
+        assert_eq!(r.choice.seeds.len(), 2);
+        assert_eq!(evaluator.evaluate(&r.choice.seeds, 8), r.estimate);
+    }
+    // Asked for alone, a strategy that does not apply is an error; so is k = 0.
+    let alone = Request {
+        strategies: vec![Strategy::Imm],
+        ..request.clone()
+    };
+    let e = recruit(&experiment, &alone, &|_| {}).err().unwrap();
+    assert!(e.to_string().starts_with("strategy:"), "{e}");
+    let none = Request::new(0);
+    let e = recruit(&experiment, &none, &|_| {}).err().unwrap();
+    assert!(e.to_string().starts_with("k:"), "{e}");
+}

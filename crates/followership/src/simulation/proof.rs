@@ -226,7 +226,9 @@ pub(crate) fn contacts_needed(threshold: f64, norm: f64) -> u32 {
     let meets = |k: f64| k / norm >= threshold;
     let mut k = (threshold * norm).ceil();
     let beyond = norm.max(threshold) + 1.0;
-    if k.is_nan() || k > beyond {
+    // Nobody has `NEVER` contacts (in-degrees are below it). Below it `k` is far under 2^53,
+    // where a float counter stepped by 1 always changes: both loops below end.
+    if k.is_nan() || k > beyond || k >= f64::from(NEVER) {
         return NEVER;
     }
     while k > 0.0 && meets(k - 1.0) {
@@ -263,6 +265,11 @@ mod tests {
             }
             assert!(b.next_down() / norm < theta);
         }
+        // Thresholds so large that a float counter would stop changing: never met, at once.
+        assert_eq!(contacts_needed(1e16, 1.0), NEVER);
+        assert_eq!(contacts_needed(1e16, 3.0), NEVER);
+        assert_eq!(contacts_needed(f64::MAX, 1.0), NEVER);
+        assert_eq!(contacts_needed(4294967295.5, 1.0), NEVER);
         // Count thresholds: norm 1.
         assert_eq!(contacts_needed(2.0, 1.0), 2);
         assert_eq!(contacts_needed(1.5, 1.0), 2);
