@@ -371,6 +371,8 @@ fn bad_sweep_specifications_are_input_errors() {
     fails(
         &["sweep", &unknown, "--out", o],
         &[
+            // The swept parameter's own line (16), not a line of the changed document.
+            "unknown.toml:16:1: sweep.parameters[0]: network.mean_degre = 1:",
             "unknown key `mean_degre`",
             "did you mean `mean_degree`",
             "sweep point 0",

@@ -31,6 +31,9 @@ use crate::simulation::RunOutcome;
 #[derive(Debug, Clone)]
 pub struct Sweep {
     base: Experiment,
+    /// Where the parameters are listed, for messages: `sweep.parameters` or
+    /// `sensitivity.parameters` in the scenario, `parameters` when given in code.
+    section: &'static str,
     parameters: Vec<ParameterSpec>,
     points: Vec<Vec<f64>>,
     replicates: u64,
@@ -185,6 +188,18 @@ impl Sweep {
         points: Vec<Vec<f64>>,
         replicates: u64,
     ) -> Result<Sweep, Error> {
+        Sweep::listed_in(base, "parameters", parameters, points, replicates)
+    }
+
+    /// [`Sweep::new`] for parameters listed at the key path `section` of the scenario (such as
+    /// `sweep.parameters`), which messages about a bad point name with its line.
+    pub(crate) fn listed_in(
+        base: Experiment,
+        section: &'static str,
+        parameters: Vec<ParameterSpec>,
+        points: Vec<Vec<f64>>,
+        replicates: u64,
+    ) -> Result<Sweep, Error> {
         if replicates == 0 {
             return Err(
                 InputError::new("replicates", "give at least 1 replicate per point").into(),
@@ -226,6 +241,7 @@ impl Sweep {
         }
         let sweep = Sweep {
             base,
+            section,
             parameters,
             points,
             replicates,
@@ -252,7 +268,13 @@ impl Sweep {
             .into());
         };
         let points = spec.points(base.scenario().seed);
-        Sweep::new(base, spec.parameters, points, replicates)
+        Sweep::listed_in(
+            base,
+            "sweep.parameters",
+            spec.parameters,
+            points,
+            replicates,
+        )
     }
 
     /// The experiment the points change.
@@ -311,16 +333,41 @@ impl Sweep {
         let settings = self.parameters.iter().map(|p| p.key.as_str()).zip(values);
         match self.base.clone().set_all(settings) {
             Ok(e) => Ok(e.at_point(point)),
-            Err(Error::Input(e)) => Err(InputError::new(
-                e.place,
-                format!(
-                    "{} (at sweep point {point}: {})",
-                    e.message,
-                    self.describe(point as usize)
-                ),
-            )
-            .into()),
+            Err(Error::Input(e)) => Err(self.point_error(point, e).into()),
             Err(e) => Err(e),
+        }
+    }
+
+    /// An error of the scenario at `point`, blamed on the parameter whose value alone the
+    /// scenario refuses (at its line in the scenario file), or on the point as a whole when
+    /// only the values together are refused.
+    fn point_error(&self, point: Point, e: InputError) -> InputError {
+        let at = format!(
+            "(at sweep point {point}: {})",
+            self.describe(point as usize)
+        );
+        let values = self.values(point);
+        let culprit = (0..self.parameters.len()).find(|&i| {
+            let key = &self.parameters[i].key;
+            self.base
+                .clone()
+                .set(key, values.values[i].clone())
+                .is_err()
+        });
+        let Some(i) = culprit else {
+            return InputError::new(e.place, format!("{} {at}", e.message));
+        };
+        let blamed = InputError::new(
+            format!("{}[{i}]", self.section),
+            format!(
+                "{} = {}: {} {at}",
+                self.parameters[i].key, values.labels[i], e.message
+            ),
+        );
+        if self.section.contains('.') {
+            self.base.loaded().locate(blamed)
+        } else {
+            blamed
         }
     }
 

@@ -53,7 +53,13 @@ impl Analysis {
             .outcomes
             .clone()
             .unwrap_or_else(|| DEFAULT_OUTCOMES.iter().map(|s| s.to_string()).collect());
-        let sweep = Sweep::new(base, spec.parameters, design.points(), replicates)?;
+        let sweep = Sweep::listed_in(
+            base,
+            "sensitivity.parameters",
+            spec.parameters,
+            design.points(),
+            replicates,
+        )?;
         Ok((sweep, Analysis { design, outcomes }))
     }
 }
