@@ -592,8 +592,11 @@ fn a_merge_of_mismatched_shards_says_what_differs() {
     says(&[&a1, &a1], &["shard 1/2 is given twice"]);
     says(&[&a2], &["shard 1/2 is missing"]);
     says(&[&whole, &a2], &["whole sweep, not a shard"]);
-    // The shards that do belong together merge.
+    // The shards that do belong together merge, once: into a new directory.
     let o = merge(&d.join("merged"), &[&a2, &a1]);
     assert!(o.status.success(), "{}", stderr(&o));
     same_files(&whole, &d.join("merged"), "merged");
+    says(&[&a2, &a1], &["already holds a sweep"]);
+    let o = merge(&a1, &[&a2, &a1]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }

@@ -536,6 +536,15 @@ pub fn merge(out: &Path, shards: &[PathBuf]) -> Result<MergeReport, Error> {
         .into());
     }
 
+    // A merge writes its manifest last: a directory with one holds a finished sweep (or a
+    // shard), whose files a merge must neither overwrite nor leave mixed with its own.
+    if out.join(MANIFEST_FILE).exists() {
+        return Err(InputError::new(
+            out.display().to_string(),
+            "this directory already holds a sweep; merge into a new --out directory",
+        )
+        .into());
+    }
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     remove_partial_files(out)?;
     let keys = sweep_.keys();
