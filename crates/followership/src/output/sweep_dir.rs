@@ -624,3 +624,122 @@ pub fn merge(out: &Path, shards: &[PathBuf]) -> Result<MergeReport, Error> {
             .unwrap_or_default(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::design::ParameterSpec;
+
+    fn quoted_sweep() -> Sweep {
+        let base = Experiment::from_toml(
+            r#"
+name = "cut"
+seed = 5
+replicates = 3
+[network]
+kind = "erdos-renyi"
+nodes = 150
+mean_degree = 4.0
+[people]
+threshold = { distribution = "constant", value = 0.2 }
+[initial]
+placement = "ids"
+ids = [0]
+"#,
+        )
+        .unwrap();
+        let ids = ParameterSpec {
+            key: "initial.ids".into(),
+            choices: Some(vec!["[1, 2]".into(), "[3, 4, 5]".into()]),
+            ..Default::default()
+        };
+        let degree = ParameterSpec::list("network.mean_degree", vec![3.0, 6.0]);
+        let points = vec![
+            vec![0.0, 3.0],
+            vec![1.0, 3.0],
+            vec![0.0, 6.0],
+            vec![1.0, 6.0],
+        ];
+        Sweep::new(base, vec![ids, degree], points, 3).unwrap()
+    }
+
+    #[test]
+    fn a_runs_csv_cut_anywhere_resumes_to_the_same_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = quoted_sweep();
+        let whole = dir.path().join("whole");
+        let options = DirOptions {
+            block: 2,
+            ..Default::default()
+        };
+        let report = run(&s, None, &whole, &options).unwrap();
+        assert_eq!(report.points.len(), 4);
+        let runs = std::fs::read(whole.join(RUNS_FILE)).unwrap();
+        let points = std::fs::read(whole.join(POINTS_FILE)).unwrap();
+        assert!(String::from_utf8_lossy(&runs).contains("\"[1, 2]\""));
+        let mut manifest = read_manifest(&whole.join(MANIFEST_FILE)).unwrap();
+        manifest.complete = false;
+        let resume = DirOptions {
+            resume: true,
+            ..options
+        };
+        // The cuts a kill can leave: in the header, every byte of the first two rows (inside
+        // quotes, numbers and line ends alike), then every 11th byte to the whole file.
+        let line_end = |n: usize| {
+            runs.iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .nth(n)
+                .unwrap()
+                .0
+        };
+        let (header, third) = (line_end(0), line_end(2));
+        let cuts = [0, 1, header / 2, header]
+            .into_iter()
+            .chain(header + 1..=third + 1)
+            .chain((third + 1..=runs.len()).step_by(11))
+            .chain([runs.len()]);
+        for cut in cuts {
+            let d = dir.path().join(format!("cut-{cut}"));
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(d.join(RUNS_FILE), &runs[..cut]).unwrap();
+            write_json(&d.join(MANIFEST_FILE), &manifest, &|_| {}).unwrap();
+            let again = run(&s, None, &d, &resume).unwrap();
+            assert!(again.sweep.resumed_from <= 12, "cut at {cut}");
+            assert_eq!(
+                std::fs::read(d.join(RUNS_FILE)).unwrap(),
+                runs,
+                "cut at {cut}"
+            );
+            assert_eq!(
+                std::fs::read(d.join(POINTS_FILE)).unwrap(),
+                points,
+                "cut at {cut}"
+            );
+            // (Debug, since a moment that never came has a NaN mean, unequal to itself.)
+            assert_eq!(
+                format!("{:?}", again.points),
+                format!("{:?}", report.points),
+                "cut at {cut}"
+            );
+            std::fs::remove_dir_all(&d).unwrap();
+        }
+    }
+
+    #[test]
+    fn an_edited_row_is_an_error_naming_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = quoted_sweep();
+        let out = dir.path().join("out");
+        run(&s, None, &out, &DirOptions::default()).unwrap();
+        let path = out.join(RUNS_FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replacen("\"[3, 4, 5]\"", "\"[3, 4]\"", 1)).unwrap();
+        let resume = DirOptions {
+            resume: true,
+            ..Default::default()
+        };
+        let e = run(&s, None, &out, &resume).unwrap_err().to_string();
+        assert!(e.contains("runs.csv:5") && e.contains("initial.ids"), "{e}");
+    }
+}
