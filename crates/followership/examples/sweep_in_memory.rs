@@ -28,8 +28,11 @@ fn main() -> Result<(), followership::error::Error> {
 
     println!("persistence  movements  mean final size");
     let mut aggregator = PointAggregator::default();
-    let mut summaries: Vec<_> = rows.iter().filter_map(|r| aggregator.push(r)).collect();
-    summaries.extend(aggregator.finish());
+    let mut summaries = Vec::new();
+    for row in &rows {
+        summaries.extend(aggregator.push(row)?);
+    }
+    summaries.extend(aggregator.finish()?);
     for point in summaries {
         let size = point.outcome("final_fraction").map_or(f64::NAN, |m| m.mean);
         println!(

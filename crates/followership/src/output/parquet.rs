@@ -224,7 +224,7 @@ impl PointsParquet {
 impl OutcomeSink for PointsParquet {
     fn accept(&mut self, rows: &[Row]) -> Result<(), Error> {
         for row in rows {
-            if let Some(done) = self.aggregator.push(row) {
+            if let Some(done) = self.aggregator.push(row)? {
                 self.write(&done)?;
             }
         }
@@ -232,7 +232,7 @@ impl OutcomeSink for PointsParquet {
     }
 
     fn finish(&mut self) -> Result<(), Error> {
-        if let Some(last) = self.aggregator.finish() {
+        if let Some(last) = self.aggregator.finish()? {
             self.write(&last)?;
         }
         self.table.finish()

@@ -97,7 +97,7 @@ fn write_point(w: &mut csv::Writer<Vec<u8>>, s: &PointSummary) -> csv::Result<()
 impl OutcomeSink for PointsCsv {
     fn accept(&mut self, rows: &[Row]) -> Result<(), Error> {
         for row in rows {
-            if let Some(done) = self.aggregator.push(row) {
+            if let Some(done) = self.aggregator.push(row)? {
                 self.write(done)?;
             }
         }
@@ -105,7 +105,7 @@ impl OutcomeSink for PointsCsv {
     }
 
     fn finish(&mut self) -> Result<(), Error> {
-        if let Some(last) = self.aggregator.finish() {
+        if let Some(last) = self.aggregator.finish()? {
             self.write(last)?;
         }
         self.file.take().map_or(Ok(()), AtomicFile::commit)

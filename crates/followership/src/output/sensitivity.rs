@@ -130,7 +130,7 @@ impl SensitivityIndices {
 impl OutcomeSink for SensitivityIndices {
     fn accept(&mut self, rows: &[Row]) -> Result<(), Error> {
         for row in rows {
-            if let Some(point) = self.aggregator.push(row) {
+            if let Some(point) = self.aggregator.push(row)? {
                 self.take(point);
             }
         }
@@ -138,7 +138,7 @@ impl OutcomeSink for SensitivityIndices {
     }
 
     fn finish(&mut self) -> Result<(), Error> {
-        if let Some(point) = self.aggregator.finish() {
+        if let Some(point) = self.aggregator.finish()? {
             self.take(point);
         }
         let design = &self.analysis.design;
