@@ -57,7 +57,7 @@ pub struct ScenarioArgs {
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub overrides: Vec<String>,
     /// Seed of every random stream (overrides the scenario's).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = seed_number)]
     pub seed: Option<u64>,
 }
 
@@ -68,10 +68,10 @@ pub struct RunArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
     /// Number of replicates (overrides the scenario's).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole::<u64>)]
     pub replicates: Option<u64>,
     /// Worker threads (default: one per core); results do not depend on it.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole::<usize>)]
     pub threads: Option<usize>,
     /// Output directory (default: runs/<scenario name>).
     #[arg(long, value_name = "DIR")]
@@ -96,7 +96,7 @@ pub struct StoryArgs {
     /// Which replicate to tell: the same run as that replicate of `followership run` with the
     /// same scenario and seed. Any index may be given, also beyond the scenario's number of
     /// replicates (it names the run's random streams).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, allow_negative_numbers = true, value_parser = whole::<u64>)]
     pub replicate: u64,
 }
 
@@ -107,10 +107,10 @@ pub struct SweepArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
     /// Replicates per point (overrides the scenario's).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole::<u64>)]
     pub replicates: Option<u64>,
     /// Worker threads (default: one per core); results do not depend on it.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole::<usize>)]
     pub threads: Option<usize>,
     /// Output directory (default: sweeps/<scenario name> or sensitivity/<scenario name>).
     #[arg(long, value_name = "DIR")]
@@ -123,7 +123,7 @@ pub struct SweepArgs {
     pub shard: Option<String>,
     /// Runs per block: rows reach runs.csv (flushed to disk) after every block, so an
     /// interruption loses at most one block.
-    #[arg(long, default_value_t = 512, value_name = "N")]
+    #[arg(long, default_value_t = 512, value_name = "N", allow_negative_numbers = true, value_parser = whole::<usize>)]
     pub block: usize,
     /// Print nothing but errors.
     #[arg(long, short)]
@@ -151,7 +151,7 @@ pub struct SeedArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
     /// How many people to recruit first.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole::<usize>)]
     pub k: usize,
     /// imm, celf, degree-discount, pagerank, degree, k-core, clustered or random (default: imm
     /// where the model allows it, celf otherwise).
@@ -161,22 +161,22 @@ pub struct SeedArgs {
     #[arg(long, conflicts_with = "strategy")]
     pub compare: bool,
     /// IMM's epsilon: approximation ratio at least 1 - 1/e - epsilon.
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true)]
     pub epsilon: f64,
     /// IMM's l: the guarantee holds with probability at least 1 - 1/n^l.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
     pub ell: f64,
     /// Monte-Carlo runs per CELF evaluation.
-    #[arg(long, default_value_t = 100, value_name = "N")]
+    #[arg(long, default_value_t = 100, value_name = "N", allow_negative_numbers = true, value_parser = whole::<u64>)]
     pub celf_runs: u64,
     /// CELF considers only the N people of highest out-degree.
-    #[arg(long, default_value_t = 500, value_name = "N")]
+    #[arg(long, default_value_t = 500, value_name = "N", allow_negative_numbers = true, value_parser = whole::<usize>)]
     pub candidates: usize,
     /// Monte-Carlo runs of the final evaluation (default: the scenario's replicates).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole::<u64>)]
     pub runs: Option<u64>,
     /// Worker threads (default: one per core); results do not depend on it.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole::<usize>)]
     pub threads: Option<usize>,
     /// Output directory (default: seeds/<scenario name>).
     #[arg(long, value_name = "DIR")]
@@ -187,4 +187,33 @@ pub struct SeedArgs {
     /// Write no SVG plots and no report.html (faster for scripts that only read the CSVs).
     #[arg(long)]
     pub no_plots: bool,
+}
+
+/// Reads a whole number for an option, saying in words what is wrong: clap's own message for
+/// `--replicates -5` is a tip to write `-- -5`, which would make `-5` the scenario file.
+fn whole<T: TryFrom<u64>>(text: &str) -> Result<T, String> {
+    let t = text.trim();
+    if t.strip_prefix('-')
+        .is_some_and(|rest| rest.parse::<f64>().is_ok())
+    {
+        return Err(format!("{t} is negative; give a whole number from 0 up"));
+    }
+    match t.parse::<u64>() {
+        Ok(v) => T::try_from(v).map_err(|_| format!("{t} is too large for this machine")),
+        Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => Err(format!(
+            "{t} is too large; give a whole number up to {}",
+            u64::MAX
+        )),
+        Err(_) => Err(format!("`{t}` is not a whole number; give one such as 100")),
+    }
+}
+
+/// Reads a seed: a whole number from 0 to 2^63 - 1 (what scenario files can hold).
+fn seed_number(text: &str) -> Result<u64, String> {
+    const RANGE: &str = "give a whole number from 0 to 9223372036854775807 (2^63 - 1)";
+    match whole::<u64>(text) {
+        Ok(v) if v <= i64::MAX as u64 => Ok(v),
+        Ok(v) => Err(format!("{v} is too large; {RANGE}")),
+        Err(e) => Err(format!("{}; {RANGE}", e.split(';').next().unwrap_or(&e))),
+    }
 }

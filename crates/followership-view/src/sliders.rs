@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use followership::experiment::Value;
 use followership::graph::spec::NetworkSpec;
-use followership::model::Rule;
+use followership::model::RuleKind;
 use followership::scenario::LoadedScenario;
 use serde::Serialize;
 
@@ -113,7 +113,7 @@ pub fn sliders_for(loaded: &LoadedScenario, limits: &Limits) -> Vec<Slider> {
             s.influence.first_follower,
         );
     }
-    if s.dynamics.rule != Rule::Cascade {
+    if s.dynamics.rule.kind() != RuleKind::Cascade {
         range(
             "dynamics.visibility",
             "Visibility",

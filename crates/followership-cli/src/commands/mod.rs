@@ -8,6 +8,8 @@ pub mod story;
 pub mod sweep;
 pub mod view;
 
+use std::path::Path;
+
 use followership::error::{Error, InputError};
 use followership::experiment::Experiment;
 use followership::scenario::{LoadedScenario, Override, Scenario, builtin};
@@ -15,13 +17,14 @@ use followership::scenario::{LoadedScenario, Override, Scenario, builtin};
 use crate::cli::ScenarioArgs;
 
 /// Loads the scenario the arguments name, with `extra` overrides applied after `--set`.
-pub fn load_scenario(args: &ScenarioArgs, extra: &[String]) -> Result<LoadedScenario, Error> {
+pub fn load_scenario(args: &ScenarioArgs, extra: &[Override]) -> Result<LoadedScenario, Error> {
     let mut overrides = Vec::new();
-    for text in args.overrides.iter().chain(extra) {
+    for text in &args.overrides {
         overrides.push(text.parse::<Override>()?);
     }
+    overrides.extend(extra.iter().cloned());
     if let Some(seed) = args.seed {
-        overrides.push(format!("seed={seed}").parse()?);
+        overrides.push(option("seed", "--seed", seed)?);
     }
     let loaded = match (&args.file, &args.builtin) {
         (Some(path), _) => Scenario::load_file(path, &overrides)?,
@@ -32,7 +35,7 @@ pub fn load_scenario(args: &ScenarioArgs, extra: &[String]) -> Result<LoadedScen
 }
 
 /// The experiment the arguments name, with `extra` overrides applied after `--set`.
-pub fn experiment(args: &ScenarioArgs, extra: &[String]) -> Result<Experiment, Error> {
+pub fn experiment(args: &ScenarioArgs, extra: &[Override]) -> Result<Experiment, Error> {
     Ok(Experiment::from_loaded(load_scenario(args, extra)?))
 }
 
@@ -44,6 +47,70 @@ pub fn use_threads(threads: Option<usize>) -> Result<(), Error> {
         .num_threads(threads.unwrap_or(0))
         .build_global()
         .map_err(|e| Error::io("thread pool", std::io::Error::other(e)))
+}
+
+/// The override `key=value` that the option `flag value` stands for, named by the option in
+/// messages (so `--seed` is blamed, not a line of the file or a `--set` the user never gave).
+pub fn option(key: &str, flag: &str, value: impl std::fmt::Display) -> Result<Override, Error> {
+    Ok(format!("{key}={value}")
+        .parse::<Override>()?
+        .given_as(format!("{flag} {value}")))
+}
+
+/// Makes sure `dir` can take the command's files before any work is done: a file where the
+/// directory should be, a file above it, or a directory that refuses writes is a usage error
+/// naming `--out` (exit 2), not a failure after the runs (exit 1). Nothing is created: a
+/// command refused later for its input leaves no trace.
+pub fn prepare_out(dir: &Path) -> Result<(), Error> {
+    let flag = format!("--out {}", dir.display());
+    let mut existing = Path::new(".");
+    for above in dir.ancestors().filter(|a| !a.as_os_str().is_empty()) {
+        match std::fs::metadata(above) {
+            Ok(m) if m.is_dir() => {
+                existing = above;
+                break;
+            }
+            Ok(_) if above == dir => {
+                return Err(usage(
+                    &flag,
+                    format!(
+                        "{} is a file, not a directory; give --out DIR a directory (it is \
+                         created if missing)",
+                        dir.display()
+                    ),
+                ));
+            }
+            Ok(_) => {
+                return Err(usage(
+                    &flag,
+                    format!(
+                        "{} is a file, so no directory can be made under it; give --out DIR a \
+                         path that is not under a file",
+                        above.display()
+                    ),
+                ));
+            }
+            Err(_) => {}
+        }
+    }
+    // Permissions alone do not tell (root, read-only mounts, ACLs): try to write where the
+    // directory is or will be made.
+    let probe = existing.join(format!(".followership-write-check.{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .map_err(|e| {
+            usage(
+                &flag,
+                format!(
+                    "cannot write the output directory ({e}); give --out DIR a directory you \
+                     can write to"
+                ),
+            )
+        })?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
 }
 
 /// An input error about a command-line option.

@@ -9,17 +9,16 @@ use followership::output::{self, Report, RunInfo};
 use followership_report::replay::ReplayOptions;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{experiment, use_threads};
+use super::{experiment, option, prepare_out, use_threads};
 use crate::cli::RunArgs;
 
 /// Runs the scenario, writes the output directory and prints the summary.
 pub fn execute(args: &RunArgs) -> Result<(), Error> {
     use_threads(args.threads)?;
-    let extra: Vec<String> = args
-        .replicates
-        .map(|r| format!("replicates={r}"))
-        .into_iter()
-        .collect();
+    let extra = match args.replicates {
+        Some(r) => vec![option("replicates", "--replicates", r)?],
+        None => Vec::new(),
+    };
     let experiment = experiment(&args.scenario, &extra)?;
     let scenario = experiment
         .scenario()
@@ -29,6 +28,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("runs").join(&scenario.name));
+    prepare_out(&out_dir)?;
 
     let progress = if args.quiet || args.json {
         ProgressBar::hidden()

@@ -9,7 +9,7 @@ use followership::seeding::{self, Choice, Estimate, Options, RecruitStage, Reque
 use followership_report::seeding::StrategyResult;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{experiment, use_threads};
+use super::{experiment, prepare_out, use_threads};
 use crate::cli::SeedArgs;
 
 /// Chooses the seeds, evaluates them, prints them and writes `seeds.csv`.
@@ -23,6 +23,11 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
         .map_err(flag)?;
     let experiment = experiment(&args.scenario, &[])?;
     let scenario = experiment.scenario();
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("seeds").join(&scenario.name));
+    prepare_out(&out_dir)?;
     let request = Request {
         k: args.k,
         strategies: if args.compare {
@@ -61,10 +66,6 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
         eprintln!("note: {note}");
     }
 
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("seeds").join(&scenario.name));
     output::seeds::write(&out_dir, &report, args.compare)?;
     let path = out_dir.join("seeds.csv");
     let (graph, runs) = (&report.graph, report.runs);

@@ -22,7 +22,7 @@ use followership::output::sweep_dir::{self, DirOptions, DirReport, Kind};
 use followership_report::sweep::Points;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{load_scenario, usage, use_threads};
+use super::{load_scenario, prepare_out, usage, use_threads};
 use crate::cli::{MergeArgs, SweepArgs};
 
 /// The environment variable that stops a sweep at a named stage (for tests).
@@ -42,11 +42,13 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
     }
     let name = experiment.scenario().name.clone();
     let scenario = experiment.scenario().clone();
-    let sweep = Sweep::from_section(experiment, replicates)?;
+    // Before the points are checked, which takes a while for a large design.
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("sweeps").join(&name));
+    prepare_out(&out)?;
+    let sweep = Sweep::from_section(experiment, replicates)?;
     let report = run_with_progress(&sweep, None, args, shard, &out, &name)?;
     if shard == Shard::WHOLE {
         let keys = sweep.keys();
@@ -78,11 +80,13 @@ pub fn sensitivity(args: &SweepArgs) -> Result<(), Error> {
     }
     let name = experiment.scenario().name.clone();
     let scenario = experiment.scenario().clone();
-    let (sweep, analysis) = Analysis::of(experiment, replicates)?;
+    // Before the points are checked, which takes a while for a large design.
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("sensitivity").join(&name));
+    prepare_out(&out)?;
+    let (sweep, analysis) = Analysis::of(experiment, replicates)?;
     let report = run_with_progress(&sweep, Some(&analysis), args, shard, &out, &name)?;
     if shard != Shard::WHOLE {
         if !args.quiet {
@@ -206,6 +210,7 @@ fn run_with_progress(
 /// Merges shard directories into what one process writes: the tables, the manifest, the
 /// sensitivity indices of an analysis, the plots and the report.
 pub fn merge(args: &MergeArgs) -> Result<(), Error> {
+    prepare_out(&args.out)?;
     let report = sweep_dir::merge(&args.out, &args.shards)?;
     match report.kind {
         Kind::Sweep => {

@@ -90,6 +90,8 @@ impl Experiment {
             base_dir: ".".into(),
             origin: origin.into(),
             source: text.to_string(),
+            written: text.to_string(),
+            overrides: Vec::new(),
         }))
     }
 
@@ -554,7 +556,7 @@ fn build_graph(
             other => other,
         })?;
     if graph.node_count() == 0 {
-        return Err(InputError::new("network", "the network has no people").into());
+        return Err(loaded.locate(s.network.empty_network_error()).into());
     }
     fits(loaded, &graph)?;
     Ok(graph)
@@ -604,7 +606,7 @@ impl RunSetup {
         check_length(experiment.initial_trust.as_deref(), graph, "initial trust")?;
         let thresholds = if let Some(given) = &experiment.thresholds {
             PersonValues::Fixed(Arc::clone(given))
-        } else if scenario.dynamics.rule == crate::model::Rule::Cascade {
+        } else if scenario.dynamics.rule.kind() == crate::model::RuleKind::Cascade {
             // The cascade rule has no thresholds: no need to draw a value per person in every
             // run.
             PersonValues::Fixed(vec![0.0; graph.node_count()].into())

@@ -25,6 +25,7 @@ use super::{Experiment, Point, Value};
 use crate::design::ParameterSpec;
 use crate::error::{Error, InputError};
 use crate::random::splitmix64;
+use crate::scenario::Override;
 use crate::simulation::RunOutcome;
 
 /// A sweep: a base experiment and the points of parameter values to run it at.
@@ -330,44 +331,40 @@ impl Sweep {
     /// point's random streams.
     pub fn experiment_at(&self, point: Point) -> Result<Experiment, Error> {
         let values = self.values(point).values;
-        let settings = self.parameters.iter().map(|p| p.key.as_str()).zip(values);
-        match self.base.clone().set_all(settings) {
+        // A bad value is the sweep entry's doing: messages point at it, not at the base value.
+        let overrides = self
+            .parameters
+            .iter()
+            .zip(values)
+            .enumerate()
+            .map(
+                |(i, (p, v))| Ok(Override::new(&p.key, v.to_toml())?.given_as(self.entry_place(i))),
+            )
+            .collect::<Result<Vec<_>, InputError>>()?;
+        match self.base.clone().with_overrides(&overrides) {
             Ok(e) => Ok(e.at_point(point)),
-            Err(Error::Input(e)) => Err(self.point_error(point, e).into()),
+            Err(Error::Input(e)) => Err(InputError::new(
+                e.place,
+                format!(
+                    "{} (at sweep point {point}: {})",
+                    e.message,
+                    self.describe(point as usize)
+                ),
+            )
+            .into()),
             Err(e) => Err(e),
         }
     }
 
-    /// An error of the scenario at `point`, blamed on the parameter whose value alone the
-    /// scenario refuses (at its line in the scenario file), or on the point as a whole when
-    /// only the values together are refused.
-    fn point_error(&self, point: Point, e: InputError) -> InputError {
-        let at = format!(
-            "(at sweep point {point}: {})",
-            self.describe(point as usize)
-        );
-        let values = self.values(point);
-        let culprit = (0..self.parameters.len()).find(|&i| {
-            let key = &self.parameters[i].key;
-            self.base
-                .clone()
-                .set(key, values.values[i].clone())
-                .is_err()
-        });
-        let Some(i) = culprit else {
-            return InputError::new(e.place, format!("{} {at}", e.message));
-        };
-        let blamed = InputError::new(
-            format!("{}[{i}]", self.section),
-            format!(
-                "{} = {}: {} {at}",
-                self.parameters[i].key, values.labels[i], e.message
-            ),
-        );
+    /// Where parameter `i` is given: its entry in the scenario's `[sweep]` or `[sensitivity]`
+    /// section (`file:line:column`), or, for parameters given in code, its key.
+    fn entry_place(&self, i: usize) -> String {
         if self.section.contains('.') {
-            self.base.loaded().locate(blamed)
+            self.base
+                .loaded()
+                .place_of(&format!("{}[{i}]", self.section))
         } else {
-            blamed
+            format!("{}[{i}] (`{}`)", self.section, self.parameters[i].key)
         }
     }
 
@@ -466,7 +463,7 @@ pub fn sweep(
     while done < total {
         let end = (done + block).min(total);
         let runs: Vec<u64> = (done..end).map(|k| shard.run(k)).collect();
-        let rows = run_block(sweep, &runs)?;
+        let rows = sweep.rows(&runs)?;
         sink.accept(&rows)?;
         done = end;
         if let Some(progress) = options.on_progress {
@@ -481,9 +478,28 @@ pub fn sweep(
     })
 }
 
+impl Sweep {
+    /// Runs the runs numbered `runs` (ascending; consecutive runs of a point share its network,
+    /// built once) in parallel on the caller's pool and returns their rows in the same order:
+    /// a block of a sweep, for callers that deal runs out themselves (a cluster's tasks).
+    pub fn rows(&self, runs: &[u64]) -> Result<Vec<Row>, Error> {
+        run_block(self, runs)
+    }
+}
+
 /// Runs one block of run numbers (grouped by point, so each point's network is built once) and
 /// returns their rows in run-number order.
 fn run_block(sweep: &Sweep, block: &[u64]) -> Result<Vec<Row>, Error> {
+    if let Some(&bad) = block.iter().find(|&&r| r >= sweep.run_count()) {
+        return Err(InputError::new(
+            "runs",
+            format!(
+                "run {bad} is not one of the sweep's {} runs",
+                sweep.run_count()
+            ),
+        )
+        .into());
+    }
     let mut groups: Vec<(Point, Vec<u64>)> = Vec::new();
     for &run in block {
         let (point, replicate) = (run / sweep.replicates, run % sweep.replicates);

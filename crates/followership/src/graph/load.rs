@@ -248,8 +248,9 @@ pub enum LoadError {
 
 /// Loads the network in `path` (see the [module documentation](self) for the formats).
 ///
-/// With [`LoadOptions::cache`], a valid `<path>.fgraph` made from the same file (same length and
-/// modification time) with the same options is mapped instead of parsing; otherwise the file is
+/// With [`LoadOptions::cache`], a valid `<path>.fgraph` made from the same file (same length,
+/// modification time and content hash, and an intact body) with the same options is mapped
+/// instead of parsing; otherwise the file is
 /// parsed and the cache written next to it, if that directory is writable.
 pub fn load_graph(path: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
     load_graph_with(path, opts, None)
@@ -274,7 +275,12 @@ pub(crate) fn load_graph_with(
         )));
     }
     let format = opts.format.resolve(path);
-    let stamp = source_stamp(&meta, opts.cache_key(format));
+    let hash = if opts.cache && meta.is_file() {
+        source_file_hash(path, &file, &meta)?
+    } else {
+        0
+    };
+    let stamp = source_stamp(&meta, opts.cache_key(format), hash);
     let cache_file = cache::cache_path(path);
     let mut cache_warning = None;
     if opts.cache && meta.is_file() {
@@ -322,8 +328,22 @@ pub(crate) fn load_graph_with(
     Ok(Loaded { graph, report })
 }
 
+/// The hash of the source file's bytes (as stored, before any decompression), which a cache must
+/// carry to be used: length and modification time alone miss an edit that keeps both.
+fn source_file_hash(path: &Path, file: &File, meta: &std::fs::Metadata) -> Result<u64, LoadError> {
+    if meta.len() == 0 {
+        return Ok(cache::source_hash(&[]));
+    }
+    // SAFETY: as in `read_text`: a read-only map that lives only while hashing.
+    let map = unsafe { Mmap::map(file) }.map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(cache::source_hash(&map))
+}
+
 /// What identifies the source file and options a cache was made from.
-fn source_stamp(meta: &std::fs::Metadata, options: u32) -> SourceStamp {
+fn source_stamp(meta: &std::fs::Metadata, options: u32, hash: u64) -> SourceStamp {
     let (secs, nanos) = match meta.modified().map(|t| t.duration_since(UNIX_EPOCH)) {
         Ok(Ok(d)) => (d.as_secs() as i64, d.subsec_nanos()),
         Ok(Err(before)) => {
@@ -337,6 +357,7 @@ fn source_stamp(meta: &std::fs::Metadata, options: u32) -> SourceStamp {
         mtime_secs: secs,
         mtime_nanos: nanos,
         options,
+        hash,
     }
 }
 

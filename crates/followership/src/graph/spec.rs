@@ -306,9 +306,11 @@ impl NetworkSpec {
         Ok(())
     }
 
-    /// Checks the choices the generators cannot see (which of two alternatives is given) and
-    /// the size of a generated network.
+    /// Checks the choices the generators cannot see (which of two alternatives is given), the
+    /// size of a generated network, and that it has people: the generators' own checks would
+    /// blame another key (`nodes = 0` reads as a bad `mean_degree`).
     pub fn validate(&self) -> Result<(), InputError> {
+        self.check_people()?;
         let one_of = |a: (&str, bool), b: (&str, bool)| match (a.1, b.1) {
             (true, false) | (false, true) => Ok(()),
             (true, true) => Err(InputError::new(
@@ -350,6 +352,58 @@ impl NetworkSpec {
             _ => Ok(()),
         }?;
         self.check_size()
+    }
+
+    /// A generated network of nobody is refused at its size key, so the message names what to
+    /// change.
+    fn check_people(&self) -> Result<(), InputError> {
+        let none = |key: &str, what: &str| {
+            Err(InputError::new(
+                format!("network.{key}"),
+                format!("{what}, so the network has no people; give at least 1"),
+            ))
+        };
+        match self {
+            NetworkSpec::Complete { nodes }
+            | NetworkSpec::RingLattice { nodes, .. }
+            | NetworkSpec::WattsStrogatz { nodes, .. }
+            | NetworkSpec::ErdosRenyi { nodes, .. }
+            | NetworkSpec::BarabasiAlbert { nodes, .. }
+            | NetworkSpec::PowerLaw { nodes, .. }
+            | NetworkSpec::RandomGeometric { nodes, .. }
+                if *nodes == 0 =>
+            {
+                none("nodes", "nodes = 0")
+            }
+            NetworkSpec::Grid { rows: 0, .. } => none("rows", "rows = 0"),
+            NetworkSpec::Grid { cols: 0, .. } => none("cols", "cols = 0"),
+            NetworkSpec::Configuration { degrees } if degrees.is_empty() => {
+                none("degrees", "degrees = [] lists nobody")
+            }
+            NetworkSpec::StochasticBlock { blocks, .. } if blocks.iter().all(|&b| b == 0) => {
+                none("blocks", "the blocks hold nobody")
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The message for a network that was built but has nobody in it (only a file can do that
+    /// once [`NetworkSpec::validate`] passed): at the key to change, with a fix.
+    pub fn empty_network_error(&self) -> InputError {
+        match self {
+            NetworkSpec::File { path, .. } => InputError::new(
+                "network.path",
+                format!(
+                    "{} holds no edges, so the network has no people; give a file with lines \
+                     `source target` (lines starting with # or % are comments)",
+                    path.display()
+                ),
+            ),
+            _ => InputError::new(
+                "network",
+                "the network has no people; give it at least 1 person",
+            ),
+        }
     }
 
     /// Builds the network; `base` is the directory relative paths start from. `notes` receives

@@ -28,15 +28,7 @@ pub struct PointsCsv {
 impl PointsCsv {
     /// Starts `path` for a sweep of the parameters `keys`; it appears when the sink finishes.
     pub fn create(path: &Path, keys: &[String]) -> Result<PointsCsv, Error> {
-        let mut head = vec!["point".to_string()];
-        head.extend(keys.iter().cloned());
-        head.push("runs".into());
-        for o in RunOutcome::COLUMNS {
-            for stat in ["mean", "sd", "low", "high"] {
-                head.push(format!("{o}_{stat}"));
-            }
-        }
-        head.extend(["cascade_probability", "cascade_low", "cascade_high"].map(String::from));
+        let head = header(keys);
         let mut file = AtomicFile::create(path)?;
         let bytes = super::csv_bytes(|w| w.write_record(&head)).map_err(|e| Error::io(path, e))?;
         file.write_all(&bytes).map_err(|e| Error::io(path, e))?;
@@ -68,6 +60,37 @@ impl PointsCsv {
             .write_all(&bytes)
             .map_err(|e| Error::io(path, e))
     }
+}
+
+/// The columns of `points.csv` for the swept parameters `keys`.
+fn header(keys: &[String]) -> Vec<String> {
+    let mut head = vec!["point".to_string()];
+    head.extend(keys.iter().cloned());
+    head.push("runs".into());
+    for o in RunOutcome::COLUMNS {
+        for stat in ["mean", "sd", "low", "high"] {
+            head.push(format!("{o}_{stat}"));
+        }
+    }
+    head.extend(["cascade_probability", "cascade_low", "cascade_high"].map(String::from));
+    head
+}
+
+/// `points.csv` as text for the rows of a whole sweep of the parameters `keys` (in run order):
+/// for a caller that holds the rows and writes or shows the table itself.
+pub fn points_text(keys: &[String], rows: &[Row]) -> Result<String, Error> {
+    let mut aggregator = PointAggregator::default();
+    let mut points = Vec::new();
+    for row in rows {
+        points.extend(aggregator.push(row)?);
+    }
+    points.extend(aggregator.finish()?);
+    let bytes = super::csv_bytes(|w| {
+        w.write_record(header(keys))?;
+        points.iter().try_for_each(|p| write_point(w, p))
+    })
+    .map_err(|e| Error::io(POINTS_FILE, e))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Writes `s` as a record of `points.csv`.

@@ -162,6 +162,100 @@ fn header_bytes(sweep: &Sweep) -> Result<Vec<u8>, Error> {
     super::csv_bytes(|w| w.write_record(sweep.columns())).map_err(|e| Error::io(RUNS_FILE, e))
 }
 
+/// The header line of `sweep`'s `runs.csv`, as text (with its line end).
+pub fn header_text(sweep: &Sweep) -> Result<String, Error> {
+    Ok(String::from_utf8_lossy(&header_bytes(sweep)?).into_owned())
+}
+
+/// `rows` as lines of `runs.csv`, as text: for a caller that writes or ships the file itself.
+pub fn rows_text(rows: &[Row]) -> Result<String, Error> {
+    let bytes = super::csv_bytes(|w| rows.iter().try_for_each(|row| write_row(w, row)))
+        .map_err(|e| Error::io(RUNS_FILE, e))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The rows of a whole `runs.csv` with `keys` swept parameters that another process assembled,
+/// read without the sweep at hand: the swept values are typed as [`crate::experiment::Value::parse`]
+/// reads them. Returns the swept keys (from the header) and the rows, in the file's order.
+pub fn read_rows(text: &[u8], keys: usize) -> Result<(Vec<String>, Vec<Row>), Error> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text);
+    let header = reader
+        .headers()
+        .map_err(|e| InputError::new(format!("{RUNS_FILE}:1"), format!("not a header: {e}")))?;
+    if header.len() < 2 + keys {
+        return Err(InputError::new(
+            format!("{RUNS_FILE}:1"),
+            format!(
+                "{} columns, fewer than {keys} swept keys need",
+                header.len()
+            ),
+        )
+        .into());
+    }
+    let names: Vec<String> = header
+        .iter()
+        .skip(2)
+        .take(keys)
+        .map(str::to_string)
+        .collect();
+    let expected = 2 + keys + RunOutcome::COLUMNS.len();
+    let mut rows = Vec::new();
+    let mut last: Option<Arc<PointValues>> = None;
+    for (i, record) in reader.records().enumerate() {
+        let place = format!("{RUNS_FILE}:{}", i + 2);
+        let r = record.map_err(|e| InputError::new(&place, format!("not a row: {e}")))?;
+        if r.len() != expected {
+            return Err(InputError::new(
+                place,
+                format!("expected {expected} cells, found {}", r.len()),
+            )
+            .into());
+        }
+        let number = |c: usize| -> Result<u64, Error> {
+            r[c].parse().map_err(|_| {
+                InputError::new(&place, format!("{:?} is not a run's number", &r[c])).into()
+            })
+        };
+        let (point, replicate) = (number(0)?, number(1)?);
+        let labels: Vec<String> = (2..2 + keys).map(|c| r[c].to_string()).collect();
+        let values = match &last {
+            Some(v) if v.labels == labels => Arc::clone(v),
+            _ => Arc::new(PointValues {
+                values: labels
+                    .iter()
+                    .map(|l| crate::experiment::Value::parse(l))
+                    .collect(),
+                labels,
+            }),
+        };
+        last = Some(Arc::clone(&values));
+        let mut cells = [None; 10];
+        for (k, slot) in cells.iter_mut().enumerate() {
+            let text = &r[2 + keys + k];
+            if !text.is_empty() {
+                *slot = Some(text.parse::<f64>().map_err(|_| {
+                    InputError::new(
+                        &place,
+                        format!("{} is {text:?}, not a number", RunOutcome::COLUMNS[k]),
+                    )
+                })?);
+            }
+        }
+        let outcome = outcome_from(cells)
+            .ok_or_else(|| InputError::new(&place, "the outcomes are not those of a run"))?;
+        rows.push(Row {
+            point,
+            replicate,
+            values,
+            outcome,
+        });
+    }
+    Ok((names, rows))
+}
+
 /// Writes `row` as a record of `runs.csv`.
 fn write_row(w: &mut csv::Writer<Vec<u8>>, row: &Row) -> csv::Result<()> {
     w.write_field(row.point.to_string())?;

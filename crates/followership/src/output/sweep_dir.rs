@@ -303,13 +303,28 @@ fn manifest_of(sweep: &Sweep, shard: Shard, kind: Kind, complete: bool) -> Sweep
     }
 }
 
-/// What makes the sweep of `found` another than that of `wanted`, in words; `None` when they
-/// are the same sweep (the same runs: only the analysis of finished runs may differ).
+/// What makes the sweep of `found` another than that of `wanted`, in words ("X instead of Y"
+/// for what `found` has); `None` when they are the same sweep (the same runs: only the analysis
+/// of finished runs may differ).
 fn differences(found: &SweepManifest, wanted: &SweepManifest) -> Option<String> {
     let mut what = Vec::new();
+    if found.shard.count != wanted.shard.count {
+        what.push(format!(
+            "one of {} shards instead of {}",
+            found.shard.count, wanted.shard.count
+        ));
+    } else if found.shard != wanted.shard {
+        what.push(format!(
+            "shard {}/{} instead of {}/{}",
+            found.shard.index + 1,
+            found.shard.count,
+            wanted.shard.index + 1,
+            wanted.shard.count
+        ));
+    }
     if found.keys != wanted.keys {
         what.push(format!(
-            "parameters {} instead of {}",
+            "it sweeps {} instead of {}",
             found.keys.join(", "),
             wanted.keys.join(", ")
         ));
@@ -322,26 +337,23 @@ fn differences(found: &SweepManifest, wanted: &SweepManifest) -> Option<String> 
     }
     if found.replicates != wanted.replicates {
         what.push(format!(
-            "{} replicates instead of {}",
+            "{} replicates per point instead of {}",
             found.replicates, wanted.replicates
-        ));
-    }
-    if found.shard != wanted.shard {
-        let name = |s: Shard| format!("{}/{}", s.index + 1, s.count);
-        what.push(format!(
-            "shard {} instead of {}",
-            name(found.shard),
-            name(wanted.shard)
         ));
     }
     if what.is_empty() && found.fingerprint != wanted.fingerprint {
         let scenarios = found.source.as_ref().zip(wanted.source.as_ref());
-        what.push(
-            match scenarios.and_then(|(a, b)| first_difference(&a.scenario, &b.scenario)) {
-                Some(line) => format!("another scenario: {line}"),
-                None => "another scenario or other point values".to_string(),
-            },
-        );
+        let line = scenarios.and_then(|(a, b)| first_difference(&a.scenario, &b.scenario));
+        what.push(format!(
+            "the base scenario or the swept values differ{}",
+            line.map_or(String::new(), |l| format!(" ({l})"))
+        ));
+        if found.version != wanted.version {
+            what.push(format!(
+                "written by followership {} instead of {}",
+                found.version, wanted.version
+            ));
+        }
     }
     (!what.is_empty()).then(|| what.join("; "))
 }
@@ -355,7 +367,7 @@ fn first_difference(a: &str, b: &str) -> Option<String> {
             (x, y) if x == y => continue,
             (x, y) => {
                 return Some(format!(
-                    "`{}` against `{}`",
+                    "`{}` instead of `{}`",
                     x.unwrap_or("(end)").trim(),
                     y.unwrap_or("(end)").trim()
                 ));
@@ -469,18 +481,23 @@ pub fn merge(out: &Path, shards: &[PathBuf]) -> Result<MergeReport, Error> {
                 source.kind.name()
             ));
         }
-        let same_shard = SweepManifest {
-            shard: first.shard,
+        // Its own index may differ from the first's; nothing else may.
+        let same_index = SweepManifest {
+            shard: Shard {
+                index: first.shard.index,
+                ..m.shard
+            },
             ..m.clone()
         };
-        if let Some(d) = differences(&same_shard, first) {
+        if let Some(d) = differences(&same_index, first) {
             what.push(d);
         }
         if !what.is_empty() {
             return Err(InputError::new(
                 place,
                 format!(
-                    "this shard belongs to another sweep than {}: {}",
+                    "this shard belongs to a different sweep than {}: {}; run every shard from \
+                     the same scenario with the same options (only --shard I/N differs)",
                     shards[0].display(),
                     what.join("; ")
                 ),

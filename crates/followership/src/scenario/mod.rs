@@ -137,24 +137,48 @@ pub struct LoadedScenario {
     pub base_dir: PathBuf,
     /// Where it came from: a file path or `builtin:NAME`.
     pub origin: String,
-    /// The TOML text it was read from, after `--set` overrides, for locating later errors.
+    /// The TOML text it was read from, after `--set` overrides.
     pub source: String,
+    /// The TOML text as written (the file or built-in, before any override): where
+    /// `file:line:column` in messages point.
+    pub written: String,
+    /// The overrides that turned `written` into `source`, in order: messages about a value one
+    /// of them set name the option instead of a line.
+    pub overrides: Vec<Override>,
 }
 
 impl LoadedScenario {
-    /// Adds `file:line:column` to an error found after loading (for example by a generator)
-    /// that names a key path.
+    /// Adds the place to an error found after loading (for example by a generator) that names
+    /// a key path: `file:line:column`, or the option that set the value.
     pub fn locate(&self, e: InputError) -> InputError {
-        errors::locate(&self.origin, &self.source, e)
+        errors::locate(&self.sources(), e)
     }
 
-    /// The scenario with `overrides` written into the document it was read from, through every
-    /// check a file goes through.
-    pub fn with_overrides(&self, overrides: &[Override]) -> Result<LoadedScenario, InputError> {
-        let (scenario, source) = Scenario::parse(&self.source, &self.origin, overrides)?;
+    /// Where the value at `key_path` (`a.b[2].c`) was given: the option that set it, or its
+    /// `file:line:column`.
+    pub fn place_of(&self, key_path: &str) -> String {
+        self.sources().place_of(key_path)
+    }
+
+    /// The texts errors point into.
+    fn sources(&self) -> errors::Sources<'_> {
+        errors::Sources {
+            origin: &self.origin,
+            written: &self.written,
+            edited: &self.source,
+            overrides: &self.overrides,
+        }
+    }
+
+    /// The scenario `self` with `more` overrides applied after its own, read and checked again;
+    /// errors name the override that set a bad value.
+    pub fn with_overrides(&self, more: &[Override]) -> Result<LoadedScenario, InputError> {
+        let overrides: Vec<Override> = self.overrides.iter().chain(more).cloned().collect();
+        let (scenario, source) = Scenario::parse(&self.written, &self.origin, &overrides)?;
         Ok(LoadedScenario {
             scenario,
             source,
+            overrides,
             ..self.clone()
         })
     }
@@ -183,16 +207,15 @@ impl Scenario {
             o.apply(&mut doc)?;
         }
         let edited = doc.to_string();
-        let shown = if overrides.is_empty() {
-            origin.to_string()
-        } else {
-            format!("{origin} (with --set)")
+        let src = errors::Sources {
+            origin,
+            written: text,
+            edited: &edited,
+            overrides,
         };
         let scenario: Scenario =
-            toml::from_str(&edited).map_err(|e| errors::deserialize_error(&shown, &edited, &e))?;
-        scenario
-            .validate()
-            .map_err(|e| errors::locate(&shown, &edited, e))?;
+            toml::from_str(&edited).map_err(|e| errors::deserialize_error(&src, &e))?;
+        scenario.validate().map_err(|e| errors::locate(&src, e))?;
         Ok((scenario, edited))
     }
 
@@ -215,6 +238,8 @@ impl Scenario {
             base_dir,
             origin,
             source,
+            written: text,
+            overrides: overrides.to_vec(),
         })
     }
 
@@ -237,6 +262,8 @@ impl Scenario {
             base_dir: PathBuf::from("."),
             origin,
             source,
+            written: text.to_string(),
+            overrides: overrides.to_vec(),
         })
     }
 
@@ -403,7 +430,7 @@ impl Scenario {
                 "leader events need a leader; add a [leaders] section",
             ));
         }
-        if self.dynamics.rule == crate::model::Rule::Cascade {
+        if self.dynamics.rule.kind() == crate::model::RuleKind::Cascade {
             for (key, on) in [
                 ("momentum", self.momentum.is_some()),
                 ("leaving", self.leaving.is_some()),

@@ -13,6 +13,10 @@ pub struct Override {
     pub value: toml_edit::Value,
     /// The override as written, for messages.
     pub text: String,
+    /// Where the override was given, named in messages about its value: `--set key=value`
+    /// unless [`Override::given_as`] says otherwise (an option such as `--seed 5`, or a sweep
+    /// entry's `file:line:column`).
+    pub place: String,
 }
 
 impl FromStr for Override {
@@ -45,12 +49,13 @@ impl FromStr for Override {
             path,
             value,
             text: s.to_string(),
+            place: format!("--set {s}"),
         })
     }
 }
 
 impl Override {
-    /// Sets the dotted key path `key` to `value`.
+    /// Sets the dotted key path `key` to `value` (from the library: messages name the key).
     pub fn new(key: &str, value: toml_edit::Value) -> Result<Override, InputError> {
         let text = format!("{key}={}", value.to_string().trim());
         let path: Vec<String> = key.split('.').map(|p| p.trim().to_string()).collect();
@@ -60,7 +65,19 @@ impl Override {
                 "the key path has an empty part; write it like network.nodes",
             ));
         }
-        Ok(Override { path, value, text })
+        Ok(Override {
+            path,
+            value,
+            text,
+            place: key.to_string(),
+        })
+    }
+
+    /// The same override, named `place` in messages: for a value the user gave another way
+    /// than `--set` (`--replicates 5` becomes the override `replicates=5`).
+    pub fn given_as(mut self, place: impl Into<String>) -> Self {
+        self.place = place.into();
+        self
     }
 
     /// Writes the value into the document, creating tables on the way as needed.
@@ -73,7 +90,7 @@ impl Override {
                 .or_insert(toml_edit::Item::Table(toml_edit::Table::new()));
             table = entry.as_table_like_mut().ok_or_else(|| {
                 InputError::new(
-                    format!("--set {}", self.text),
+                    self.place.clone(),
                     format!(
                         "`{}` is a value, not a table, so it has no key `{}`",
                         self.path[..=depth].join("."),

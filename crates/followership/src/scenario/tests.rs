@@ -64,6 +64,26 @@ fn rule_parameters_must_match_their_rule() {
         e.message.contains("applies only to rule = \"hazard\""),
         "{e}"
     );
+    // A rule's parameter out of range is found as the table is read, at its own line.
+    let e = parse(&format!(
+        "{MINIMAL}[dynamics]\nrule = \"logit\"\nvisibility = 0.0\ntemperature = -1\n"
+    ))
+    .unwrap_err();
+    assert_eq!(e.place, "s.toml:9:1", "{e}");
+    assert!(e.message.contains("must be a positive number"), "{e}");
+    // The rule carries its parameter: nothing to look up, nothing to expect.
+    let s = parse(&format!(
+        "{MINIMAL}[dynamics]\nrule = \"cascade\"\nprobability = \"in-degree\"\n"
+    ))
+    .unwrap();
+    assert_eq!(
+        s.dynamics.rule,
+        crate::model::Rule::Cascade {
+            probability: crate::model::EdgeProbability::InverseInDegree
+        }
+    );
+    let back = Scenario::from_toml(&s.to_toml(), "back.toml", &[]).unwrap();
+    assert_eq!(back, s, "the flat form reads back");
 }
 
 #[test]
@@ -207,4 +227,125 @@ fn an_event_after_the_last_tick_is_refused() {
     assert!(e.message.contains("max_ticks = 100"), "{e}");
     assert!(e.place.starts_with("s.toml:"), "{e}");
     parse(&text.replace("tick = 101", "tick = 100")).unwrap();
+}
+
+/// Reproducers of issue 12: messages name no Rust type, and say where the value came from.
+#[test]
+fn type_errors_are_in_the_users_words_not_rust_types() {
+    let set = |s: &str| s.parse::<Override>().unwrap();
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "replicates=\"x\"",
+            "--set replicates=\"x\"",
+            "expected a whole number from 0 to",
+        ),
+        (
+            "replicates=9223372036854775808",
+            "--set replicates=9223372036854775808",
+            "is too large",
+        ),
+        (
+            "max_ticks=5000000000",
+            "--set max_ticks=5000000000",
+            "from 0 to 4294967295",
+        ),
+        (
+            "network=3",
+            "--set network=3",
+            "a table with `kind = ...` naming one of: `complete`",
+        ),
+        (
+            "network.nodes=1.5",
+            "--set network.nodes=1.5",
+            "network.nodes: expected a whole number",
+        ),
+        (
+            "people.threshold=3",
+            "--set people.threshold=3",
+            "`distribution = ...` naming one of",
+        ),
+        (
+            "dynamics.rule=3",
+            "--set dynamics.rule=3",
+            "expected one of `threshold`",
+        ),
+        (
+            "dynamics.visibility=\"x\"",
+            "--set dynamics.visibility=\"x\"",
+            "expected a number",
+        ),
+        (
+            "regenerate_network=yes",
+            "--set regenerate_network=yes",
+            "true or false",
+        ),
+        (
+            "output.snapshot_ticks=4",
+            "--set output.snapshot_ticks=4",
+            "a list in square brackets",
+        ),
+    ];
+    for (o, place, says) in cases {
+        let e = Scenario::from_toml(MINIMAL, "s.toml", &[set(o)]).unwrap_err();
+        assert_eq!(e.place, *place, "{e}");
+        assert!(e.message.contains(says), "{o}: {e}");
+        for rust in [
+            "u64",
+            "u32",
+            "usize",
+            "f64",
+            "internally tagged",
+            "NetworkSpec",
+            "wanted",
+        ] {
+            assert!(!e.message.contains(rust), "{o}: {e}");
+        }
+    }
+}
+
+#[test]
+fn a_bad_value_inside_a_tagged_table_is_pointed_at_itself() {
+    let e = parse(&MINIMAL.replace("nodes = 10", "nodes = 1.5")).unwrap_err();
+    assert!(
+        e.message
+            .starts_with("network.nodes: expected a whole number"),
+        "{e}"
+    );
+    let line = MINIMAL.lines().position(|l| l.contains("nodes")).unwrap() + 1;
+    assert!(e.place.starts_with(&format!("s.toml:{line}:")), "{e}");
+}
+
+#[test]
+fn duplicate_keys_are_named() {
+    let e = parse(&format!("name = \"again\"\n{MINIMAL}")).unwrap_err();
+    assert!(e.message.contains("`name` is given twice"), "{e}");
+    let e = parse(&format!("{MINIMAL}[network]\nnodes = 3\n")).unwrap_err();
+    assert!(e.message.contains("`network` is given twice"), "{e}");
+}
+
+/// An override of a key the file leaves out adds a line to the edited text; messages about
+/// other keys still point at the file's own lines.
+#[test]
+fn places_are_lines_of_the_file_as_written_even_with_overrides() {
+    let set = |s: &str| s.parse::<Override>().unwrap();
+    let text = format!("{MINIMAL}[dynamics]\nvisibility = 7\n");
+    let line = text.lines().position(|l| l.contains("visibility")).unwrap() + 1;
+    let plain = Scenario::from_toml(&text, "s.toml", &[]).unwrap_err();
+    assert!(
+        plain.place.starts_with(&format!("s.toml:{line}:")),
+        "{plain}"
+    );
+    let seed = set("seed=5").given_as("--seed 5");
+    let e = Scenario::from_toml(&text, "s.toml", &[seed, set("description=\"d\"")]).unwrap_err();
+    assert_eq!(e, plain);
+    let e = Scenario::from_toml(MINIMAL, "s.toml", &[set("seed=-1").given_as("--seed -1")])
+        .unwrap_err();
+    assert_eq!(e.place, "--seed -1", "{e}");
+}
+
+#[test]
+fn an_empty_generated_network_is_blamed_on_its_size() {
+    let e = parse(&MINIMAL.replace("nodes = 10", "nodes = 0")).unwrap_err();
+    assert!(e.message.starts_with("network.nodes: nodes = 0"), "{e}");
+    assert!(e.message.contains("give at least 1"), "{e}");
 }

@@ -150,9 +150,7 @@ impl Diffusion {
             return Err(unsupported("this scenario has spontaneous joining"));
         }
         match d.rule {
-            Rule::Cascade => Ok(Diffusion::IndependentCascade(
-                d.probability.unwrap_or(EdgeProbability::Uniform(0.0)),
-            )),
+            Rule::Cascade { probability } => Ok(Diffusion::IndependentCascade(probability)),
             Rule::Threshold => {
                 let uniform01 = matches!(
                     scenario.people.threshold,
@@ -166,8 +164,8 @@ impl Diffusion {
                     Ok(Diffusion::LinearThreshold)
                 }
             }
-            Rule::Logit => Err(unsupported("this scenario uses rule = \"logit\"")),
-            Rule::Hazard => Err(unsupported("this scenario uses rule = \"hazard\"")),
+            Rule::Logit { .. } => Err(unsupported("this scenario uses rule = \"logit\"")),
+            Rule::Hazard { .. } => Err(unsupported("this scenario uses rule = \"hazard\"")),
         }
     }
 }
@@ -292,7 +290,7 @@ pub fn choose(
 /// `1 / in-degree` over edges (`n / m`) for the weighted cascade, and otherwise 0.01 (the value
 /// of Chen, Wang and Yang's experiments).
 fn discount_probability(graph: &Graph, scenario: &Scenario) -> f64 {
-    match scenario.dynamics.probability {
+    match scenario.dynamics.rule.edge_probability() {
         Some(EdgeProbability::Uniform(p)) => p,
         Some(EdgeProbability::InverseInDegree) if graph.edge_count() > 0 => {
             (graph.node_count() as f64 / graph.edge_count() as f64).min(1.0)

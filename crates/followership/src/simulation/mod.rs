@@ -33,7 +33,7 @@ use std::num::NonZeroU32;
 use rand::{Rng, SeedableRng, seq::SliceRandom};
 
 use crate::graph::Graph;
-use crate::model::{Dynamics, EdgeProbability, Movement, Rule, SocialProof, Update};
+use crate::model::{Dynamics, EdgeProbability, Movement, Rule, RuleKind, SocialProof, Update};
 use crate::random::{Stream, splitmix64, unit_f64};
 
 pub use outcome::{Change, RunOutcome, RunRecord, TickRecord, TrustEvent, TrustSnapshot};
@@ -163,7 +163,7 @@ impl<'g> Prepared<'g> {
         cascade_cutoff: f64,
     ) -> Self {
         let n = graph.node_count();
-        let uses_local = dynamics.rule != Rule::Cascade && dynamics.visibility < 1.0;
+        let uses_local = dynamics.rule.kind() != RuleKind::Cascade && dynamics.visibility < 1.0;
         let norm = if uses_local {
             match dynamics.social_proof {
                 SocialProof::Count => vec![1.0; n],
@@ -180,7 +180,7 @@ impl<'g> Prepared<'g> {
         } else {
             Vec::new()
         };
-        let accept = if dynamics.probability == Some(EdgeProbability::InverseInDegree) {
+        let accept = if dynamics.rule.edge_probability() == Some(EdgeProbability::InverseInDegree) {
             (0..n as u32)
                 .map(|v| {
                     let d = graph.in_degree(v);
@@ -202,7 +202,7 @@ impl<'g> Prepared<'g> {
             cascade_cutoff,
             norm,
             accept,
-            log_miss: match dynamics.probability {
+            log_miss: match dynamics.rule.edge_probability() {
                 Some(EdgeProbability::Uniform(p)) => (1.0 - p).ln(),
                 _ => 0.0,
             },
@@ -492,14 +492,16 @@ impl<'a, 'g> Run<'a, 'g> {
         recording: Recording,
     ) -> Self {
         let n = prep.graph.node_count();
-        let movement_mode = !prep.movement.is_classic() && prep.dynamics.rule != Rule::Cascade;
+        let movement_mode =
+            !prep.movement.is_classic() && prep.dynamics.rule.kind() != RuleKind::Cascade;
         assert_eq!(thresholds.len(), n, "one threshold per person");
         let d = &prep.dynamics;
         let pushes_proof = !prep.norm.is_empty();
-        let crowd_wide = d.visibility > 0.0 && d.rule != Rule::Cascade && !movement_mode;
-        let needs_watchers =
-            crowd_wide || d.spontaneous > 0.0 || matches!(d.rule, Rule::Logit | Rule::Hazard);
-        let event_driven = d.rule == Rule::Threshold && !crowd_wide && !movement_mode;
+        let crowd_wide = d.visibility > 0.0 && d.rule.kind() != RuleKind::Cascade && !movement_mode;
+        let needs_watchers = crowd_wide
+            || d.spontaneous > 0.0
+            || matches!(d.rule.kind(), RuleKind::Logit | RuleKind::Hazard);
+        let event_driven = d.rule.kind() == RuleKind::Threshold && !crowd_wide && !movement_mode;
         // Whole-number proof suffices when edges are unweighted and every dancer counts once.
         let countdown = event_driven && !prep.graph.is_weighted() && prep.movement.is_classic();
         let proof = pushes_proof.then(|| {
@@ -554,7 +556,9 @@ impl<'a, 'g> Run<'a, 'g> {
         for &v in initial {
             self.join(v);
         }
-        if self.prep.dynamics.rule == Rule::Threshold && !self.crowd_wide && self.movement.is_none()
+        if self.prep.dynamics.rule.kind() == RuleKind::Threshold
+            && !self.crowd_wide
+            && self.movement.is_none()
         {
             for v in 0..self.status.len() {
                 if self.status[v] == Status::Watching
@@ -609,7 +613,7 @@ impl<'a, 'g> Run<'a, 'g> {
 
     /// The influence of a new dancer reaches those who see them.
     fn spread(&mut self, v: u32, weight: f64) {
-        if self.prep.dynamics.rule == Rule::Cascade {
+        if self.prep.dynamics.rule.kind() == RuleKind::Cascade {
             self.recruit(v);
         } else if self.proof.is_some() {
             self.push_proof(v, weight);
@@ -729,7 +733,7 @@ impl<'a, 'g> Run<'a, 'g> {
     /// Plays one tick, unless the run is at its end.
     fn step(&mut self) -> Step {
         let d = &self.prep.dynamics;
-        let (rule, update, spontaneous) = (d.rule, d.update, d.spontaneous);
+        let (rule, update, spontaneous) = (d.rule.kind(), d.update, d.spontaneous);
         {
             if self.tick >= self.prep.max_ticks {
                 return Step::Finished;
@@ -760,21 +764,21 @@ impl<'a, 'g> Run<'a, 'g> {
                 return self.played();
             }
             match (rule, update) {
-                (Rule::Threshold, Update::Synchronous) if !self.crowd_wide => {
+                (RuleKind::Threshold, Update::Synchronous) if !self.crowd_wide => {
                     self.tick_sync_events()
                 }
-                (Rule::Threshold, Update::Asynchronous) if !self.crowd_wide => {
+                (RuleKind::Threshold, Update::Asynchronous) if !self.crowd_wide => {
                     self.tick_async_events()
                 }
-                (Rule::Cascade, _) => self.tick_sync_events(),
-                (Rule::Threshold, Update::Synchronous) => {
+                (RuleKind::Cascade, _) => self.tick_sync_events(),
+                (RuleKind::Threshold, Update::Synchronous) => {
                     let chosen = self.crowd_pass(|run, v| run.meets_threshold(v));
                     self.apply(chosen, true);
                 }
-                (Rule::Threshold, Update::Asynchronous) => {
+                (RuleKind::Threshold, Update::Asynchronous) => {
                     self.sweep_async(|run, v| run.meets_threshold(v))
                 }
-                (Rule::Logit | Rule::Hazard, Update::Synchronous) => {
+                (RuleKind::Logit | RuleKind::Hazard, Update::Synchronous) => {
                     let mut max_p = 0.0f64;
                     let chosen = self.crowd_pass(|run, v| {
                         let p = run.join_probability(v);
@@ -782,9 +786,9 @@ impl<'a, 'g> Run<'a, 'g> {
                         unit_f64(&mut run.rng) < p
                     });
                     can_change_later |= max_p > 0.0;
-                    self.apply(chosen, rule != Rule::Hazard);
+                    self.apply(chosen, rule != RuleKind::Hazard);
                 }
-                (Rule::Logit | Rule::Hazard, Update::Asynchronous) => {
+                (RuleKind::Logit | RuleKind::Hazard, Update::Asynchronous) => {
                     can_change_later = true;
                     self.sweep_async(|run, v| unit_f64(&mut run.rng) < run.join_probability(v));
                 }
@@ -874,7 +878,7 @@ impl<'a, 'g> Run<'a, 'g> {
     fn pull_tick(&mut self, chosen: &[u32]) -> bool {
         let graph = self.prep.graph;
         let eligible = self.movement.is_none()
-            && self.prep.dynamics.rule == Rule::Threshold
+            && self.prep.dynamics.rule.kind() == RuleKind::Threshold
             && matches!(self.proof, Some(ProofStore::Countdown(_)));
         if !eligible || !self.pull_pays(chosen) {
             return false;
@@ -982,7 +986,7 @@ impl<'a, 'g> Run<'a, 'g> {
             .clone();
         order.shuffle(&mut self.rng);
         let spontaneous = self.prep.dynamics.spontaneous;
-        let extra_courage = spontaneous > 0.0 && self.prep.dynamics.rule != Rule::Hazard;
+        let extra_courage = spontaneous > 0.0 && self.prep.dynamics.rule.kind() != RuleKind::Hazard;
         for v in order {
             if decides(self, v) || (extra_courage && unit_f64(&mut self.rng) < spontaneous) {
                 self.status[v as usize] = Status::Pending;
@@ -1090,12 +1094,10 @@ impl<'a, 'g> Run<'a, 'g> {
     fn recruit(&mut self, v: u32) {
         let out = self.prep.graph.out_adjacency();
         let targets = out.neighbors(v);
-        match self
-            .prep
-            .dynamics
-            .probability
-            .expect("validated: cascade has a probability")
-        {
+        let Rule::Cascade { probability } = self.prep.dynamics.rule else {
+            unreachable!("only the cascade rule recruits")
+        };
+        match probability {
             EdgeProbability::Uniform(p) => {
                 if p <= 0.0 {
                     return;
@@ -1180,23 +1182,21 @@ impl<'a, 'g> Run<'a, 'g> {
     fn join_probability(&self, v: u32) -> f64 {
         let d = &self.prep.dynamics;
         match d.rule {
-            Rule::Logit => {
-                let t = d.temperature.expect("validated: logit has a temperature");
+            Rule::Logit { temperature: t } => {
                 if !self.trusts_enough(v) {
                     return 0.0;
                 }
                 1.0 / (1.0 + (-(self.stimulus(v) - self.effective_threshold(v)) / t).exp())
             }
-            Rule::Hazard => {
-                let b = d
-                    .imitation
-                    .expect("validated: hazard has an imitation coefficient");
+            Rule::Hazard { imitation: b } => {
                 if !self.trusts_enough(v) {
                     return 0.0;
                 }
                 (d.spontaneous + b * self.stimulus(v)).min(1.0)
             }
-            Rule::Threshold | Rule::Cascade => unreachable!("deterministic rules do not draw"),
+            Rule::Threshold | Rule::Cascade { .. } => {
+                unreachable!("deterministic rules do not draw")
+            }
         }
     }
 

@@ -12,7 +12,7 @@ use rand_distr::{Distribution as _, StandardNormal};
 
 use super::{Run, RunInput, Status};
 use crate::model::movement::{LeaderEventKind, Trust};
-use crate::model::{Rule, SocialProof, Update};
+use crate::model::{RuleKind, SocialProof, Update};
 use crate::random::unit_f64;
 use crate::simulation::outcome::TrustEvent;
 
@@ -229,7 +229,7 @@ impl Run<'_, '_> {
 
     /// Sets the proof at which watcher `v` joins, for the event-driven path.
     fn set_join_bound(&mut self, v: u32) {
-        if self.prep.dynamics.rule != Rule::Threshold {
+        if self.prep.dynamics.rule.kind() != RuleKind::Threshold {
             return;
         }
         let bound = if self.trusts_enough(v) {
@@ -335,7 +335,8 @@ impl Run<'_, '_> {
                 .is_some_and(|l| l.event_rate > 0.0);
         let watchers_left = self.following < self.crowd_size;
         let can_change_later = (watchers_left
-            && (d.spontaneous > 0.0 || matches!(d.rule, Rule::Logit | Rule::Hazard)))
+            && (d.spontaneous > 0.0
+                || matches!(d.rule.kind(), RuleKind::Logit | RuleKind::Hazard)))
             || m.next_scripted < m.scripted.len()
             || (leader_can_act && m.trust.is_some())
             || (trust_changed
@@ -365,7 +366,7 @@ impl Run<'_, '_> {
             None => true,
             Some((weight, p)) => {
                 trust_changed
-                    || matches!(d.rule, Rule::Logit | Rule::Hazard)
+                    || matches!(d.rule.kind(), RuleKind::Logit | RuleKind::Hazard)
                     || p != pressure
                     || (d.visibility > 0.0 && weight != self.crowd_weight)
             }
@@ -405,7 +406,7 @@ impl Run<'_, '_> {
         match self.state().pass {
             None => true,
             Some((weight, p)) => {
-                matches!(d.rule, Rule::Logit | Rule::Hazard)
+                matches!(d.rule.kind(), RuleKind::Logit | RuleKind::Hazard)
                     || p != self.pressure_now()
                     || (d.visibility > 0.0 && weight != self.crowd_weight)
             }
@@ -454,7 +455,10 @@ impl Run<'_, '_> {
         let pressure = self.pressure_now();
         let weight = self.crowd_weight;
         self.state_mut().pass = Some((weight, pressure));
-        let probabilistic = matches!(self.prep.dynamics.rule, Rule::Logit | Rule::Hazard);
+        let probabilistic = matches!(
+            self.prep.dynamics.rule.kind(),
+            RuleKind::Logit | RuleKind::Hazard
+        );
         self.state_mut().bounds_stale = true;
         let (mut joining, mut leaving) = (Vec::new(), Vec::new());
         for v in 0..self.status.len() as u32 {
@@ -501,19 +505,19 @@ impl Run<'_, '_> {
         self.carried.clear();
         self.state_mut().leaving.clear();
         let d = &self.prep.dynamics;
-        let (rule, spontaneous) = (d.rule, d.spontaneous);
+        let (rule, spontaneous) = (d.rule.kind(), d.spontaneous);
         let (mut joined, mut left) = (0, 0);
         for v in order {
             match self.status[v as usize] {
                 Status::Watching | Status::Pending => {
                     let decides = match rule {
-                        Rule::Logit | Rule::Hazard => {
+                        RuleKind::Logit | RuleKind::Hazard => {
                             unit_f64(&mut self.rng) < self.join_probability(v)
                         }
                         _ => self.meets_threshold(v),
                     };
                     let courage = spontaneous > 0.0
-                        && rule != Rule::Hazard
+                        && rule != RuleKind::Hazard
                         && self.trusts_enough(v)
                         && unit_f64(&mut self.rng) < spontaneous;
                     if decides || courage {

@@ -149,8 +149,7 @@ fn linear_threshold_with_weights_sums_normalised_in_weights() {
 
 fn cascade(p: EdgeProbability) -> Dynamics {
     Dynamics {
-        rule: Rule::Cascade,
-        probability: Some(p),
+        rule: Rule::Cascade { probability: p },
         ..Dynamics::default()
     }
 }
@@ -262,10 +261,9 @@ fn bass_hazard_on_a_complete_crowd_follows_the_difference_equation() {
     let n = 2000u32;
     let g = GraphBuilder::new(n as usize, false).build().0; // visibility 1 needs no edges
     let d = Dynamics {
-        rule: Rule::Hazard,
+        rule: Rule::Hazard { imitation: 0.4 },
         visibility: 1.0,
         spontaneous: 0.01,
-        imitation: Some(0.4),
         ..Dynamics::default()
     };
     let prep = Prepared::new(&g, &d, 15, 0.5);
