@@ -34,6 +34,7 @@ impl AtomicFile {
         let temp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(".partial")
+            .rand_bytes(RANDOM_LETTERS)
             .tempfile_in(dir)
             .map_err(|e| Error::io(path, e))?;
         Ok(AtomicFile {
@@ -78,13 +79,20 @@ impl Write for AtomicFile {
     }
 }
 
+/// Letters in the random part of a temporary file's name (`tempfile`'s default).
+const RANDOM_LETTERS: usize = 6;
+
 /// Whether `name` is that of an [`AtomicFile`]'s temporary file (`.NAME.XXXXXX.partial`): what a
 /// process killed while writing leaves behind, safe to remove before writing again.
 pub fn is_temporary(name: &str) -> bool {
     name.strip_prefix('.')
         .and_then(|n| n.strip_suffix(".partial"))
         .and_then(|n| n.rsplit_once('.'))
-        .is_some_and(|(file, random)| !file.is_empty() && !random.is_empty())
+        .is_some_and(|(file, random)| {
+            !file.is_empty()
+                && random.len() == RANDOM_LETTERS
+                && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
 }
 
 #[cfg(test)]
