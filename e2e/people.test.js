@@ -61,3 +61,31 @@ test('replays people.js cannot draw are named, not drawn', () => {
   assert.match(FP.check({ ...replay, curve: [] }), /curve/);
   assert.throws(() => FP.mount({ replay }), /people canvas/);
 });
+
+test('the legend names the first and second followers when the run had them', () => {
+  // A document just large enough for the legend: elements with children, styles and text.
+  const made = [];
+  const element = () => {
+    const e = { children: [], style: {}, textContent: '', appendChild(c) { this.children.push(c); } };
+    made.push(e);
+    return e;
+  };
+  const saved = globalThis.document;
+  globalThis.document = {
+    createElement: element,
+    createTextNode: (text) => ({ text }),
+  };
+  try {
+    const texts = (r) => {
+      const box = element();
+      FP.legend(box, r);
+      return box.children.map((item) => item.children[1].text);
+    };
+    const withBoth = texts({ ...replay, first_follower: 1, second_follower: 2 });
+    assert.ok(withBoth.includes('first follower'), withBoth.join(', '));
+    assert.ok(withBoth.includes('second follower'), withBoth.join(', '));
+    assert.ok(!texts(replay).includes('first follower'), 'no first follower, no legend entry');
+  } finally {
+    globalThis.document = saved;
+  }
+});

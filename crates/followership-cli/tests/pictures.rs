@@ -187,3 +187,76 @@ fn seed_draws_the_strategies_and_speaks_json() {
     assert_svg(&read(&out, "strategies.svg"), &["imm"]);
     assert_self_contained(&read(&out, "report.html"));
 }
+
+/// The first follower everywhere: the terminal says when they came and what followed, the
+/// network panels ring them and are titled by their moments, and the adoption plot marks their
+/// tick.
+#[test]
+fn the_first_follower_is_in_the_summary_and_the_pictures() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("h");
+    let o = followership(&[
+        "run",
+        "--replicates",
+        "6",
+        "--set",
+        "network.nodes=600",
+        "--set",
+        "dynamics.spontaneous=0.002",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    ok(&o);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("hillside: 6 runs on 600 people"), "{text}");
+    for line in [
+        "first follower       in ",
+        "a movement followed  in ",
+        "half of final size   by tick ",
+        "90% of final size    by tick ",
+        "a run lasted ",
+    ] {
+        assert!(text.contains(line), "no {line:?} in\n{text}");
+    }
+    assert_svg(
+        &read(&out, "network.svg"),
+        &[
+            "first follower",
+            "the first follower joins",
+            "the start",
+            "the end",
+        ],
+    );
+    assert_svg(
+        &read(&out, "adoption.svg"),
+        &["first follower (median tick"],
+    );
+    let json = read(&out, "run.json");
+    for key in [
+        "\"first_follower\"",
+        "\"movement_after_first_follower\"",
+        "\"final_50\"",
+    ] {
+        assert!(json.contains(key), "run.json lacks {key}");
+    }
+    // One run reads as one run.
+    let o = followership(&[
+        "run",
+        "--builtin",
+        "granovetter-riot",
+        "--replicates",
+        "1",
+        "--no-plots",
+        "--out",
+        dir.path().join("g").to_str().unwrap(),
+    ]);
+    ok(&o);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("granovetter-riot: 1 run on 100 people"),
+        "{text}"
+    );
+    assert!(!text.contains("1 runs"), "{text}");
+    // No leader, no first-follower lines.
+    assert!(!text.contains("first follower"), "{text}");
+}

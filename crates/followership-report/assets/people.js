@@ -101,6 +101,9 @@
     marker: '#111827',
     kept: '#009e73',
     broken: '#d55e00',
+    // The first and second followers' rings: the colours network.svg uses for them.
+    first: '#d55e00',
+    second: '#009e73',
   });
   const STATE_COLORS = [COLORS.sitting, COLORS.following, COLORS.leader, COLORS.quit, COLORS.left];
   // Trust is shown in this many steps: enough to see it fall, few enough to draw in one path
@@ -439,16 +442,6 @@
       }
       ctx.putImageData(this._image, 0, 0);
 
-      // The first and second followers get a ring while they dance: the moment the story turns.
-      ctx.lineWidth = Math.max(1, r * 0.45);
-      ctx.strokeStyle = COLORS.following;
-      for (const i of [replay.first_follower, replay.second_follower]) {
-        if (i == null || i >= n || states[i] !== STATE.FOLLOWING) continue;
-        ctx.beginPath();
-        ctx.arc(Math.floor(g.x0 + p[2 * i] * g.size) + 0.5, Math.floor(g.y0 + p[2 * i + 1] * g.size) + 0.5,
-          r * 2.1, 0, 2 * Math.PI);
-        ctx.stroke();
-      }
       // Leaders last and larger, with a dark outline.
       const lr = Math.max(r * 2.2, 4);
       for (const i of leaders) {
@@ -460,6 +453,19 @@
         ctx.fill();
         ctx.lineWidth = Math.max(1, lr * 0.25);
         ctx.strokeStyle = COLORS.marker;
+        ctx.stroke();
+      }
+      // The first and second followers get a ring of their own colour while they dance (the
+      // moment the story turns), drawn over the leaders and wider than their markers, so a
+      // first follower right beside the leader is never hidden under them, nor hides them.
+      ctx.lineWidth = Math.max(2, r * 0.6);
+      const roles = [[replay.first_follower, COLORS.first], [replay.second_follower, COLORS.second]];
+      for (const [i, color] of roles) {
+        if (i == null || i >= n || states[i] !== STATE.FOLLOWING) continue;
+        ctx.strokeStyle = color;
+        ctx.beginPath();
+        ctx.arc(Math.floor(g.x0 + p[2 * i] * g.size) + 0.5, Math.floor(g.y0 + p[2 * i + 1] * g.size) + 0.5,
+          lr + Math.max(2, r), 0, 2 * Math.PI);
         ctx.stroke();
       }
     }
@@ -613,7 +619,7 @@
     if (!element) return;
     const doc = global.document;
     element.textContent = '';
-    const item = (color, text, ring) => {
+    const item = (color, text, ring, hollow) => {
       const span = doc.createElement('span');
       span.className = 'fp-legend-item';
       const dot = doc.createElement('span');
@@ -623,7 +629,12 @@
       dot.style.borderRadius = '50%';
       dot.style.marginRight = '0.3em';
       dot.style.verticalAlign = 'middle';
-      dot.style.background = color;
+      if (hollow) {
+        dot.style.boxSizing = 'border-box';
+        dot.style.border = '0.18em solid ' + color;
+      } else {
+        dot.style.background = color;
+      }
       if (ring) dot.style.boxShadow = '0 0 0 1px ' + COLORS.marker;
       span.appendChild(dot);
       span.appendChild(doc.createTextNode(text));
@@ -636,6 +647,8 @@
     item(COLORS.following, 'following');
     item(COLORS.left, 'left');
     item(COLORS.sitting, 'sitting');
+    if (replay && replay.first_follower != null) item(COLORS.first, 'first follower', false, true);
+    if (replay && replay.second_follower != null) item(COLORS.second, 'second follower', false, true);
     if (replay && replay.trust) {
       item('linear-gradient(90deg,' + COLORS.following + ',' + FILLS[STATE.FOLLOWING * TRUST_LEVELS + TRUST_LEVELS - 1] + ')',
         'trust in the leader: full to none (darker, redder)');

@@ -5,15 +5,17 @@
 
 use std::path::Path;
 
+use followership::analysis::ensemble::TickSpan;
 use followership::analysis::summary::quantile;
 use followership::error::Error;
+use followership::fmt::counted as plural;
 use followership::graph::Graph;
 use followership::output::Report;
 use followership::output::story::story;
 use followership::simulation::{RunOutcome, RunRecord};
 
 use crate::html::{Page, Section};
-use crate::plot::{self, AdoptionCurve, LeaderQuit, PersonState, Snapshots};
+use crate::plot::{self, AdoptionCurve, FirstFollower, LeaderQuit, PersonState, Snapshots};
 use crate::replay::{Replay, ReplayOptions};
 use crate::{Figure, percent, percent_range};
 
@@ -40,6 +42,7 @@ pub fn pictures(report: &Report<'_>, replay: &ReplayOptions) -> Result<(Vec<Figu
         runs,
         &crowd,
         scenario.momentum.as_ref().map(|m| m.critical_mass),
+        scenario.leaders.is_some(),
     ) {
         figures.push(Figure {
             file_name: "adoption.svg".into(),
@@ -93,7 +96,11 @@ pub fn pictures(report: &Report<'_>, replay: &ReplayOptions) -> Result<(Vec<Figu
     let s = report.summary;
     let mut sections = vec![Section::Table {
         title: "Summary".into(),
-        header: vec!["outcome".into(), "value".into(), "95% interval".into()],
+        header: vec![
+            "outcome".into(),
+            "value".into(),
+            "95% interval, or range over runs".into(),
+        ],
         rows: vec![
             vec![
                 "final size (mean)".into(),
@@ -115,9 +122,38 @@ pub fn pictures(report: &Report<'_>, replay: &ReplayOptions) -> Result<(Vec<Figu
                 format!("{}", s.median_ticks),
                 String::new(),
             ],
-            moment_row("first follower joined (median tick)", &outcomes, |o| {
-                o.first_follower_tick
-            }),
+            span_row(
+                "first follower joined (median tick)",
+                s.first_follower.as_ref(),
+                s.replicates,
+            ),
+            match &s.movement_after_first_follower {
+                Some(m) => vec![
+                    "a movement followed the first follower".into(),
+                    percent(m.estimate),
+                    format!(
+                        "{} (in {} of {})",
+                        percent_range(m.ci),
+                        m.count,
+                        plural(m.of, "run", "runs")
+                    ),
+                ],
+                None => vec![
+                    "a movement followed the first follower".into(),
+                    "no first follower".into(),
+                    String::new(),
+                ],
+            },
+            span_row(
+                "half of the final size (median tick, cascades)",
+                s.final_50.as_ref(),
+                s.replicates,
+            ),
+            span_row(
+                "90% of the final size (median tick, cascades)",
+                s.final_90.as_ref(),
+                s.replicates,
+            ),
             moment_row("critical mass reached (median tick)", &outcomes, |o| {
                 o.critical_mass_tick
             }),
@@ -191,6 +227,25 @@ pub(crate) fn plot_error(e: plot::PlotError) -> Error {
     Error::io("plot", std::io::Error::other(e.to_string()))
 }
 
+/// A summary row for a moment the engine's summary measured: its median tick, and its range
+/// over the runs it came in.
+fn span_row(name: &str, span: Option<&TickSpan>, replicates: usize) -> Vec<String> {
+    match span {
+        Some(t) => vec![
+            name.into(),
+            format!("{}", t.median),
+            format!(
+                "from {} to {}, in {} of {}",
+                t.first,
+                t.last,
+                t.runs,
+                plural(replicates as u64, "run", "runs")
+            ),
+        ],
+        None => vec![name.into(), "never".into(), String::new()],
+    }
+}
+
 /// A summary row for the median tick of a moment that not every run reaches.
 fn moment_row(
     name: &str,
@@ -210,7 +265,11 @@ fn moment_row(
     vec![
         name.into(),
         value,
-        format!("in {} of {} runs", ticks.len(), outcomes.len()),
+        format!(
+            "in {} of {}",
+            ticks.len(),
+            plural(outcomes.len() as u64, "run", "runs")
+        ),
     ]
 }
 
@@ -220,6 +279,7 @@ fn adoption_curve(
     runs: &[RunRecord],
     crowd: &dyn Fn(&RunRecord) -> usize,
     critical_mass: Option<f64>,
+    has_leaders: bool,
 ) -> Option<AdoptionCurve> {
     let series: Vec<(&RunRecord, f64)> = runs
         .iter()
@@ -262,7 +322,18 @@ fn adoption_curve(
         runs_quit: quits.len(),
         runs: series.len(),
     });
+    let mut firsts: Vec<f64> = series
+        .iter()
+        .filter_map(|(r, _)| r.outcome.first_follower_tick.map(f64::from))
+        .collect();
+    firsts.sort_by(f64::total_cmp);
+    let first_follower = (!firsts.is_empty() && has_leaders).then(|| FirstFollower {
+        median_tick: quantile(&firsts, 0.5),
+        runs_with: firsts.len(),
+        runs: series.len(),
+    });
     Some(AdoptionCurve {
+        first_follower,
         ticks,
         median,
         p10,
@@ -273,49 +344,75 @@ fn adoption_curve(
     })
 }
 
-/// Everyone's state at the `chosen` ticks of a recorded run (by default four moments: the
-/// start, the first follower, the critical mass or the peak, the end), on a network with
+/// Everyone's state at the `chosen` ticks of a recorded run (by default the moments of its
+/// story, each panel titled by what it shows: see [`default_moments`]), on a network with
 /// positions. A chosen tick past the end of the run shows the end.
 fn snapshots(record: &RunRecord, graph: &Graph, chosen: Option<&[u32]>) -> Option<Snapshots> {
     let positions = graph.positions()?;
     let outcome = record.outcome;
-    let moments = match chosen {
+    let moments: Vec<(u32, String)> = match chosen {
         Some(ticks) => {
             let mut moments: Vec<u32> = ticks.iter().map(|&t| t.min(outcome.ticks)).collect();
             moments.sort_unstable();
             moments.dedup();
-            moments
+            moments.into_iter().map(|t| (t, String::new())).collect()
         }
         None => default_moments(record, &outcome),
     };
+    let ticks: Vec<u32> = moments.iter().map(|m| m.0).collect();
     Some(Snapshots {
         positions: positions.to_vec(),
-        frames: frames(record, graph.node_count(), &moments),
+        frames: frames(record, graph.node_count(), &ticks),
+        labels: moments.into_iter().map(|m| m.1).collect(),
+        first_follower: record.first_follower.map(|v| v as usize),
+        second_follower: record.second_follower.map(|v| v as usize),
     })
 }
 
-/// The start, the first follower, the critical mass (or the peak) and the end of a run.
-fn default_moments(record: &RunRecord, outcome: &RunOutcome) -> Vec<u32> {
-    let mut moments = vec![0];
+/// The moments of a run's story, each with what it shows: the start, the first follower, the
+/// critical mass (or the peak), the ticks just before and just after the leader event that
+/// moved trust the most, and the end. Moments on the same tick are shown once, under the
+/// first of their names.
+fn default_moments(record: &RunRecord, outcome: &RunOutcome) -> Vec<(u32, String)> {
+    let mut moments = vec![(0, "the start".to_string())];
     if let Some(t) = outcome.first_follower_tick {
-        moments.push(t);
+        moments.push((t, "the first follower joins".into()));
     }
     match outcome.critical_mass_tick {
-        Some(t) => moments.push(t),
+        Some(t) => moments.push((t, "the critical mass".into())),
         None => {
             if let Some(peak) = record
                 .timeseries
                 .iter()
                 .max_by_key(|t| (t.following, std::cmp::Reverse(t.tick)))
             {
-                moments.push(peak.tick);
+                moments.push((peak.tick, "the peak".into()));
             }
         }
     }
-    moments.push(outcome.ticks);
-    moments.sort_unstable();
-    moments.dedup();
+    if let Some(e) = largest_event(record) {
+        let what = e.kind.label();
+        moments.push((e.tick.saturating_sub(1), format!("just before the {what}")));
+        moments.push((
+            (e.tick + 1).min(outcome.ticks),
+            format!("just after the {what}"),
+        ));
+    }
+    moments.push((outcome.ticks, "the end".into()));
+    // Stable: of two moments on one tick, the one listed first keeps its name.
+    moments.sort_by_key(|m| m.0);
+    moments.dedup_by_key(|m| m.0);
     moments
+}
+
+/// The leader event that moved the crowd's mean trust the most (the first of equals).
+pub(crate) fn largest_event(record: &RunRecord) -> Option<&followership::simulation::TrustEvent> {
+    record.trust_events.iter().reduce(|best, e| {
+        let size = |e: &followership::simulation::TrustEvent| {
+            (e.mean_trust_after - e.mean_trust_before).abs()
+        };
+        if size(e) > size(best) { e } else { best }
+    })
 }
 
 /// The state of everyone at each of `moments` (ascending), replayed from the changes.
@@ -363,6 +460,8 @@ mod tests {
                 critical_mass_tick: None,
                 leader_quit_tick: quit,
                 final_mean_trust: 1.0,
+                final_50_tick: None,
+                final_90_tick: None,
             },
             timeseries: following
                 .iter()
@@ -388,7 +487,7 @@ mod tests {
             record(&[0, 0], Some(1)),
             record(&[0, 1, 1, 1, 5], None),
         ];
-        let curve = adoption_curve(&runs, &|_| 10, Some(0.1)).unwrap();
+        let curve = adoption_curve(&runs, &|_| 10, Some(0.1), true).unwrap();
         assert_eq!(curve.ticks, vec![0, 1, 2, 3, 4]);
         assert_eq!(curve.runs, 3);
         // Tick 4: the first run stays at 10 of 10, the second at 0, the third reaches 5.
@@ -399,13 +498,13 @@ mod tests {
         let quit = curve.leader_quit.unwrap();
         assert_eq!((quit.runs_quit, quit.runs), (2, 3));
         assert!((quit.median_tick - 2.0).abs() < 1e-12);
-        assert!(adoption_curve(&[RunRecord::default()], &|_| 10, None).is_none());
+        assert!(adoption_curve(&[RunRecord::default()], &|_| 10, None, true).is_none());
     }
 
     #[test]
     fn long_runs_are_thinned_but_keep_their_last_tick() {
         let long: Vec<u32> = (0..5000).map(|t| t / 1000).collect();
-        let curve = adoption_curve(&[record(&long, None)], &|_| 10, None).unwrap();
+        let curve = adoption_curve(&[record(&long, None)], &|_| 10, None, true).unwrap();
         assert!(curve.ticks.len() <= MAX_CURVE_POINTS + 1);
         assert_eq!(*curve.ticks.last().unwrap(), 4999);
     }

@@ -58,6 +58,25 @@ pub fn counted(n: u64, one: &str, many: &str) -> String {
     }
 }
 
+/// "1 person", "12 people".
+pub fn people(n: u64) -> String {
+    counted(n, "person", "people")
+}
+
+/// "1 tick", "12 ticks".
+pub fn ticks(n: u32) -> String {
+    counted(n.into(), "tick", "ticks")
+}
+
+/// "1 person follows", "12 people follow".
+pub fn people_follow(n: u64) -> String {
+    if n == 1 {
+        "1 person follows".to_string()
+    } else {
+        format!("{} follow", people(n))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,5 +104,10 @@ mod tests {
         assert_eq!(counted(1, "person", "people"), "1 person");
         assert_eq!(counted(1_500, "person", "people"), "1,500 people");
         assert_eq!(counted(0, "run", "runs"), "0 runs");
+        assert_eq!(people_follow(1), "1 person follows");
+        assert_eq!(people_follow(0), "0 people follow");
+        assert_eq!(people_follow(3), "3 people follow");
+        assert_eq!(ticks(1), "1 tick");
+        assert_eq!(ticks(1_200), "1,200 ticks");
     }
 }

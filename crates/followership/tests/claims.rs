@@ -15,7 +15,7 @@
 use followership::analysis::summary::{MeanInterval, Proportion, mean_interval, wilson};
 use followership::experiment::{Ensemble, EnsembleOptions, Experiment};
 use followership::scenario::{Override, Scenario};
-use followership::simulation::{RunOutcome, RunRecord};
+use followership::simulation::{Recording, RunOutcome, RunRecord};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -284,8 +284,9 @@ fn c2_courage_makes_a_first_follower_where_thresholds_never_would() {
 ///
 /// Thresholds Normal(2.9, 0.3) cut at 2.65: the leader (1.6) and a plain follower (1) together
 /// show 2.6, just below everyone; embraced, the first follower weighs 1.6 and the pair shows
-/// 3.2, above most. Persistence 50. Measured: movements in 55/150 runs with the embrace
-/// (95% [0.29, 0.45]), 2/150 without ([0.004, 0.047]), z = 7.8. Required: disjoint Wilson
+/// 3.2, above most. Persistence 50. Measured: movements in 56/150 runs with the embrace (and its
+/// hold, the default; 55 without the hold) (95% [0.30, 0.45]), 2/150 without ([0.004, 0.047]),
+/// z = 7.9. Required: disjoint Wilson
 /// intervals and z > 3.29.
 ///
 /// The effect needs thresholds between what the pair shows with and without the embrace. On the
@@ -308,6 +309,75 @@ fn c3_embracing_the_first_follower_raises_the_probability_of_a_movement() {
         count(&embraced, movement),
         count(&plain, movement),
         embraced.len() as u64,
+    );
+}
+
+/// How many runs of `base` with `sets` had a first follower, and in how many of them that first
+/// follower sat down again in the tick after they joined; also checks, when `held`, that no
+/// first follower ever sat down while the leader still danced (no trust here, so nothing else
+/// can sit them down).
+fn first_follower_sat_down_next_tick(sets: &[&str], held: bool) -> (u64, u64) {
+    let overrides: Vec<Override> = sets.iter().map(|s| s.parse().unwrap()).collect();
+    let scenario = Scenario::from_toml(HILLSIDE, "claims.toml", &overrides).unwrap();
+    let replicates = scenario.replicates;
+    let experiment = Experiment::from_scenario(scenario).unwrap();
+    let (mut came, mut sat_down) = (0, 0);
+    for r in 0..replicates {
+        let record = experiment
+            .replicate(r, Recording::everything())
+            .unwrap()
+            .record;
+        let o = record.outcome;
+        let (Some(ff), Some(tick)) = (record.first_follower, o.first_follower_tick) else {
+            continue;
+        };
+        came += 1;
+        let leaves = record
+            .changes
+            .iter()
+            .filter(|c| c.person == ff && !c.joined);
+        if held {
+            for c in leaves.clone() {
+                assert!(
+                    o.leader_quit_tick.is_some_and(|q| c.tick > q),
+                    "replicate {r}: the embraced first follower {ff} sat down at tick {} while the leader danced (quit {:?})",
+                    c.tick,
+                    o.leader_quit_tick
+                );
+            }
+        }
+        sat_down += u64::from(leaves.clone().any(|c| c.tick == tick + 1));
+    }
+    (came, sat_down)
+}
+
+/// C3: the leader's embrace holds the first follower (`influence.embrace_holds`).
+///
+/// The hillside's leader weighs 1.6 and its staying points (threshold - 0.8) are about 1.7: the
+/// leader alone does not keep most first followers on their feet. Without the hold, the first
+/// follower sits down the tick after joining in 61 of the 149 runs that had one (95% [0.33,
+/// 0.49]), often in the very tick the neighbours they moved stand up. With it (the default),
+/// in none of 149: the leader's company counts toward their own staying. Required: exactly
+/// none with the hold, and no sitting down at all while the leader dances; without it, a
+/// Wilson interval clearly above zero (its lower end above 0.2).
+#[test]
+fn c3_an_embraced_first_follower_does_not_sit_down_the_next_tick() {
+    let (came, sat) = first_follower_sat_down_next_tick(&[], true);
+    eprintln!("C3 hold: {sat} of {came} first followers sat down the next tick");
+    assert!(came > 100, "only {came} runs had a first follower");
+    assert_eq!(
+        sat, 0,
+        "an embraced, held first follower sat down the next tick"
+    );
+    let (came, sat) = first_follower_sat_down_next_tick(&["influence.embrace_holds=false"], false);
+    let p = wilson(sat, came);
+    eprintln!(
+        "C3 no hold: {sat} of {came} first followers sat down the next tick [{:.3}, {:.3}]",
+        p.low, p.high
+    );
+    assert!(
+        p.low > 0.2,
+        "without the hold, first followers sat down the next tick in only {sat} of {came} runs"
     );
 }
 

@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use followership::analysis::ensemble::EnsembleSummary;
+use followership::analysis::ensemble::{EnsembleSummary, TickSpan};
 use followership::error::Error;
 use followership::experiment::EnsembleOptions;
+use followership::fmt::{counted as plural, people};
 use followership::output::{self, Report, RunInfo};
 use followership_report::replay::ReplayOptions;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -91,17 +92,45 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
             serde_json::to_string_pretty(&value).expect("summary serialises")
         );
     } else if !args.quiet {
-        print_summary(&scenario.name, &summary, &info, &out_dir);
+        print_summary(
+            &scenario.name,
+            &summary,
+            &info,
+            &out_dir,
+            scenario.leaders.is_some(),
+        );
     }
     Ok(())
 }
 
-fn print_summary(name: &str, s: &EnsembleSummary, info: &RunInfo, out_dir: &std::path::Path) {
+/// The summary for a class as much as for a paper: the first follower (when there is a leader),
+/// what followed, and how fast the movement grew, besides the final size and the cascade
+/// probability. Every number comes from the engine's [`EnsembleSummary`].
+fn print_summary(
+    name: &str,
+    s: &EnsembleSummary,
+    info: &RunInfo,
+    out_dir: &std::path::Path,
+    has_leaders: bool,
+) {
     let pct = followership::fmt::percent;
+    let runs = |n: usize| plural(n as u64, "run", "runs");
+    let span = |t: &TickSpan| {
+        if t.first == t.last {
+            format!("tick {}", t.first)
+        } else {
+            format!(
+                "tick {} (median; from {} to {})",
+                tick(t.median),
+                t.first,
+                t.last
+            )
+        }
+    };
     outln!(
-        "{name}: {} runs on {} people, {:.2} s",
-        s.replicates,
-        info.nodes,
+        "{name}: {} on {}, {:.2} s",
+        runs(s.replicates),
+        people(info.nodes as u64),
         info.wall_seconds
     );
     outln!(
@@ -118,6 +147,54 @@ fn print_summary(name: &str, s: &EnsembleSummary, info: &RunInfo, out_dir: &std:
         pct(s.cascade_probability_ci[0]),
         pct(s.cascade_probability_ci[1]),
     );
-    outln!("  median ticks         {}", s.median_ticks);
+    if has_leaders {
+        match &s.first_follower {
+            Some(ff) => outln!(
+                "  first follower       in {} of {}, at {}",
+                ff.runs,
+                runs(s.replicates),
+                span(ff)
+            ),
+            None => outln!(
+                "  first follower       in none of the {}",
+                runs(s.replicates)
+            ),
+        }
+        if let Some(m) = &s.movement_after_first_follower {
+            outln!(
+                "  a movement followed  in {} of those {} ({}, 95% CI {} to {})",
+                m.count,
+                runs(m.of as usize),
+                pct(m.estimate),
+                pct(m.ci[0]),
+                pct(m.ci[1])
+            );
+        }
+    }
+    for (label, moment) in [
+        ("half of final size  ", &s.final_50),
+        ("90% of final size   ", &s.final_90),
+    ] {
+        if let Some(t) = moment {
+            outln!(
+                "  {label} by {}, over the {} that cascaded",
+                span(t),
+                runs(t.runs)
+            );
+        }
+    }
+    outln!(
+        "  a run lasted         {} ticks (median)",
+        tick(s.median_ticks)
+    );
     outln!("  results in           {}", out_dir.display());
+}
+
+/// A median tick: a whole number, or one decimal when it falls between two ticks.
+fn tick(t: f64) -> String {
+    if t.fract() == 0.0 {
+        format!("{t:.0}")
+    } else {
+        format!("{t:.1}")
+    }
 }

@@ -1,7 +1,8 @@
 //! Adoption over ticks: the share of the crowd following at each tick, as the median over the
-//! runs with a band from the 10th to the 90th percentile, and the two moments that tell the
-//! story marked on it: the critical mass (a dashed level) and when the leader gave up (a dashed
-//! tick, the median over the runs in which the leader quit).
+//! runs with a band from the 10th to the 90th percentile, and the moments that tell the story
+//! marked on it: when the first follower joined (a vermillion tick with a dot on the curve, their
+//! colour everywhere), the critical mass (a dashed level) and when the leader gave up (a dashed
+//! tick); each tick is the median over the runs in which the moment came.
 //!
 //! The band matters more than the median when the outcome is bimodal: a median near zero with a
 //! band reaching the top says "usually nothing, sometimes everything".
@@ -26,6 +27,17 @@ pub struct LeaderQuit {
     pub runs: usize,
 }
 
+/// When the first follower joined, over the runs of an experiment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FirstFollower {
+    /// The median tick at which the first follower joined, over the runs that had one.
+    pub median_tick: f64,
+    /// In how many runs a first follower came.
+    pub runs_with: usize,
+    /// How many runs there were.
+    pub runs: usize,
+}
+
 /// The adoption curve of an experiment, summarised over its runs.
 ///
 /// `median`, `p10` and `p90` hold the share of the crowd following (0 to 1) at each of
@@ -44,6 +56,8 @@ pub struct AdoptionCurve {
     pub critical_mass: Option<f64>,
     /// When the leader quit, if the model lets leaders quit.
     pub leader_quit: Option<LeaderQuit>,
+    /// When the first follower joined, if any run had one.
+    pub first_follower: Option<FirstFollower>,
     /// How many runs the curve summarises.
     pub runs: usize,
 }
@@ -81,12 +95,17 @@ pub fn render(curve: &AdoptionCurve) -> Result<String, PlotError> {
         .leader_quit
         .filter(|q| q.runs_quit > 0)
         .and_then(|q| Some((sane(q.median_tick)?, q)));
+    let first = curve
+        .first_follower
+        .filter(|f| f.runs_with > 0)
+        .and_then(|f| Some((sane(f.median_tick)?, f)));
 
     let xs = median
         .iter()
         .map(|p| p.0)
         .chain(band.iter().map(|b| b.0))
-        .chain(quit.map(|(tick, _)| tick));
+        .chain(quit.map(|(tick, _)| tick))
+        .chain(first.map(|(tick, _)| tick));
     let (x_lo, x_hi) = extent(xs).unwrap_or((0.0, 1.0));
     let x_range = widen(x_lo, x_hi);
     let ys = median
@@ -110,6 +129,9 @@ pub fn render(curve: &AdoptionCurve) -> Result<String, PlotError> {
     }
     if !band.is_empty() {
         legend.push((Swatch::Band(BLUE), "10–90% of runs".into()));
+    }
+    if first.is_some() {
+        legend.push((Swatch::Ring(VERMILLION, 6), "first follower".into()));
     }
 
     draw_svg((WIDTH, HEIGHT), |root| {
@@ -170,7 +192,7 @@ pub fn render(curve: &AdoptionCurve) -> Result<String, PlotError> {
                 [(x_range.start, level), (x_range.end, level)],
                 7,
                 5,
-                VERMILLION.stroke_width(2),
+                MUTED.stroke_width(2),
             ))?;
             // At the right end: the leader's quitting, marked next, is usually early.
             chart.draw_series(std::iter::once(
@@ -178,7 +200,48 @@ pub fn render(curve: &AdoptionCurve) -> Result<String, PlotError> {
                     + Text::new(
                         format!("critical mass ({})", percent(level, 1.0)),
                         (-8, -4),
-                        anchored(NOTE_SIZE, VERMILLION, HPos::Right, VPos::Bottom),
+                        anchored(NOTE_SIZE, MUTED, HPos::Right, VPos::Bottom),
+                    ),
+            ))?;
+        }
+        if let Some((tick, first)) = first {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(tick, y_range.start), (tick, y_range.end)],
+                VERMILLION.stroke_width(2),
+            )))?;
+            // The first follower's dot where their tick meets the median curve.
+            let on_curve = median
+                .iter()
+                .rev()
+                .find(|p| p.0 <= tick)
+                .or(median.first())
+                .map(|p| p.1);
+            if let Some(y) = on_curve {
+                chart.draw_series(std::iter::once(Circle::new(
+                    (tick, y),
+                    6,
+                    VERMILLION.stroke_width(3),
+                )))?;
+            }
+            let label = format!(
+                "first follower (median tick {}, {}/{} runs)",
+                number(tick),
+                count(first.runs_with),
+                count(first.runs)
+            );
+            let right_half = tick > (x_range.start + x_range.end) / 2.0;
+            let (dx, h) = if right_half {
+                (-6, HPos::Right)
+            } else {
+                (6, HPos::Left)
+            };
+            // Half-way up, clear of the leader's label at the top and of the lonely start.
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((tick, y_range.start + 0.55 * y_span))
+                    + Text::new(
+                        label,
+                        (dx, 0),
+                        anchored(NOTE_SIZE, VERMILLION, h, VPos::Center),
                     ),
             ))?;
         }
@@ -233,6 +296,11 @@ mod tests {
                 runs_quit: 37,
                 runs: 100,
             }),
+            first_follower: Some(FirstFollower {
+                median_tick: 92.0,
+                runs_with: 90,
+                runs: 100,
+            }),
             runs: 100,
         }
     }
@@ -249,6 +317,8 @@ mod tests {
                 "10–90% of runs",
                 "critical mass (20%)",
                 "leader quits (median of 37/100 runs)",
+                "first follower (median tick 92, 90/100 runs)",
+                "first follower",
                 "100%",
             ],
             &[("polygon", 1), ("polyline", 4)],
@@ -259,9 +329,13 @@ mod tests {
         let blue_lines = parsed.count_with("polyline", "stroke", "#0072B2");
         assert!(blue_lines >= 2, "median and its legend swatch");
         assert!(
-            parsed.count_with("polyline", "stroke", "#D55E00") >= 10,
+            parsed.count_with("polyline", "stroke", "#6E6E6E") >= 10,
             "dashed critical mass"
         );
+        // The first follower's tick, their dot on the curve and their legend ring, in their
+        // own colour.
+        assert!(parsed.count_with("polyline", "stroke", "#D55E00") >= 1);
+        assert_eq!(parsed.count_with("circle", "stroke", "#D55E00"), 2);
     }
 
     #[test]
@@ -298,6 +372,7 @@ mod tests {
                 runs_quit: 1,
                 runs: 1,
             }),
+            first_follower: None,
         };
         assert_plot(
             &render(&one).unwrap(),

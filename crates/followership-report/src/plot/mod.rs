@@ -34,7 +34,7 @@ pub mod sensitivity;
 pub mod snapshots;
 pub mod strategies;
 
-pub use adoption::{AdoptionCurve, LeaderQuit};
+pub use adoption::{AdoptionCurve, FirstFollower, LeaderQuit};
 pub use parameter::ParameterCurve;
 pub use phase::HeatMap;
 pub use sensitivity::IndexBars;
@@ -95,6 +95,8 @@ impl Estimate {
 pub(crate) const BLUE: RGBColor = RGBColor(0, 114, 178);
 pub(crate) const ORANGE: RGBColor = RGBColor(230, 159, 0);
 pub(crate) const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+/// The second follower's colour (the first follower's is vermillion).
+pub(crate) const GREEN: RGBColor = RGBColor(0, 158, 115);
 pub(crate) const INK: RGBColor = RGBColor(34, 34, 34);
 pub(crate) const MUTED: RGBColor = RGBColor(110, 110, 110);
 pub(crate) const PALE: RGBColor = RGBColor(190, 190, 190);

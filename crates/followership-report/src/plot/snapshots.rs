@@ -13,9 +13,15 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::{
-    BLUE, INK, LABEL_SIZE, Legend, ORANGE, PlotError, Swatch, WIDTH, anchored, count, draw_svg,
-    header, no_data_svg,
+    BLUE, GREEN, INK, LABEL_SIZE, Legend, MUTED, ORANGE, PlotError, Swatch, VERMILLION, WIDTH,
+    anchored, count, draw_svg, header, no_data_svg,
 };
+
+/// The first follower's colour as CSS: vermillion, a ring around them wherever they are drawn
+/// (the plots, the replay, the live view).
+pub const FIRST_FOLLOWER_CSS: &str = "#D55E00";
+/// The second follower's colour as CSS: bluish green.
+pub const SECOND_FOLLOWER_CSS: &str = "#009E73";
 
 /// What one person is doing at a tick.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -102,6 +108,14 @@ pub struct Snapshots {
     /// and the state of each person, in the order of `positions`. People past the end of a
     /// frame's states are not drawn in that panel.
     pub frames: Vec<(u32, Vec<PersonState>)>,
+    /// What each panel shows ("the first follower joins"), in the order of `frames`: the
+    /// panel's title above its tick. A missing or empty one leaves the tick alone.
+    pub labels: Vec<String>,
+    /// The first follower (an index into `positions`): ringed in vermillion whenever they
+    /// dance, drawn over everyone but never hiding the leader.
+    pub first_follower: Option<usize>,
+    /// The second follower: ringed in green.
+    pub second_follower: Option<usize>,
 }
 
 /// At most this many dots in the whole picture (before merging dots on the same pixel), about
@@ -112,6 +126,8 @@ const PANEL_DOTS: (usize, usize) = (1_000, 5_000);
 /// Small multiples stop being small past this many panels; later frames are left out.
 const MAX_FRAMES: usize = 12;
 const CAPTION_HEIGHT: i32 = 24;
+/// Room for a second caption line when panels are titled by their moment.
+const LABEL_HEIGHT: i32 = 18;
 const TITLE: &str = "The crowd at chosen ticks";
 
 /// Draws one panel a frame, with a shared legend of the states that occur.
@@ -138,6 +154,7 @@ pub fn render(snapshots: &Snapshots) -> Result<String, PlotError> {
         .enumerate()
         .filter(|(k, (i, _, _))| {
             k.is_multiple_of(every)
+                || [snapshots.first_follower, snapshots.second_follower].contains(&Some(*i))
                 || shown_frames
                     .iter()
                     .any(|(_, f)| state(f, *i).is_some_and(PersonState::is_leader))
@@ -162,7 +179,9 @@ pub fn render(snapshots: &Snapshots) -> Result<String, PlotError> {
     let panel_w = WIDTH as i32 / cols as i32;
     let plot_w = panel_w - 20;
     let plot_h = ((f64::from(plot_w) * dy / dx) as i32).clamp(120, 360);
-    let panel_h = CAPTION_HEIGHT + plot_h + 14;
+    let labelled = snapshots.labels.iter().any(|l| !l.is_empty());
+    let caption_h = CAPTION_HEIGHT + if labelled { LABEL_HEIGHT } else { 0 };
+    let panel_h = caption_h + plot_h + 14;
     let scale = (f64::from(plot_w - 12) / dx).min(f64::from(plot_h - 12) / dy);
     let (centre_x, centre_y) = ((x_lo + x_hi) / 2.0, (y_lo + y_hi) / 2.0);
     let to_pixel = |x: f64, y: f64| {
@@ -197,7 +216,7 @@ pub fn render(snapshots: &Snapshots) -> Result<String, PlotError> {
         .iter()
         .flat_map(|(_, f)| shown.iter().filter_map(move |&(i, _, _)| state(f, i)))
         .collect();
-    let legend: Vec<Legend> = PersonState::ALL
+    let mut legend: Vec<Legend> = PersonState::ALL
         .iter()
         .filter(|s| present.contains(s))
         .map(|&s| {
@@ -209,6 +228,24 @@ pub fn render(snapshots: &Snapshots) -> Result<String, PlotError> {
             (swatch, s.label().to_string())
         })
         .collect();
+    // The followers who made the leader a leader, each with a ring of their own (listed when
+    // they dance in some panel).
+    let dancing_in_some_frame = |who: Option<usize>| {
+        who.is_some_and(|i| {
+            shown_frames
+                .iter()
+                .any(|(_, f)| state(f, i) == Some(PersonState::Following))
+        })
+    };
+    let roles = [
+        (snapshots.first_follower, VERMILLION, "first follower"),
+        (snapshots.second_follower, GREEN, "second follower"),
+    ];
+    for &(who, colour, label) in &roles {
+        if dancing_in_some_frame(who) {
+            legend.push((Swatch::Ring(colour, 6), label.to_string()));
+        }
+    }
 
     let height = 96 + rows as i32 * panel_h;
     draw_svg((WIDTH, height as u32), |root| {
@@ -226,12 +263,22 @@ pub fn render(snapshots: &Snapshots) -> Result<String, PlotError> {
                 let share = following as f64 / known as f64;
                 format!("tick {tick}: {} following", super::percent(share, 1.0))
             };
+            let mut line_top = top + 4;
+            if let Some(label) = snapshots.labels.get(k).filter(|l| !l.is_empty()) {
+                body.draw(&Text::new(
+                    label.clone(),
+                    (left + plot_w / 2, line_top),
+                    anchored(LABEL_SIZE, INK, HPos::Center, VPos::Top),
+                ))?;
+                line_top += LABEL_HEIGHT;
+            }
+            let tick_colour = if labelled { MUTED } else { INK };
             body.draw(&Text::new(
                 caption,
-                (left + plot_w / 2, top + 4),
-                anchored(LABEL_SIZE, INK, HPos::Center, VPos::Top),
+                (left + plot_w / 2, line_top),
+                anchored(LABEL_SIZE, tick_colour, HPos::Center, VPos::Top),
             ))?;
-            let plot_top = top + CAPTION_HEIGHT;
+            let plot_top = top + caption_h;
             body.draw(&Rectangle::new(
                 [(left, plot_top), (left + plot_w, plot_top + plot_h)],
                 super::GRID.stroke_width(1),
@@ -245,8 +292,27 @@ pub fn render(snapshots: &Snapshots) -> Result<String, PlotError> {
                 })
                 .collect();
             dots.sort_by_key(|(s, _)| s.layer());
+            // The first and second followers, when they dance: a filled dot under the leader's
+            // marker and a ring over it, so neither hides the other however close they sit.
+            let rings: Vec<((i32, i32), RGBColor)> = roles
+                .iter()
+                .filter_map(|&(who, colour, _)| {
+                    let i = who?;
+                    (state(frame, i)? == PersonState::Following).then_some(())?;
+                    let &(_, x, y) = shown.iter().find(|(j, _, _)| *j == i)?;
+                    let (px, py) = to_pixel(x, y);
+                    Some(((left + px, plot_top + py), colour))
+                })
+                .collect();
             let mut seen = HashSet::new();
+            let mut rings_filled = false;
             for (s, at) in dots {
+                if s.is_leader() && !rings_filled {
+                    for &(at, colour) in &rings {
+                        body.draw(&Circle::new(at, leader_radius - 1, colour.filled()))?;
+                    }
+                    rings_filled = true;
+                }
                 if !s.is_leader() && !seen.insert((s, at)) {
                     continue;
                 }
@@ -261,6 +327,12 @@ pub fn render(snapshots: &Snapshots) -> Result<String, PlotError> {
                     }
                     _ => body.draw(&Circle::new(at, radius, s.colour().filled()))?,
                 }
+            }
+            for &(at, colour) in &rings {
+                if !rings_filled {
+                    body.draw(&Circle::new(at, leader_radius - 1, colour.filled()))?;
+                }
+                body.draw(&Circle::new(at, leader_radius + 3, colour.stroke_width(2)))?;
             }
         }
         Ok(())
@@ -305,7 +377,11 @@ mod tests {
                 (tick, states)
             })
             .collect();
-        Snapshots { positions, frames }
+        Snapshots {
+            positions,
+            frames,
+            ..Snapshots::default()
+        }
     }
 
     #[test]
@@ -337,6 +413,50 @@ mod tests {
     }
 
     #[test]
+    fn the_first_and_second_followers_are_ringed_over_the_leader_and_panels_are_titled() {
+        let mut snaps = hillside(30, &[0, 100, 200]);
+        let leader = snaps.frames[0]
+            .1
+            .iter()
+            .position(|s| *s == PersonState::Leader)
+            .unwrap();
+        // The first follower sits right beside the leader; the second one further on.
+        snaps.first_follower = Some(leader + 1);
+        snaps.second_follower = Some(leader + 2);
+        snaps.labels = vec![
+            "the start".into(),
+            "the first follower joins".into(),
+            "the end".into(),
+        ];
+        let svg = render(&snaps).unwrap();
+        let parsed = assert_plot(
+            &svg,
+            &[
+                "first follower",
+                "second follower",
+                "the first follower joins",
+                "tick 100:",
+            ],
+            &[],
+        );
+        // Ringed in two panels each (not yet dancing in the first), plus the legend ring.
+        let rings = |colour: &str| svg.matches(&format!("stroke=\"{colour}\"")).count();
+        assert_eq!(rings(FIRST_FOLLOWER_CSS), 2 + 1, "{svg:.0}");
+        assert_eq!(rings(SECOND_FOLLOWER_CSS), 2 + 1);
+        // The leader's marker comes after the first follower's dot and before their ring, in
+        // every panel: neither hides the other.
+        let leader_at = svg.rfind("fill=\"#E69F00\"").unwrap();
+        let ring_at = svg
+            .rfind(&format!("stroke=\"{FIRST_FOLLOWER_CSS}\""))
+            .unwrap();
+        let dot_at = svg
+            .rfind(&format!("fill=\"{FIRST_FOLLOWER_CSS}\""))
+            .unwrap();
+        assert!(dot_at < leader_at && leader_at < ring_at);
+        assert!(parsed.has_text("the end"));
+    }
+
+    #[test]
     fn a_large_crowd_is_thinned_but_keeps_its_leader() {
         let mut big = hillside(120, &[0, 50, 100, 150, 200, 250]);
         let leader = big.frames[0]
@@ -365,13 +485,14 @@ mod tests {
         assert_plot(&render(&Snapshots::default()).unwrap(), &["no data"], &[]);
         let no_frames = Snapshots {
             positions: vec![[0.0, 0.0]],
-            frames: vec![],
+            ..Snapshots::default()
         };
         assert_plot(&render(&no_frames).unwrap(), &["no data"], &[]);
 
         let one = Snapshots {
             positions: vec![[3.0, 3.0], [f32::NAN, 1.0]],
             frames: vec![(5, vec![PersonState::Leader, PersonState::Following])],
+            ..Snapshots::default()
         };
         assert_plot(
             &render(&one).unwrap(),
@@ -386,6 +507,7 @@ mod tests {
                 (2, vec![]),
                 (3, vec![PersonState::Following; 80]),
             ],
+            ..Snapshots::default()
         };
         assert_plot(
             &render(&line).unwrap(),

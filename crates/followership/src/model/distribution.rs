@@ -28,19 +28,23 @@ pub enum Distribution {
         /// Upper bound (exclusive).
         high: f64,
     },
-    /// Normal with the given mean and standard deviation, truncated to `[low, high]` by
-    /// redrawing (not clamping, so no mass piles up at the bounds).
+    /// Normal with the given mean and standard deviation, truncated to `[low, high]` (by
+    /// sampling inside the window, not clamping, so no mass piles up at the bounds).
+    ///
+    /// A bound left out of a scenario file follows the scale of the value
+    /// ([`Distribution::resolve_window`]): `low` is 0, and `high` is 1 for shares (fraction
+    /// proof, trust) and no bound at all for thresholds counted in people.
     Normal {
         /// Mean before truncation.
         mean: f64,
         /// Standard deviation before truncation.
         sd: f64,
-        /// Lower bound of the truncation (default 0).
-        #[serde(default)]
-        low: f64,
-        /// Upper bound of the truncation (default 1).
-        #[serde(default = "one")]
-        high: f64,
+        /// Lower bound of the truncation; `None` is no lower bound.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        low: Option<f64>,
+        /// Upper bound of the truncation; `None` is no upper bound.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        high: Option<f64>,
     },
     /// Beta(alpha, beta), multiplied by `scale`.
     Beta {
@@ -76,7 +80,82 @@ fn one() -> f64 {
     1.0
 }
 
+/// What a per-person value measures, which sets the window of a normal distribution whose
+/// bounds are left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// A share in [0, 1]: thresholds with fraction proof, trust.
+    Share,
+    /// A number of people (weighted): thresholds with count proof; from 0 up, no upper end.
+    Count,
+}
+
+/// The largest share of a normal distribution's mass that a window the user did not write may
+/// cut off. Beyond it the draws are no longer the distribution asked for (a class with count
+/// thresholds of mean 3 clipped to [0, 1] all join at tick 1), and the scenario says so.
+pub const MAX_DEFAULT_WINDOW_CUT: f64 = 0.05;
+
 impl Distribution {
+    /// Fills in the bounds of a normal distribution left out of the file from the value's
+    /// `scale`, and refuses a default window that would cut off more than
+    /// [`MAX_DEFAULT_WINDOW_CUT`] of the mass (a window written out is the user's choice and is
+    /// kept as given). `key` is the key path used in messages.
+    pub fn resolve_window(&mut self, scale: Scale, key: &str) -> Result<(), InputError> {
+        let Distribution::Normal {
+            mean,
+            sd,
+            low,
+            high,
+        } = self
+        else {
+            return Ok(());
+        };
+        let (mean, sd) = (*mean, *sd);
+        let mut defaulted = Vec::new();
+        if low.is_none() {
+            *low = Some(0.0);
+            defaulted.push("low = 0");
+        }
+        if high.is_none() && scale == Scale::Share {
+            *high = Some(1.0);
+            defaulted.push("high = 1");
+        }
+        if defaulted.is_empty() || !(sd > 0.0 && mean.is_finite() && sd.is_finite()) {
+            return Ok(());
+        }
+        let (lo, hi) = (
+            low.unwrap_or(f64::NEG_INFINITY),
+            high.unwrap_or(f64::INFINITY),
+        );
+        let kept = normal_cdf((hi - mean) / sd) - normal_cdf((lo - mean) / sd);
+        let cut = 1.0 - kept;
+        if cut <= MAX_DEFAULT_WINDOW_CUT {
+            return Ok(());
+        }
+        let what = match scale {
+            Scale::Share => "shares (between 0 and 1)",
+            Scale::Count => "numbers of people (from 0 up, social_proof = \"count\")",
+        };
+        let window = match *high {
+            Some(h) => format!("[{}, {}]", limits::show(lo), limits::show(h)),
+            None => format!("[{}, no upper end)", limits::show(lo)),
+        };
+        Err(InputError::new(
+            key.to_string(),
+            format!(
+                "these values are {what}, so the window left out ({}) is {window}; it cuts off \
+                 {:.1}% of normal(mean {}, sd {}), and cutting more than {}% changes what the \
+                 scenario asks for; give `low` and `high` to truncate on purpose, or a mean and \
+                 sd that fit the window",
+                defaulted.join(", "),
+                100.0 * cut,
+                limits::show(mean),
+                limits::show(sd),
+                100.0 * MAX_DEFAULT_WINDOW_CUT
+            ),
+        ))
+    }
+
     /// Checks the parameters; `key` is the key path used in messages.
     pub fn validate(&self, key: &str) -> Result<(), InputError> {
         let finite = |name: &str, v: f64| bounded(&format!("{key}.{name}"), v);
@@ -99,9 +178,18 @@ impl Distribution {
                 low,
                 high,
             } => {
-                for (n, v) in [("mean", mean), ("sd", sd), ("low", low), ("high", high)] {
+                for (n, v) in [("mean", mean), ("sd", sd)] {
                     finite(n, v)?;
                 }
+                for (n, v) in [("low", low), ("high", high)] {
+                    if let Some(v) = v {
+                        finite(n, v)?;
+                    }
+                }
+                let (low, high) = (
+                    low.unwrap_or(f64::NEG_INFINITY),
+                    high.unwrap_or(f64::INFINITY),
+                );
                 if sd < 0.0 {
                     return Err(InputError::new(
                         format!("{key}.sd"),
@@ -217,7 +305,12 @@ impl Distribution {
                 low,
                 high,
             } => {
-                let sampler = TruncatedNormal::new(mean, sd, low, high);
+                let sampler = TruncatedNormal::new(
+                    mean,
+                    sd,
+                    low.unwrap_or(f64::NEG_INFINITY),
+                    high.unwrap_or(f64::INFINITY),
+                );
                 out.extend((0..n).map(|_| sampler.sample(rng)));
             }
             Distribution::Beta { alpha, beta, scale } => {
@@ -580,8 +673,8 @@ mod tests {
         let d = Distribution::Normal {
             mean: 0.3,
             sd: 0.1,
-            low: 0.0,
-            high: 1.0,
+            low: Some(0.0),
+            high: Some(1.0),
         };
         d.validate("t").unwrap();
         let mut out = Vec::new();
@@ -635,8 +728,8 @@ mod tests {
         let d = Distribution::Normal {
             mean: 0.5,
             sd: 1e9,
-            low: 0.0,
-            high: 1.0,
+            low: Some(0.0),
+            high: Some(1.0),
         };
         let (out, mean) = sample_mean(&d, 20_000);
         assert!(out.iter().all(|&x| (0.0..=1.0).contains(&x)));
@@ -647,8 +740,8 @@ mod tests {
             let d = Distribution::Normal {
                 mean: 2.5,
                 sd: 0.7,
-                low,
-                high,
+                low: Some(low),
+                high: Some(high),
             };
             if d.validate("t").is_ok() {
                 let (out, _) = sample_mean(&d, 10);
@@ -660,8 +753,8 @@ mod tests {
         let d = Distribution::Normal {
             mean: 0.0,
             sd: 1.0,
-            low: 2.0,
-            high: 3.0,
+            low: Some(2.0),
+            high: Some(3.0),
         };
         let (out, mean) = sample_mean(&d, 50_000);
         assert!(out.iter().all(|&x| (2.0..=3.0).contains(&x)));
@@ -671,8 +764,8 @@ mod tests {
         let d = Distribution::Normal {
             mean: 0.0,
             sd: 1.0,
-            low: -3.0,
-            high: -1.5,
+            low: Some(-3.0),
+            high: Some(-1.5),
         };
         let (out, mean) = sample_mean(&d, 50_000);
         assert!(out.iter().all(|&x| (-3.0..=-1.5).contains(&x)));
@@ -720,8 +813,8 @@ mod tests {
             Distribution::Normal {
                 mean: 5.0,
                 sd: 0.1,
-                low: 0.0,
-                high: 1.0
+                low: Some(0.0),
+                high: Some(1.0)
             }
             .validate("p")
             .is_err()

@@ -167,6 +167,16 @@ pub struct Influence {
     /// least the leader's. Without it the first follower weighs as any follower.
     #[serde(default)]
     pub embrace: bool,
+    /// Whether the embrace also holds the first follower: while a leader they see still dances,
+    /// the leader's company counts toward their own staying, so they never sit down for want of
+    /// social proof (they still leave when their trust falls below the floor). Only with
+    /// `embrace`; on by default, as in the seed, where the first follower keeps dancing.
+    #[serde(default = "yes")]
+    pub embrace_holds: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for Influence {
@@ -175,6 +185,7 @@ impl Default for Influence {
             follower: 1.0,
             first_follower: 1.0,
             embrace: false,
+            embrace_holds: true,
         }
     }
 }
@@ -253,6 +264,16 @@ impl LeaderEventKind {
             LeaderEventKind::CharacterViolation => {
                 "broke a promise on purpose (a character violation)"
             }
+        }
+    }
+
+    /// A short label for pictures: "kept promise", "character violation".
+    pub fn label(self) -> &'static str {
+        match self {
+            LeaderEventKind::KeptPromise => "kept promise",
+            LeaderEventKind::FailureAdmitted => "admitted failure",
+            LeaderEventKind::FailureDenied => "denied failure",
+            LeaderEventKind::CharacterViolation => "character violation",
         }
     }
 }

@@ -232,7 +232,7 @@ pub fn read_rows(text: &[u8], keys: usize) -> Result<(Vec<String>, Vec<Row>), Er
             }),
         };
         last = Some(Arc::clone(&values));
-        let mut cells = [None; 10];
+        let mut cells = [None; 12];
         for (k, slot) in cells.iter_mut().enumerate() {
             let text = &r[2 + keys + k];
             if !text.is_empty() {
@@ -407,7 +407,7 @@ impl<'s, R: Read> RunsReader<'s, R> {
                 values.labels[k]
             )));
         }
-        let mut cells = [None; 10];
+        let mut cells = [None; 12];
         for (i, slot) in cells.iter_mut().enumerate() {
             let text = cell(2 + keys + i);
             if !text.is_empty() {
@@ -436,7 +436,7 @@ impl<'s, R: Read> RunsReader<'s, R> {
 
 /// The outcome whose [`RunOutcome::values`] are `v`; `None` when they cannot be one (a count
 /// that is not a whole number, a missing final size).
-fn outcome_from(v: [Option<f64>; 10]) -> Option<RunOutcome> {
+fn outcome_from(v: [Option<f64>; 12]) -> Option<RunOutcome> {
     let whole =
         |x: f64| (x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x)).then_some(x as u32);
     let tick = |x: Option<f64>| -> Option<Option<u32>> {
@@ -460,6 +460,8 @@ fn outcome_from(v: [Option<f64>; 10]) -> Option<RunOutcome> {
         critical_mass_tick: tick(v[7])?,
         leader_quit_tick: tick(v[8])?,
         final_mean_trust: v[9]?,
+        final_50_tick: tick(v[10])?,
+        final_90_tick: tick(v[11])?,
     };
     // Written and read by the same order of columns: checked, not assumed.
     (outcome.values() == v).then_some(outcome)
@@ -482,6 +484,8 @@ mod tests {
             critical_mass_tick: Some(9),
             leader_quit_tick: None,
             final_mean_trust: 1.0,
+            final_50_tick: Some(20),
+            final_90_tick: None,
         };
         assert_eq!(outcome_from(o.values()), Some(o));
         let mut v = o.values();

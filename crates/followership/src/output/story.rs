@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use super::{Exporter, Report};
-use crate::fmt::{grouped as count, percent_in_text as percent};
+use crate::fmt::{grouped as count, people, people_follow, percent_in_text as percent, ticks};
 use crate::graph::Graph;
 use crate::scenario::Scenario;
 use crate::simulation::{RunRecord, TickRecord};
@@ -513,8 +513,8 @@ impl Tale<'_> {
                 until: None,
                 order: CROWD,
                 text: format!(
-                    "{} follow: half of the final {}.",
-                    capitalise(&people(u64::from(row.following))),
+                    "{}: half of the final {}.",
+                    capitalise(&people_follow(u64::from(row.following))),
                     count(final_following)
                 ),
             });
@@ -530,8 +530,8 @@ impl Tale<'_> {
         };
         let mut text = match self.row(tick) {
             Some(row) => format!(
-                "{} follow, {} of the crowd: the critical mass of {} is reached.",
-                capitalise(&people(u64::from(row.following))),
+                "{}, {} of the crowd: the critical mass of {} is reached.",
+                capitalise(&people_follow(u64::from(row.following))),
                 percent(f64::from(row.following) / self.crowd().max(1) as f64),
                 percent(momentum.critical_mass),
             ),
@@ -771,16 +771,6 @@ fn trust_pair(before: f64, after: f64) -> (String, String) {
     }
 }
 
-/// "1 person", "12 people".
-fn people(n: u64) -> String {
-    crate::fmt::counted(n, "person", "people")
-}
-
-/// "1 tick", "12 ticks".
-fn ticks(n: u32) -> String {
-    crate::fmt::counted(n.into(), "tick", "ticks")
-}
-
 /// A parameter value without trailing zeros: 1.6, 1, 0.25.
 fn number(x: f64) -> String {
     let s = format!("{x:.3}");
@@ -916,6 +906,8 @@ placement = "none"
                 critical_mass_tick: Some(7),
                 leader_quit_tick: Some(30),
                 final_mean_trust: 0.4,
+                final_50_tick: None,
+                final_90_tick: None,
             },
             timeseries,
             changes: vec![

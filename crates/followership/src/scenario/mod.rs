@@ -58,7 +58,9 @@ pub struct Scenario {
     /// The decision rule and its parameters.
     #[serde(default)]
     pub dynamics: Dynamics,
-    /// Who dances at tick 0 besides the leaders.
+    /// Who dances at tick 0 besides the leaders. Left out of a file: one person at random when
+    /// there are no leaders (the classic models need someone to start), and nobody when there
+    /// are (the leader starts alone; a first follower must come by themselves).
     #[serde(default)]
     pub initial: InitialFollowers,
     /// The leaders, dancing alone at tick 0 (no leaders when left out).
@@ -213,9 +215,12 @@ impl Scenario {
             edited: &edited,
             overrides,
         };
-        let scenario: Scenario =
+        let mut scenario: Scenario =
             toml::from_str(&edited).map_err(|e| errors::deserialize_error(&src, &e))?;
-        scenario.validate().map_err(|e| errors::locate(&src, e))?;
+        scenario
+            .resolve_defaults(doc.contains_key("initial"))
+            .and_then(|()| scenario.validate())
+            .map_err(|e| errors::locate(&src, e))?;
         Ok((scenario, edited))
     }
 
@@ -265,6 +270,40 @@ impl Scenario {
             written: text.to_string(),
             overrides: overrides.to_vec(),
         })
+    }
+
+    /// Fills in the defaults that depend on other sections, as read from a file whose
+    /// `[initial]` section was there or not (`has_initial`):
+    ///
+    /// - with leaders and no `[initial]`, nobody dances at tick 0 but the leaders (a hidden
+    ///   random initial follower would tell a story in which the leader never danced alone);
+    /// - the window of a normal threshold follows the proof's scale ([0, 1] with fraction proof,
+    ///   from 0 up with count proof), that of initial trust is [0, 1], and a window left out
+    ///   that would cut off more than a few per cent of the distribution is an error
+    ///   ([`Distribution::resolve_window`](crate::model::Distribution::resolve_window)).
+    pub fn resolve_defaults(&mut self, has_initial: bool) -> Result<(), InputError> {
+        use crate::model::distribution::Scale;
+        use crate::model::{Rule, SocialProof};
+        if self.leaders.is_some() && !has_initial {
+            self.initial = InitialFollowers::None;
+        }
+        let scale = match self.dynamics.social_proof {
+            SocialProof::Fraction => Scale::Share,
+            SocialProof::Count => Scale::Count,
+        };
+        let window = self
+            .people
+            .threshold
+            .resolve_window(scale, "people.threshold");
+        // Rules that never compare proof with a threshold get the default window without the
+        // check: a threshold they do not read cannot mislead.
+        if matches!(self.dynamics.rule, Rule::Threshold | Rule::Logit { .. }) {
+            window?;
+        }
+        if let Some(t) = &mut self.trust {
+            t.initial.resolve_window(Scale::Share, "trust.initial")?;
+        }
+        Ok(())
     }
 
     /// Range checks that the types alone do not express; errors carry the key path.

@@ -349,3 +349,87 @@ fn an_empty_generated_network_is_blamed_on_its_size() {
     assert!(e.message.starts_with("network.nodes: nodes = 0"), "{e}");
     assert!(e.message.contains("give at least 1"), "{e}");
 }
+
+#[test]
+fn a_normal_threshold_window_follows_the_proofs_scale() {
+    use crate::model::Distribution;
+    // Count proof: thresholds of mean 3 people are not clipped to [0, 1].
+    let s = parse(&format!(
+        "{MINIMAL}[dynamics]\nsocial_proof = \"count\"\n[people]\nthreshold = {{ distribution = \"normal\", mean = 3.0, sd = 1.0 }}\n"
+    ))
+    .unwrap();
+    assert_eq!(
+        s.people.threshold,
+        Distribution::Normal {
+            mean: 3.0,
+            sd: 1.0,
+            low: Some(0.0),
+            high: None
+        }
+    );
+    // The resolved form says so, and reads back the same.
+    let again = Scenario::from_toml(&s.to_toml(), "resolved", &[]).unwrap();
+    assert_eq!(again, s);
+    // Fraction proof: [0, 1], which holds all but a sliver of Normal(0.2, 0.05).
+    let s = parse(&format!(
+        "{MINIMAL}[people]\nthreshold = {{ distribution = \"normal\", mean = 0.2, sd = 0.05 }}\n"
+    ))
+    .unwrap();
+    assert!(matches!(
+        s.people.threshold,
+        Distribution::Normal {
+            low: Some(0.0),
+            high: Some(1.0),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_default_window_cutting_off_much_of_the_distribution_is_an_error() {
+    // Thresholds of mean 3 as shares: [0, 1] would keep 2.1% of the distribution.
+    let e = parse(&format!(
+        "{MINIMAL}[people]\nthreshold = {{ distribution = \"normal\", mean = 3.0, sd = 1.0 }}\n"
+    ))
+    .unwrap_err();
+    assert!(e.message.starts_with("people.threshold:"), "{e}");
+    assert!(e.message.contains("cuts off 97.9%"), "{e}");
+    assert!(e.message.contains("high = 1"), "{e}");
+    assert!(e.message.contains("give `low` and `high`"), "{e}");
+    // Count proof: 0 cuts off 16% of Normal(1, 1).
+    let e = parse(&format!(
+        "{MINIMAL}[dynamics]\nsocial_proof = \"count\"\n[people]\nthreshold = {{ distribution = \"normal\", mean = 1.0, sd = 1.0 }}\n"
+    ))
+    .unwrap_err();
+    assert!(e.message.contains("cuts off 15.9%"), "{e}");
+    assert!(e.message.contains("no upper end"), "{e}");
+    // A window written out is a choice, kept as given (the hillside cuts 11% below 1.65).
+    parse(&format!(
+        "{MINIMAL}[dynamics]\nsocial_proof = \"count\"\n[people]\nthreshold = {{ distribution = \"normal\", mean = 1.0, sd = 1.0, low = 0.0 }}\n"
+    ))
+    .unwrap();
+    // Trust is a share: Normal(0.9, 0.2) loses 31% above 1.
+    let e = parse(&format!(
+        "{MINIMAL}[trust]\ninitial = {{ distribution = \"normal\", mean = 0.9, sd = 0.2 }}\n"
+    ))
+    .unwrap_err();
+    assert!(e.message.starts_with("trust.initial:"), "{e}");
+}
+
+#[test]
+fn leaders_without_an_initial_section_start_alone() {
+    let leaders = "[leaders]\nplacement = \"random\"\n";
+    let s = parse(&format!("{MINIMAL}{leaders}")).unwrap();
+    assert_eq!(s.initial, InitialFollowers::None);
+    // Asked for, an initial follower is kept.
+    let s = parse(&format!(
+        "{MINIMAL}{leaders}[initial]\nplacement = \"random\"\ncount = 2\n"
+    ))
+    .unwrap();
+    assert_eq!(s.initial, InitialFollowers::Random { count: 2 });
+    // Without leaders, the classic default: one random initial follower.
+    assert_eq!(
+        parse(MINIMAL).unwrap().initial,
+        InitialFollowers::Random { count: 1 }
+    );
+}

@@ -465,6 +465,10 @@ struct Run<'a, 'g> {
     crowd_weight: f64,
     tick: u32,
     peak: u32,
+    /// `(tick, following)` each time the following reached a new height: the first tick any
+    /// share of the final crowd danced is read off it at the end (at most one entry per tick
+    /// and per person, so it never outgrows the run's own state).
+    heights: Vec<(u32, u32)>,
     /// Whether the crowd-wide term enters every decision (classic runs).
     crowd_wide: bool,
     leaders_dancing: u32,
@@ -527,6 +531,7 @@ impl<'a, 'g> Run<'a, 'g> {
             crowd_weight: 0.0,
             tick: 0,
             peak: 0,
+            heights: Vec::new(),
             crowd_wide,
             leaders_dancing: 0,
             lonely_ticks: 0,
@@ -568,7 +573,7 @@ impl<'a, 'g> Run<'a, 'g> {
                 }
             }
         }
-        self.peak = self.following;
+        self.note_height();
         self.note_critical_mass();
         self.record_tick(initial.len() as u32, 0);
         self.record_trust();
@@ -699,6 +704,9 @@ impl<'a, 'g> Run<'a, 'g> {
         self.leaders_dancing -= 1;
         self.crowd_weight -= weight;
         self.withdraw(v, weight);
+        if self.movement.is_some() && self.prep.movement.leaving.is_some() {
+            self.release_first_follower();
+        }
         self.record_change(v, false);
         if self.leaders_dancing == 0 {
             self.leader_quit_tick = Some(self.tick);
@@ -713,6 +721,29 @@ impl<'a, 'g> Run<'a, 'g> {
                 joined,
             });
         }
+    }
+
+    /// Notes a new peak of the following, and the tick it was reached.
+    fn note_height(&mut self) {
+        if self.following > self.peak || self.heights.is_empty() {
+            self.peak = self.peak.max(self.following);
+            self.heights.push((self.tick, self.following));
+        }
+    }
+
+    /// The first tick at which at least `tenths` tenths of the final number of followers danced;
+    /// `None` when nobody follows at the end.
+    fn tick_reaching_final(&self, tenths: u64) -> Option<u32> {
+        let last = u64::from(self.following);
+        if last == 0 {
+            return None;
+        }
+        // The smallest whole number of people at or above that share of the final crowd.
+        let needed = (last * tenths).div_ceil(10);
+        self.heights
+            .iter()
+            .find(|&&(_, f)| u64::from(f) >= needed)
+            .map(|&(t, _)| t)
     }
 
     /// Notes the tick the crowd first reaches the critical mass.
@@ -751,7 +782,7 @@ impl<'a, 'g> Run<'a, 'g> {
             if self.movement.is_some() {
                 let step = self.tick_movement();
                 let quit = self.check_persistence();
-                self.peak = self.peak.max(self.following);
+                self.note_height();
                 self.note_critical_mass();
                 if !step.changed && !quit && !step.can_change_later && !self.quitting_pending() {
                     self.tick -= 1;
@@ -805,7 +836,7 @@ impl<'a, 'g> Run<'a, 'g> {
                 self.tick -= 1;
                 return Step::Finished;
             }
-            self.peak = self.peak.max(self.following);
+            self.note_height();
             self.note_critical_mass();
             self.record_tick(joined, 0);
             self.played()
@@ -1265,6 +1296,8 @@ impl<'a, 'g> Run<'a, 'g> {
             critical_mass_tick: self.critical_mass_tick,
             leader_quit_tick: self.leader_quit_tick,
             final_mean_trust: self.mean_trust().0,
+            final_50_tick: self.tick_reaching_final(5),
+            final_90_tick: self.tick_reaching_final(9),
         };
         self.record
     }

@@ -168,13 +168,47 @@ impl Run<'_, '_> {
     }
 
     /// Whether follower `v` walks away: proof below their effective threshold minus the
-    /// hysteresis, or trust below the floor.
+    /// hysteresis (unless the leader's embrace holds them), or trust below the floor.
     fn leaves(&self, v: u32) -> bool {
         let Some(leaving) = &self.prep.movement.leaving else {
             return false;
         };
         !self.trusts_enough(v)
-            || self.stimulus(v) < self.effective_threshold(v) - leaving.hysteresis
+            || (!self.held_by_embrace(v)
+                && self.stimulus(v) < self.effective_threshold(v) - leaving.hysteresis)
+    }
+
+    /// Whether `v` is the embraced first follower and a leader they see still dances: the
+    /// leader's company counts toward their own staying (`influence.embrace_holds`, claim C3),
+    /// so lack of social proof does not sit them down. Trust below the floor still does: they
+    /// follow only as long as they want to (C7).
+    pub(super) fn held_by_embrace(&self, v: u32) -> bool {
+        let influence = &self.prep.movement.influence;
+        influence.embrace
+            && influence.embrace_holds
+            && self.record.first_follower == Some(v)
+            && self
+                .prep
+                .graph
+                .in_neighbors(v)
+                .iter()
+                .any(|&u| self.status[u as usize] == Status::Leading)
+    }
+
+    /// A leader quit: the first follower they held now stays on social proof alone, like
+    /// everyone else, and reconsiders next tick if that is not enough.
+    pub(super) fn release_first_follower(&mut self) {
+        let Some(v) = self.record.first_follower else {
+            return;
+        };
+        if self.status[v as usize] != Status::Following
+            || self.held_by_embrace(v)
+            // Already on the way out (for want of trust): listed once only.
+            || self.state().leaving.contains(&v)
+        {
+            return;
+        }
+        self.set_stay_bound(v);
     }
 
     /// The smallest accumulated proof at which `v`'s stimulus reaches `target`, with the
@@ -253,10 +287,14 @@ impl Run<'_, '_> {
         let Some(leaving) = &self.prep.movement.leaving else {
             return;
         };
-        let bound = if self.trusts_enough(v) {
-            self.proof_needed(v, self.effective_threshold(v) - leaving.hysteresis)
-        } else {
+        let bound = if !self.trusts_enough(v) {
             f64::INFINITY
+        } else if self.held_by_embrace(v) {
+            // Held: no amount of proof lost sits them down (`release_first_follower` sets the
+            // point again when the leader quits).
+            f64::NEG_INFINITY
+        } else {
+            self.proof_needed(v, self.effective_threshold(v) - leaving.hysteresis)
         };
         let proof = self.proof.as_ref().map_or(0.0, |p| p.proof(v));
         let m = self.state_mut();

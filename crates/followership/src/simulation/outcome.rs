@@ -81,6 +81,12 @@ pub struct RunOutcome {
     pub leader_quit_tick: Option<u32>,
     /// Mean trust of the crowd at the end (1 when trust is not modelled).
     pub final_mean_trust: f64,
+    /// The first tick at which at least half of the final number of followers danced (how
+    /// long the movement took to build half of what it became); `None` when nobody follows at
+    /// the end.
+    pub final_50_tick: Option<u32>,
+    /// The first tick at which at least 90% of the final number of followers danced.
+    pub final_90_tick: Option<u32>,
 }
 
 impl RunOutcome {
@@ -96,12 +102,14 @@ impl RunOutcome {
         "critical_mass_tick",
         "leader_quit_tick",
         "final_mean_trust",
+        "final_50_tick",
+        "final_90_tick",
     ];
 
     /// The outcomes as numbers (booleans as 0 or 1; `None` when the moment never came),
     /// aligned with [`RunOutcome::COLUMNS`]: the one place that lists them, so every output
     /// format stays in step.
-    pub fn values(&self) -> [Option<f64>; 10] {
+    pub fn values(&self) -> [Option<f64>; 12] {
         let tick = |t: Option<u32>| t.map(f64::from);
         [
             Some(f64::from(self.final_following)),
@@ -114,6 +122,8 @@ impl RunOutcome {
             tick(self.critical_mass_tick),
             tick(self.leader_quit_tick),
             Some(self.final_mean_trust),
+            tick(self.final_50_tick),
+            tick(self.final_90_tick),
         ]
     }
 }

@@ -73,6 +73,19 @@ fn granovetter_riot_everyone_joins_with_thresholds_zero_to_ninety_nine() {
     // One person joins per tick: the domino effect.
     assert_eq!(o.ticks, 100);
     assert!(r.timeseries[1..].iter().all(|t| t.joined == 1));
+    // So half of the final crowd dances at tick 50 and 90% at tick 90.
+    assert_eq!((o.final_50_tick, o.final_90_tick), (Some(50), Some(90)));
+}
+
+#[test]
+fn a_run_nobody_follows_has_no_time_to_half_its_final_size() {
+    let g = complete(10);
+    let o = run_once(&g, &granovetter(), &[5.0; 10], &[], 1).outcome;
+    assert_eq!(o.final_following, 0);
+    assert_eq!((o.final_50_tick, o.final_90_tick), (None, None));
+    // One initial follower who stays: all of the final crowd at tick 0.
+    let o = run_once(&g, &granovetter(), &[5.0; 10], &[3], 1).outcome;
+    assert_eq!((o.final_50_tick, o.final_90_tick), (Some(0), Some(0)));
 }
 
 #[test]
