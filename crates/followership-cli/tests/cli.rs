@@ -10,11 +10,9 @@ use common::{followership, read, stderr};
 
 /// Column `name` of every row of a CSV file.
 fn column(csv: &str, name: &str) -> Vec<f64> {
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let i = header.iter().position(|h| *h == name).unwrap();
-    lines
-        .map(|l| l.split(',').nth(i).unwrap().parse().unwrap())
+    cells(csv, name)
+        .iter()
+        .map(|c| c.parse().unwrap())
         .collect()
 }
 
@@ -373,12 +371,17 @@ fn thresholds_can_be_read_per_person_from_a_file_in_the_networks_own_ids() {
 }
 
 /// The cells of column `name` of a CSV file, as text (a moment that never came is empty).
-fn cells(csv: &str, name: &str) -> Vec<String> {
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let i = header.iter().position(|h| *h == name).unwrap();
-    lines
-        .map(|l| l.split(',').nth(i).unwrap().to_string())
+fn cells(text: &str, name: &str) -> Vec<String> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let i = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == name)
+        .unwrap();
+    reader
+        .records()
+        .map(|r| r.unwrap()[i].to_string())
         .collect()
 }
 

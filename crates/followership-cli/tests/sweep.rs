@@ -3,9 +3,9 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::time::Duration;
 
 use common::{bin, followership as run, read, stderr};
 
@@ -91,8 +91,9 @@ fn results_do_not_depend_on_threads_or_shards() {
         shards[1].to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(read(&one, "runs.csv"), read(&merged, "runs.csv"));
-    assert_eq!(read(&one, "points.csv"), read(&merged, "points.csv"));
+    // File for file what one process writes: the tables, the manifest, the plots, the report.
+    same_files(&one, &merged, "merged");
+    assert!(merged.join("report.html").exists());
 
     // A missing shard is an input error.
     let o = run(&[
@@ -109,54 +110,218 @@ fn results_do_not_depend_on_threads_or_shards() {
     );
 }
 
+/// Every file in `dir` by name, with its bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Asserts that two directories hold the same files with the same bytes.
+fn same_files(expected: &Path, found: &Path, what: &str) {
+    let (a, b) = (files(expected), files(found));
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "{what}: the files differ"
+    );
+    for (name, bytes) in &a {
+        assert!(b[name] == *bytes, "{what}: {name} differs");
+    }
+}
+
+/// Runs `args` with the sweep told to stop at `stage`, as if killed there.
+fn stopped_at(stage: &str, args: &[&str]) -> Output {
+    let o = bin()
+        .args(args)
+        .env("FOLLOWERSHIP_STOP_AT", stage)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(137), "{stage}: {}", stderr(&o));
+    o
+}
+
+/// A small sweep of 16 points x 4 replicates in blocks of 5 runs: 13 blocks.
+fn small_sweep(dir: &Path) -> String {
+    scenario(
+        dir,
+        &SCENARIO
+            .replace("replicates = 12", "replicates = 4")
+            .replace("nodes = 3000", "nodes = 600"),
+    )
+}
+
 #[test]
 fn a_sweep_killed_at_any_moment_resumes_to_the_same_files() {
     let dir = tempfile::tempdir().unwrap();
-    // Long enough (about a second in a debug build) to be killed several times on the way.
-    let file = scenario(
-        dir.path(),
-        &SCENARIO.replace("replicates = 12", "replicates = 48"),
-    );
+    let file = small_sweep(dir.path());
     let whole = dir.path().join("whole");
-    sweep(&file, &whole, &[]);
-
-    let out = dir.path().join("killed");
-    let out_s = out.to_str().unwrap().to_string();
-    let mut kills = 0;
-    let mut rows_seen = Vec::new();
-    for (attempt, wait_ms) in [40u64, 90, 150, 260, 420].into_iter().enumerate() {
-        let mut args = vec!["sweep", &file, "--quiet", "--block", "3", "--out", &out_s];
-        if attempt > 0 {
-            args.push("--resume");
+    sweep(&file, &whole, &["--block", "5"]);
+    // Every stage a sweep passes, from before its directory exists to its last file; the
+    // stages are named by the sweep itself, so no kill depends on how fast the machine is.
+    let stages = [
+        "start",
+        "manifest-partial",
+        "manifest",
+        "runs-header",
+        "block-1",
+        "block-7",
+        "rows-done",
+        "finished",
+        "complete-partial",
+        "complete",
+    ];
+    for (i, stage) in stages.iter().enumerate() {
+        let out = dir.path().join(format!("killed-{i}"));
+        let o = out.to_str().unwrap();
+        let args = ["sweep", &file, "--quiet", "--block", "5", "--out", o];
+        stopped_at(stage, &args);
+        // Killed again, later, while resuming; then resumed to the end.
+        let resume = [&args[..], &["--resume"][..]].concat();
+        if i + 3 < stages.len() {
+            stopped_at(stages[i + 3], &resume);
         }
-        let mut child = bin().args(&args).spawn().unwrap();
-        std::thread::sleep(Duration::from_millis(wait_ms));
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap(); // SIGKILL: no chance to clean up
-            kills += 1;
-        }
-        child.wait().unwrap();
-        let rows = std::fs::read_to_string(out.join("runs.csv")).map_or(0, |t| t.lines().count());
-        rows_seen.push(rows);
+        let done = run(&resume);
+        assert!(done.status.success(), "{stage}: {}", stderr(&done));
+        same_files(&whole, &out, &format!("killed at {stage}"));
     }
-    // Finish whatever is left.
-    let o = run(&["sweep", &file, "--quiet", "--resume", "--out", &out_s]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        kills > 0,
-        "the sweep finished before it could be killed; rows seen {rows_seen:?}"
-    );
-    assert_eq!(
-        read(&whole, "runs.csv"),
-        read(&out, "runs.csv"),
-        "rows seen {rows_seen:?}"
-    );
-    assert_eq!(read(&whole, "points.csv"), read(&out, "points.csv"));
-
     // Resuming a finished sweep runs nothing and changes nothing.
-    let o = run(&["sweep", &file, "--quiet", "--resume", "--out", &out_s]);
+    let out = dir.path().join("killed-0");
+    sweep(&file, &out, &["--block", "5", "--resume"]);
+    same_files(&whole, &out, "resumed when finished");
+    // A directory that only holds what the first moments leave is a fresh start, also
+    // without --resume.
+    let early = dir.path().join("early");
+    stopped_at(
+        "manifest-partial",
+        &["sweep", &file, "--quiet", "--out", early.to_str().unwrap()],
+    );
+    assert!(files(&early).keys().any(|n| n.ends_with(".partial")));
+    sweep(&file, &early, &["--block", "5"]);
+    same_files(&whole, &early, "started again");
+}
+
+#[test]
+fn a_sensitivity_analysis_killed_and_resumed_writes_the_same_indices() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = scenario(dir.path(), SENSITIVITY);
+    let whole = dir.path().join("whole");
+    let w = whole.to_str().unwrap();
+    let o = run(&["sensitivity", &file, "--quiet", "--out", w]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(read(&whole, "runs.csv"), read(&out, "runs.csv"));
+    for (i, stages) in [["block-2", "rows-done"], ["manifest", "complete-partial"]]
+        .iter()
+        .enumerate()
+    {
+        let out = dir.path().join(format!("killed-{i}"));
+        let o = out.to_str().unwrap();
+        let args = ["sensitivity", &file, "--quiet", "--block", "7", "--out", o];
+        stopped_at(stages[0], &args);
+        let resume = [&args[..], &["--resume"][..]].concat();
+        stopped_at(stages[1], &resume);
+        let done = run(&resume);
+        assert!(done.status.success(), "{}", stderr(&done));
+        same_files(&whole, &out, &format!("killed at {stages:?}"));
+    }
+
+    // Only the analysis changed (bootstrap, outcomes): the same runs, resumed, new indices.
+    let changed = dir.path().join("changed.toml");
+    std::fs::write(
+        &changed,
+        SENSITIVITY.replace(
+            "bootstrap = 50",
+            "bootstrap = 30\noutcomes = [\"final_fraction\"]",
+        ),
+    )
+    .unwrap();
+    let runs = read(&whole, "runs.csv");
+    let o = run(&[
+        "sensitivity",
+        changed.to_str().unwrap(),
+        "--quiet",
+        "--resume",
+        "--out",
+        w,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(read(&whole, "runs.csv"), runs);
+    let json: serde_json::Value = serde_json::from_str(&read(&whole, "sensitivity.json")).unwrap();
+    assert!(json.get("cascaded").is_none(), "{json}");
+    assert!(json["final_fraction"]["parameters"].is_array());
+}
+
+const CHOICES: &str = r#"
+name = "quoted"
+seed = 11
+replicates = 3
+[network]
+kind = "erdos-renyi"
+nodes = 400
+mean_degree = 5.0
+[people]
+threshold = { distribution = "constant", value = 0.18 }
+[initial]
+placement = "ids"
+ids = [0]
+[sweep]
+[[sweep.parameters]]
+key = "initial.ids"
+choices = ["[1, 2]", "[3, 4, 5]", "[7]"]
+[[sweep.parameters]]
+key = "people.threshold"
+choices = ['{ distribution = "constant", value = 0.1 }', '{ distribution = "constant", value = 0.3 }']
+"#;
+
+#[test]
+fn choices_with_commas_and_quotes_survive_a_sweep_a_resume_and_a_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = scenario(dir.path(), CHOICES);
+    let whole = dir.path().join("whole");
+    sweep(&file, &whole, &["--block", "2"]);
+    let mut reader = csv::Reader::from_path(whole.join("runs.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    assert_eq!(&header[2], "initial.ids");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 6 * 3);
+    assert!(rows.iter().all(|r| r.len() == header.len()));
+    assert_eq!(&rows[0][2], "[1, 2]");
+    assert_eq!(&rows[0][3], r#"{ distribution = "constant", value = 0.1 }"#);
+    assert_eq!(&rows[17][2], "[7]");
+    let points = csv::Reader::from_path(whole.join("points.csv"))
+        .unwrap()
+        .records()
+        .count();
+    assert_eq!(points, 6);
+
+    let out = dir.path().join("resumed");
+    let o = out.to_str().unwrap();
+    let args = ["sweep", &file, "--quiet", "--block", "2", "--out", o];
+    stopped_at("block-4", &args);
+    let done = run(&[&args[..], &["--resume"][..]].concat());
+    assert!(done.status.success(), "{}", stderr(&done));
+    same_files(&whole, &out, "resumed");
+
+    let shards: Vec<PathBuf> = (1..=2).map(|i| dir.path().join(format!("s{i}"))).collect();
+    for (i, s) in shards.iter().enumerate() {
+        sweep(&file, s, &["--shard", &format!("{}/2", i + 1)]);
+    }
+    let merged = dir.path().join("merged");
+    let o = run(&[
+        "merge",
+        "--out",
+        merged.to_str().unwrap(),
+        shards[0].to_str().unwrap(),
+        shards[1].to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    same_files(&whole, &merged, "merged");
 }
 
 #[test]
@@ -206,7 +371,8 @@ fn bad_sweep_specifications_are_input_errors() {
     fails(
         &["sweep", &unknown, "--out", o],
         &[
-            "unknown key `mean_degre`",
+            // The swept parameter's own line (16), not a line of the changed document.
+            "unknown.toml:16:1: unknown key `mean_degre`",
             "did you mean `mean_degree`",
             "sweep point 0",
         ],
@@ -296,10 +462,9 @@ fn sensitivity_writes_indices_per_parameter_and_group() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let csv = read(&out, "sensitivity.csv");
-    let rows: Vec<Vec<&str>> = csv
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').collect())
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(Result::unwrap)
         .collect();
     // Two outcomes, three parameters and two groups each.
     assert_eq!(rows.len(), 2 * (3 + 2), "{csv}");
@@ -326,4 +491,114 @@ fn sensitivity_writes_indices_per_parameter_and_group() {
         &["sensitivity", bad.to_str().unwrap()],
         &["sensitivity.outcomes[0]", "did you mean `final_fraction`"],
     );
+}
+
+fn merge(out: &Path, shards: &[&Path]) -> Output {
+    let mut args = vec!["merge", "--out", out.to_str().unwrap()];
+    args.extend(shards.iter().map(|s| s.to_str().unwrap()));
+    run(&args)
+}
+
+#[test]
+fn merged_shards_of_a_sensitivity_analysis_are_one_process_file_for_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = scenario(dir.path(), SENSITIVITY);
+    let one = dir.path().join("one");
+    let o = run(&[
+        "sensitivity",
+        &file,
+        "--quiet",
+        "--out",
+        one.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let shards: Vec<PathBuf> = (1..=3).map(|i| dir.path().join(format!("s{i}"))).collect();
+    for (i, s) in shards.iter().enumerate() {
+        let shard = format!("{}/3", i + 1);
+        let o = run(&[
+            "sensitivity",
+            &file,
+            "--quiet",
+            "--shard",
+            &shard,
+            "--out",
+            s.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            !s.join("sensitivity.csv").exists(),
+            "a shard has no indices"
+        );
+    }
+    let merged = dir.path().join("merged");
+    let o = merge(&merged, &[&shards[1], &shards[2], &shards[0]]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    same_files(&one, &merged, "merged sensitivity analysis");
+    assert!(merged.join("sensitivity.json").exists());
+}
+
+#[test]
+fn a_merge_of_mismatched_shards_says_what_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let file = small_sweep(d);
+    let shard = |name: &str, file: &str, which: &str| {
+        let out = d.join(name);
+        sweep(file, &out, &["--shard", which]);
+        out
+    };
+    let a1 = shard("a1", &file, "1/2");
+    let a2 = shard("a2", &file, "2/2");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let other = |name: &str, from: &str, to: &str| {
+        let p = d.join(name);
+        std::fs::write(&p, text.replace(from, to)).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let seeded = shard("seed", &other("seed.toml", "seed = 7", "seed = 8"), "2/2");
+    let reps = shard(
+        "reps",
+        &other("reps.toml", "replicates = 4", "replicates = 5"),
+        "2/2",
+    );
+    let three = shard("three", &file, "2/3");
+    let params = shard(
+        "params",
+        &other(
+            "params.toml",
+            "values = [0.15, 0.2]",
+            "values = [0.15, 0.2, 0.25]",
+        ),
+        "2/2",
+    );
+    let whole = d.join("whole");
+    sweep(&file, &whole, &[]);
+    let says = |shards: &[&Path], parts: &[&str]| {
+        let o = merge(&d.join("merged"), shards);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let e = stderr(&o);
+        for p in parts {
+            assert!(e.contains(p), "message {e:?} lacks {p:?}");
+        }
+    };
+    says(
+        &[&a1, &seeded],
+        &[
+            "the base scenario or the swept values differ",
+            "`seed = 8` instead of `seed = 7`",
+        ],
+    );
+    says(&[&a1, &reps], &["5 replicates per point instead of 4"]);
+    says(&[&a1, &three], &["one of 3 shards instead of 2"]);
+    says(&[&a1, &params], &["24 points instead of 16"]);
+    says(&[&a1, &a1], &["shard 1/2 is given twice"]);
+    says(&[&a2], &["shard 1/2 is missing"]);
+    says(&[&whole, &a2], &["whole sweep, not a shard"]);
+    // The shards that do belong together merge, once: into a new directory.
+    let o = merge(&d.join("merged"), &[&a2, &a1]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    same_files(&whole, &d.join("merged"), "merged");
+    says(&[&a2, &a1], &["already holds a sweep"]);
+    let o = merge(&a1, &[&a2, &a1]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }

@@ -3,21 +3,18 @@
 //! for it.
 //!
 //! This is the one place that stands on the engine's sweep API (`experiment::sweep::Sweep`
-//! for checking the points, writing parameter values and the header); the Python layer only
-//! joins blocks in run-number order, so a sweep run locally, in several calls, or as Dask tasks
-//! on any number of workers gives the same bytes. Run `r` is replicate `r % replicates` of
-//! point `r / replicates`, with the random streams of (seed, point, replicate), as in
+//! for checking the points and running blocks of runs into typed rows, `output::runs` and
+//! `output::points` for the text of `runs.csv` and `points.csv`); the Python layer only joins
+//! blocks in run-number order, so a sweep run locally, in several calls, or as Dask tasks on
+//! any number of workers gives the same bytes. Run `r` is replicate `r % replicates` of point
+//! `r / replicates`, with the random streams of (seed, point, replicate), as in
 //! `followership sweep`.
 
-use std::fmt::Write as _;
-
 use followership::design::SweepSpec;
+use followership::experiment::Experiment as Engine;
 use followership::experiment::sweep::Sweep;
-use followership::experiment::{Experiment as Engine, Point};
-use followership::scenario::Override;
-use followership::simulation::RunOutcome;
+use followership::output::{points, runs};
 use pyo3::prelude::*;
-use rayon::prelude::*;
 
 use crate::errors::{bad_input, scenario_error};
 use crate::experiment::Experiment;
@@ -26,63 +23,15 @@ use crate::pool::{in_blocks, pool};
 /// A sweep ready to run: the experiment at every point of a design, with replicates.
 #[pyclass(module = "followership._native", frozen)]
 pub struct SweepPlan {
-    base: Engine,
     sweep: Sweep,
 }
 
 impl SweepPlan {
-    /// The overrides that make point `point`'s scenario.
-    fn overrides(&self, point: usize) -> Vec<Override> {
-        self.sweep
-            .keys
-            .iter()
-            .enumerate()
-            .map(|(i, key)| {
-                format!("{key}={}", self.sweep.value_text(point, i))
-                    .parse::<Override>()
-                    .expect("a key path and a value make an override")
-            })
-            .collect()
-    }
-
-    /// The rows of runs `runs` (consecutive run numbers), in run-number order.
+    /// The rows of runs `runs` (consecutive run numbers), in run-number order, as `runs.csv`
+    /// lines.
     fn rows_of(&self, runs: std::ops::Range<u64>) -> followership::error::Result<String> {
-        let r = self.sweep.replicates;
-        let mut groups: Vec<(Point, Vec<u64>)> = Vec::new();
-        for run in runs {
-            let (point, replicate) = (run / r, run % r);
-            match groups.last_mut() {
-                Some((p, reps)) if *p == point => reps.push(replicate),
-                _ => groups.push((point, vec![replicate])),
-            }
-        }
-        let outcomes: Vec<Vec<RunOutcome>> = groups
-            .par_iter()
-            .map(|(point, reps)| {
-                self.base
-                    .clone()
-                    .with_overrides(&self.overrides(*point as usize))?
-                    .at_point(*point)
-                    .outcomes(reps)
-            })
-            .collect::<followership::error::Result<_>>()?;
-        let mut rows = String::new();
-        for ((point, reps), outcomes) in groups.iter().zip(outcomes) {
-            for (replicate, o) in reps.iter().zip(&outcomes) {
-                let _ = write!(rows, "{point},{replicate}");
-                for i in 0..self.sweep.keys.len() {
-                    let _ = write!(rows, ",{}", self.sweep.value_text(*point as usize, i));
-                }
-                for v in o.values() {
-                    rows.push(',');
-                    if let Some(v) = v {
-                        let _ = write!(rows, "{v}");
-                    }
-                }
-                rows.push('\n');
-            }
-        }
-        Ok(rows)
+        let numbers: Vec<u64> = runs.collect();
+        runs::rows_text(&self.sweep.rows(&numbers)?)
     }
 }
 
@@ -101,15 +50,15 @@ impl SweepPlan {
         let seed = base.scenario().seed;
         py.detach(|| {
             let points = spec.points(seed);
-            let sweep = Sweep::new(base.loaded().clone(), spec.parameters, points, replicates)
-                .map_err(scenario_error)?;
-            Ok(SweepPlan { base, sweep })
+            let sweep =
+                Sweep::new(base, spec.parameters, points, replicates).map_err(scenario_error)?;
+            Ok(SweepPlan { sweep })
         })
     }
 
     /// The header of `runs.csv` (with its newline).
-    fn header(&self) -> String {
-        self.sweep.header()
+    fn header(&self) -> PyResult<String> {
+        runs::header_text(&self.sweep).map_err(scenario_error)
     }
 
     /// Number of runs: points times replicates.
@@ -121,27 +70,27 @@ impl SweepPlan {
     /// Replicates per point.
     #[getter]
     fn replicates(&self) -> u64 {
-        self.sweep.replicates
+        self.sweep.replicates()
     }
 
     /// The swept key paths.
     #[getter]
     fn keys(&self) -> Vec<String> {
-        self.sweep.keys.clone()
+        self.sweep.keys()
     }
 
     /// The points: one value per key each (as numbers; choices are indices).
     #[getter]
     fn points(&self) -> Vec<Vec<f64>> {
-        self.sweep.points.clone()
+        self.sweep.points().to_vec()
     }
 
     /// `key = value, ...` of point `point`.
     fn describe(&self, point: usize) -> PyResult<String> {
-        if point >= self.sweep.points.len() {
+        if point >= self.sweep.points().len() {
             return Err(bad_input(
                 "point",
-                format!("the sweep has {} points", self.sweep.points.len()),
+                format!("the sweep has {} points", self.sweep.points().len()),
             ));
         }
         Ok(self.sweep.describe(point))
@@ -187,17 +136,11 @@ impl SweepPlan {
 
 /// `points.csv` for the text of a whole `runs.csv` with `keys` swept parameters: the engine's
 /// per-point aggregates (mean, standard deviation and interval of every outcome, cascade
-/// probability).
+/// probability), from the rows read with the `csv` crate.
 #[pyfunction]
 pub fn points_table(py: Python<'_>, runs: &str, keys: usize) -> PyResult<String> {
     py.detach(|| {
-        let io = |e: std::io::Error| pyo3::exceptions::PyOSError::new_err(e.to_string());
-        let dir = tempfile::tempdir().map_err(io)?;
-        let runs_path = dir.path().join("runs.csv");
-        let points_path = dir.path().join("points.csv");
-        std::fs::write(&runs_path, runs).map_err(io)?;
-        followership::output::points::write_points(&runs_path, &points_path, keys)
-            .map_err(scenario_error)?;
-        std::fs::read_to_string(&points_path).map_err(io)
+        let (names, rows) = runs::read_rows(runs.as_bytes(), keys).map_err(scenario_error)?;
+        points::points_text(&names, &rows).map_err(scenario_error)
     })
 }

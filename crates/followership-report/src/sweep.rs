@@ -1,14 +1,17 @@
-//! The pictures of a sweep (`followership sweep`), drawn from its `points.csv`: for one
-//! parameter, the outcome against the parameter with intervals; for two, phase diagrams (heat
-//! maps of cascade probability and of mean final size); for more, the main effect of each
-//! parameter (the mean over the points in each of its bins).
+//! The pictures of a sweep (`followership sweep`), drawn from its point summaries (what
+//! `points.csv` holds): for one parameter, the outcome against the parameter with intervals; for
+//! two, phase diagrams (heat maps of cascade probability and of mean final size); for more, the
+//! main effect of each parameter (the mean over the points in each of its bins).
 //!
-//! Reading the file rather than the sweep in memory means a merged or resumed sweep gets the
+//! The summaries come typed from the sweep's sinks ([`Points::from_summaries`]) in the process
+//! that ran or merged the sweep; a `points.csv` another process wrote is read with the `csv`
+//! crate ([`Points::read`]). Both give the same numbers, so a merged or resumed sweep gets the
 //! same pictures as one that ran in one go.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use followership::analysis::points::PointSummary;
 use followership::error::{Error, InputError};
 use followership::scenario::Scenario;
 
@@ -39,19 +42,51 @@ pub struct Points {
 }
 
 impl Points {
-    /// Reads `points.csv` as `followership sweep` writes it.
+    /// The points of a sweep of the parameters `keys`, from its summaries.
+    pub fn from_summaries(keys: &[String], summaries: &[PointSummary]) -> Points {
+        // As points.csv holds them: a value that is not finite is an empty cell there.
+        let finite = |x: f64| if x.is_finite() { x } else { f64::NAN };
+        let mut points = Points {
+            keys: keys.to_vec(),
+            values: Vec::with_capacity(summaries.len()),
+            runs: Vec::with_capacity(summaries.len()),
+            final_fraction: Vec::with_capacity(summaries.len()),
+            cascade: Vec::with_capacity(summaries.len()),
+        };
+        for s in summaries {
+            points
+                .values
+                .push(s.values.labels.iter().map(|l| l.parse().ok()).collect());
+            points.runs.push(s.runs);
+            let m = s
+                .outcome("final_fraction")
+                .copied()
+                .map_or([f64::NAN; 3], |m| [m.mean, m.low, m.high].map(finite));
+            points.final_fraction.push(clip(m));
+            points
+                .cascade
+                .push([s.cascade.estimate, s.cascade.low, s.cascade.high]);
+        }
+        points
+    }
+
+    /// Reads a `points.csv` as `followership sweep` writes it (possibly in another process).
     pub fn read(path: &Path) -> Result<Points, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         Points::parse(&text).map_err(|m| InputError::new(path.display().to_string(), m).into())
     }
 
-    fn parse(text: &str) -> Result<Points, String> {
-        let mut lines = text.lines();
-        let header: Vec<&str> = lines
+    fn parse(text: &[u8]) -> Result<Points, String> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text);
+        let mut records = reader.records();
+        let header = records
             .next()
             .ok_or("points.csv is empty")?
-            .split(',')
-            .collect();
+            .map_err(|e| e.to_string())?;
+        let header: Vec<&str> = header.iter().collect();
         let col = |name: &str| {
             header
                 .iter()
@@ -74,8 +109,8 @@ impl Points {
             final_fraction: Vec::new(),
             cascade: Vec::new(),
         };
-        for (i, line) in lines.enumerate() {
-            let cells: Vec<&str> = line.split(',').collect();
+        for (i, cells) in records.enumerate() {
+            let cells = cells.map_err(|e| format!("line {}: {e}", i + 2))?;
             if cells.len() != header.len() {
                 return Err(format!(
                     "line {}: expected {} columns, found {}",
@@ -87,20 +122,22 @@ impl Points {
             let num = |c: usize| cells[c].parse::<f64>().unwrap_or(f64::NAN);
             points
                 .values
-                .push(cells[1..runs].iter().map(|c| c.parse().ok()).collect());
+                .push((1..runs).map(|c| cells[c].parse().ok()).collect());
             points.runs.push(cells[runs].parse().unwrap_or(0));
-            // A t-interval of a fraction can reach past 0 or 1 with few runs; a fraction cannot.
-            points.final_fraction.push([
-                num(columns[0]),
-                num(columns[1]).max(0.0),
-                num(columns[2]).min(1.0),
-            ]);
+            points
+                .final_fraction
+                .push(clip([num(columns[0]), num(columns[1]), num(columns[2])]));
             points
                 .cascade
                 .push([num(columns[3]), num(columns[4]), num(columns[5])]);
         }
         Ok(points)
     }
+}
+
+/// A t-interval of a fraction can reach past 0 or 1 with few runs; a fraction cannot.
+fn clip([mean, low, high]: [f64; 3]) -> [f64; 3] {
+    [mean, low.max(0.0), high.min(1.0)]
 }
 
 /// How the points fall along one parameter: a level (or bin) per point.
@@ -152,10 +189,9 @@ impl Axis {
     }
 }
 
-/// Computes the sweep's figures and its report page from `dir/points.csv`.
-pub fn pictures(dir: &Path, scenario: &Scenario) -> Result<(Vec<Figure>, Page), Error> {
-    let points = Points::read(&dir.join("points.csv"))?;
-    let figures = figures(&points)?;
+/// Computes the sweep's figures and its report page from its points.
+pub fn pictures(scenario: &Scenario, points: &Points) -> Result<(Vec<Figure>, Page), Error> {
+    let figures = figures(points)?;
     let mut sections = Vec::new();
     if !figures.is_empty() {
         sections.push(Section::Figures {
@@ -221,8 +257,8 @@ pub fn pictures(dir: &Path, scenario: &Scenario) -> Result<(Vec<Figure>, Page), 
 }
 
 /// Writes the sweep's SVG plots and `report.html` into `dir`, next to its `points.csv`.
-pub fn write(dir: &Path, scenario: &Scenario) -> Result<(), Error> {
-    let (figures, page) = pictures(dir, scenario)?;
+pub fn write(dir: &Path, scenario: &Scenario, points: &Points) -> Result<(), Error> {
+    let (figures, page) = pictures(scenario, points)?;
     crate::write_pictures(dir, &figures, &page)
 }
 
@@ -399,7 +435,7 @@ mod tests {
 
     #[test]
     fn a_two_parameter_grid_gives_two_phase_diagrams_with_cells_in_place() {
-        let points = Points::parse(GRID).unwrap();
+        let points = Points::parse(GRID.as_bytes()).unwrap();
         assert_eq!(points.keys, ["a", "b"]);
         let x = Axis::of(&points, 0).unwrap();
         let y = Axis::of(&points, 1).unwrap();
@@ -419,7 +455,7 @@ mod tests {
             let a = f64::from(i) / 59.0;
             text.push_str(&format!("\n{i},{a},{},3,{a},0,{a},{a},0.5,0.4,0.6", i % 2));
         }
-        let points = Points::parse(&text).unwrap();
+        let points = Points::parse(text.as_bytes()).unwrap();
         let a = Axis::of(&points, 0).unwrap();
         assert!(a.binned);
         assert_eq!(a.labels.len(), BINS);
@@ -443,7 +479,7 @@ mod tests {
 1,0.01,4,0.2,0.1,0.3,0.25,0,0.7
 2,0.1,4,0.9,0.8,1,1,0.5,1
 ";
-        let points = Points::parse(text).unwrap();
+        let points = Points::parse(text.as_bytes()).unwrap();
         let axis = Axis::of(&points, 0).unwrap();
         assert!(axis.is_logarithmic());
         let figures = figures(&points).unwrap();
@@ -453,9 +489,13 @@ mod tests {
 
     #[test]
     fn a_malformed_file_is_an_error_not_a_panic() {
-        assert!(Points::parse("").is_err());
-        assert!(Points::parse("point,a,runs\n0,1,2\n").is_err());
+        assert!(Points::parse(b"").is_err());
+        assert!(Points::parse(b"point,a,runs\n0,1,2\n").is_err());
         let short = GRID.replace("0,1,10,5,0.1,0,", "0,1,10,");
-        assert!(Points::parse(&short).unwrap_err().contains("line 2"));
+        assert!(
+            Points::parse(short.as_bytes())
+                .unwrap_err()
+                .contains("line 2")
+        );
     }
 }

@@ -3,29 +3,43 @@
 //!
 //! `cargo run --release --example sweep_in_memory`
 
+use followership::analysis::points::PointAggregator;
+use followership::design::ParameterSpec;
 use followership::experiment::Experiment;
+use followership::experiment::sweep::{Row, Sweep, SweepOptions, sweep};
 use followership::fmt::percent;
 
 fn main() -> Result<(), followership::error::Error> {
     let base = Experiment::builtin("hillside")?
         .set("network.nodes", 1000)?
         .set("max_ticks", 400)?;
-    let replicates: Vec<u64> = (0..50).collect();
+    let persistence =
+        ParameterSpec::list("leaders.persistence", vec![10.0, 25.0, 50.0, 100.0, 200.0]);
+    let points = persistence
+        .grid_values()
+        .into_iter()
+        .map(|v| vec![v])
+        .collect();
+    let design = Sweep::new(base, vec![persistence], points, 50)?;
+
+    // The rows arrive block by block, in run order; a Vec keeps them all.
+    let mut rows: Vec<Row> = Vec::new();
+    sweep(&design, &SweepOptions::default(), &mut rows)?;
+
     println!("persistence  movements  mean final size");
-    for (point, persistence) in [10, 25, 50, 100, 200].into_iter().enumerate() {
-        // Each point draws from its own random streams, as a sweep's points do.
-        let experiment = base
-            .clone()
-            .set("leaders.persistence", persistence)?
-            .at_point(point as u64);
-        let outcomes = experiment.outcomes(&replicates)?;
-        let n = outcomes.len() as f64;
-        let movements = outcomes.iter().filter(|o| o.cascaded).count() as f64 / n;
-        let mean = outcomes.iter().map(|o| o.final_fraction).sum::<f64>() / n;
+    let mut aggregator = PointAggregator::default();
+    let mut summaries = Vec::new();
+    for row in &rows {
+        summaries.extend(aggregator.push(row)?);
+    }
+    summaries.extend(aggregator.finish()?);
+    for point in summaries {
+        let size = point.outcome("final_fraction").map_or(f64::NAN, |m| m.mean);
         println!(
-            "{persistence:>11}  {:>9}  {:>15}",
-            percent(movements),
-            percent(mean)
+            "{:>11}  {:>9}  {:>15}",
+            point.values.labels[0],
+            percent(point.cascade.estimate),
+            percent(size)
         );
     }
     Ok(())

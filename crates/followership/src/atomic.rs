@@ -34,6 +34,7 @@ impl AtomicFile {
         let temp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(".partial")
+            .rand_bytes(RANDOM_LETTERS)
             .tempfile_in(dir)
             .map_err(|e| Error::io(path, e))?;
         Ok(AtomicFile {
@@ -62,6 +63,38 @@ impl AtomicFile {
     }
 }
 
+/// Writing to the file itself, so that a writer that owns its output (a Parquet writer, say)
+/// can hold the file and hand it back for [`AtomicFile::commit`].
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writer.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.writer.write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.writer.flush()
+    }
+}
+
+/// Letters in the random part of a temporary file's name (`tempfile`'s default).
+const RANDOM_LETTERS: usize = 6;
+
+/// Whether `name` is that of an [`AtomicFile`]'s temporary file (`.NAME.XXXXXX.partial`): what a
+/// process killed while writing leaves behind, safe to remove before writing again.
+pub fn is_temporary(name: &str) -> bool {
+    name.strip_prefix('.')
+        .and_then(|n| n.strip_suffix(".partial"))
+        .and_then(|n| n.rsplit_once('.'))
+        .is_some_and(|(file, random)| {
+            !file.is_empty()
+                && random.len() == RANDOM_LETTERS
+                && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +113,21 @@ mod tests {
         f.writer().write_all(b"whole").unwrap();
         f.commit().unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "whole");
+    }
+
+    #[test]
+    fn temporary_files_are_recognised_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut f = AtomicFile::create(&dir.path().join("sweep.json")).unwrap();
+        f.write_all(b"{}").unwrap();
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| is_temporary(n)), "{names:?}");
+        assert!(!is_temporary(".sweep.json.partial"));
+        assert!(!is_temporary("sweep.json.x1y2z3.partial"));
+        assert!(!is_temporary(".x1y2z3.partial"));
+        assert!(!is_temporary("runs.csv"));
     }
 }

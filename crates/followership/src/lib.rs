@@ -47,11 +47,14 @@
 //! - [`design`]: the `[sweep]` section: which points a sweep runs (grid, random, Latin hypercube,
 //!   Sobol);
 //! - [`experiment`]: the entry point: many runs in parallel with reproducible random streams,
-//!   sweeps that resume and shard (scenario, graph, model and simulation come together here);
+//!   and sweeps that hand typed rows to sinks, shard by shard (scenario, graph, model and
+//!   simulation come together here);
 //! - [`analysis`]: what the runs mean (intervals, probabilities, Sobol sensitivity indices);
 //! - [`seeding`]: whom to recruit first (IMM, CELF and heuristics), on experiments;
 //! - [`output`]: the files people read (CSV, JSON, the story of a run, the resolved scenario,
-//!   sweep aggregates, sensitivity indices, seed sets), from what the stages above produced.
+//!   seed sets) and the sinks of a sweep's rows (`runs.csv`, `points.csv`, Parquet, sensitivity
+//!   indices, a `Vec`) in a directory that resumes and merges, from what the stages above
+//!   produced.
 //!
 //! Beside the chain, used by all: [`random`] (the reproducible random streams every part draws
 //! from), [`error`] (errors that say what is wrong, where, and how to fix it), [`limits`] (the

@@ -1,45 +1,64 @@
-//! `followership sweep` and `followership merge`: parameter sweeps, resumable and shardable.
+//! `followership sweep`, `sensitivity` and `merge`: parameter sweeps, resumable and shardable.
+//!
+//! The engine runs the sweep into its directory ([`sweep_dir`]) and hands back the typed point
+//! summaries and indices; this module adds the progress bar, the plots and report (through
+//! `followership-report`) and the table printed at the end. A merge draws the same plots and
+//! report from the merged rows, so its directory is file for file what one process writes.
+//!
+//! For tests only, the environment variable `FOLLOWERSHIP_STOP_AT` names a stage of the sweep
+//! (see [`DirOptions::checkpoint`]: `start`, `manifest-partial`, `manifest`, `runs-header`,
+//! `block-N`, `rows-done`, `finished`, `complete-partial`, `complete`) at which the process ends
+//! at once with status 137, leaving its files as a kill there would: a test can thus interrupt a
+//! sweep at an exact moment, on any machine at any speed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use followership::analysis::sensitivity::saltelli_points;
+use followership::analysis::points::PointSummary;
 use followership::error::Error;
-use followership::experiment::sweep::{Shard, Sweep, SweepOptions, merge_shards, run_sweep};
-use followership::output::sensitivity::{DEFAULT_OUTCOMES, write_sensitivity};
+use followership::experiment::Experiment;
+use followership::experiment::sweep::{Shard, Sweep};
+use followership::output::sensitivity::Analysis;
+use followership::output::sweep_dir::{self, DirOptions, DirReport, Kind};
+use followership_report::sweep::Points;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{load_scenario, prepare_out, usage};
+use super::{load_scenario, prepare_out, usage, use_threads};
 use crate::cli::{MergeArgs, SweepArgs};
+
+/// The environment variable that stops a sweep at a named stage (for tests).
+const STOP_AT: &str = "FOLLOWERSHIP_STOP_AT";
 
 /// Runs the sweep of the scenario's `[sweep]` section.
 pub fn execute(args: &SweepArgs) -> Result<(), Error> {
-    let (shard, loaded) = prepare(args)?;
-    let Some(spec) = loaded.scenario.sweep.clone() else {
+    let (shard, experiment, replicates) = prepare(args)?;
+    if experiment.scenario().sweep.is_none() {
         return Err(usage(
             "sweep",
             format!(
                 "{} has no [sweep] section; add one naming the parameters to vary (see README)",
-                loaded.origin
+                experiment.loaded().origin
             ),
         ));
-    };
-    let points = spec.points(loaded.scenario.seed);
-    let replicates = args.replicates.unwrap_or(loaded.scenario.replicates);
-    let name = loaded.scenario.name.clone();
+    }
+    let name = experiment.scenario().name.clone();
+    let scenario = experiment.scenario().clone();
     // Before the points are checked, which takes a while for a large design.
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("sweeps").join(&name));
     prepare_out(&out)?;
-    let scenario = loaded.scenario.clone();
-    let sweep = Sweep::new(loaded, spec.parameters, points, replicates)?;
-    run_with_progress(&sweep, args, shard, &out, &name)?;
-    if shard == Shard::WHOLE && !args.no_plots {
-        followership_report::sweep::write(&out, &scenario)?;
-    }
-    if !args.quiet && shard == Shard::WHOLE {
-        print_points_table(&out.join("points.csv"));
+    let sweep = Sweep::from_section(experiment, replicates)?;
+    let report = run_with_progress(&sweep, None, args, shard, &out, &name)?;
+    if shard == Shard::WHOLE {
+        let keys = sweep.keys();
+        if !args.no_plots {
+            let points = Points::from_summaries(&keys, &report.points);
+            followership_report::sweep::write(&out, &scenario, &points)?;
+        }
+        if !args.quiet {
+            print_points_table(&keys, &report.points);
+        }
     }
     if !args.quiet {
         outln!("  results in {}", out.display());
@@ -49,103 +68,87 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
 
 /// Runs the sensitivity analysis of the scenario's `[sensitivity]` section.
 pub fn sensitivity(args: &SweepArgs) -> Result<(), Error> {
-    let (shard, loaded) = prepare(args)?;
-    let Some(spec) = loaded.scenario.sensitivity.clone() else {
+    let (shard, experiment, replicates) = prepare(args)?;
+    if experiment.scenario().sensitivity.is_none() {
         return Err(usage(
             "sensitivity",
             format!(
                 "{} has no [sensitivity] section; add one with the parameters and their bounds (see README)",
-                loaded.origin
+                experiment.loaded().origin
             ),
         ));
-    };
-    let design = saltelli_points(&spec, loaded.scenario.seed);
-    let replicates = args.replicates.unwrap_or(loaded.scenario.replicates);
-    let name = loaded.scenario.name.clone();
+    }
+    let name = experiment.scenario().name.clone();
+    let scenario = experiment.scenario().clone();
     // Before the points are checked, which takes a while for a large design.
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("sensitivity").join(&name));
     prepare_out(&out)?;
-    let outcomes: Vec<String> = spec
-        .outcomes
-        .clone()
-        .unwrap_or_else(|| DEFAULT_OUTCOMES.iter().map(|s| s.to_string()).collect());
-    let scenario = loaded.scenario.clone();
-    let sweep = Sweep::new(loaded, spec.parameters.clone(), design.points(), replicates)?;
-    run_with_progress(&sweep, args, shard, &out, &name)?;
+    let (sweep, analysis) = Analysis::of(experiment, replicates)?;
+    let report = run_with_progress(&sweep, Some(&analysis), args, shard, &out, &name)?;
     if shard != Shard::WHOLE {
         if !args.quiet {
             outln!(
-                "  shard done; merge the shards with `followership merge`, then run this command with \
-                 --resume --out MERGED_DIR to compute the indices"
+                "  shard done; merge the shards with `followership merge --out DIR SHARD_DIR...`, \
+                 which computes the indices"
             );
         }
         return Ok(());
     }
-    let results = write_sensitivity(&out, &design, &outcomes)?;
     if !args.no_plots {
-        followership_report::sensitivity::write(&out, &scenario, &results)?;
+        followership_report::sensitivity::write(&out, &scenario, &report.indices)?;
     }
     if !args.quiet {
-        for (outcome, ix) in &results {
-            outln!(
-                "  {outcome} (mean {:.4}, variance {:.4}):",
-                ix.mean,
-                ix.variance
-            );
-            outln!(
-                "    {:<28} {:>22} {:>22}",
-                "",
-                "first order [95% CI]",
-                "total [95% CI]"
-            );
-            for (label, list) in [("", &ix.parameters), ("group ", &ix.groups)] {
-                for f in list.iter() {
-                    let ci = |c: Option<[f64; 2]>| {
-                        c.map_or(String::new(), |[l, h]| format!("[{l:.3}, {h:.3}]"))
-                    };
-                    outln!(
-                        "    {:<28} {:>7.3} {:>14} {:>7.3} {:>14}",
-                        format!("{label}{}", f.name),
-                        f.first,
-                        ci(f.first_ci),
-                        f.total,
-                        ci(f.total_ci)
-                    );
-                }
-            }
-        }
+        print_indices(&report.indices);
         outln!("  results in {}", out.display());
     }
     Ok(())
 }
 
-/// Checks the common options and loads the scenario.
-fn prepare(args: &SweepArgs) -> Result<(Shard, followership::scenario::LoadedScenario), Error> {
+/// Checks the common options, sets the thread pool and loads the scenario; returns the shard,
+/// the experiment and the replicates per point.
+fn prepare(args: &SweepArgs) -> Result<(Shard, Experiment, u64), Error> {
     if args.block == 0 {
         return Err(usage("--block", "give at least 1 run per block"));
     }
-    super::check_threads(args.threads)?;
+    if args.replicates == Some(0) {
+        return Err(usage("--replicates", "give at least 1 replicate per point"));
+    }
+    if let Some(r) = args.replicates
+        && r > followership::limits::MAX_REPLICATES
+    {
+        use followership::limits::{MAX_REPLICATES, grouped};
+        return Err(usage(
+            "--replicates",
+            format!(
+                "{} replicates per point is above the limit of {}; give fewer",
+                grouped(r),
+                grouped(MAX_REPLICATES)
+            ),
+        ));
+    }
+    use_threads(args.threads)?;
     let shard = match &args.shard {
         Some(text) => Shard::parse(text)?,
         None => Shard::WHOLE,
     };
-    Ok((shard, load_scenario(&args.scenario, &[])?))
+    let experiment = Experiment::from_loaded(load_scenario(&args.scenario, &[])?);
+    let replicates = args.replicates.unwrap_or(experiment.scenario().replicates);
+    Ok((shard, experiment, replicates))
 }
 
 /// Runs `sweep` into `out` with a progress bar, and prints a line about what was done.
 fn run_with_progress(
     sweep: &Sweep,
+    analysis: Option<&Analysis>,
     args: &SweepArgs,
     shard: Shard,
-    out: &std::path::Path,
+    out: &Path,
     name: &str,
-) -> Result<(), Error> {
-    let total = (0..sweep.run_count())
-        .filter(|r| r % shard.count == shard.index)
-        .count() as u64;
+) -> Result<DirReport, Error> {
+    let total = shard.run_count(sweep.run_count());
     let bar = if args.quiet {
         ProgressBar::hidden()
     } else {
@@ -160,20 +163,28 @@ fn run_with_progress(
         bar
     };
     let progress = |done: u64| bar.set_position(done);
-    let options = SweepOptions {
-        threads: args.threads,
+    let stop = std::env::var(STOP_AT).ok();
+    let checkpoint = |stage: &str| {
+        if stop.as_deref() == Some(stage) {
+            // As a kill: no destructor runs, temporary files stay where they are.
+            std::process::exit(137);
+        }
+    };
+    let options = DirOptions {
         shard,
         resume: args.resume,
-        on_progress: Some(&progress),
         block: args.block,
+        on_progress: Some(&progress),
+        checkpoint: Some(&checkpoint),
     };
-    let report = run_sweep(sweep, out, &options)?;
+    let report = sweep_dir::run(sweep, analysis, out, &options)?;
     bar.finish_and_clear();
     if !args.quiet {
+        let runs = &report.sweep;
         outln!(
             "{name}: {} points x {} replicates = {} runs{}, {:.2} s{}",
-            sweep.points.len(),
-            sweep.replicates,
+            sweep.points().len(),
+            sweep.replicates(),
             sweep.run_count(),
             if shard == Shard::WHOLE {
                 String::new()
@@ -182,85 +193,113 @@ fn run_with_progress(
                     " (shard {}/{}: {} runs)",
                     shard.index + 1,
                     shard.count,
-                    report.runs
+                    runs.runs
                 )
             },
-            report.wall_seconds,
-            if report.resumed_from > 0 {
-                format!(", resumed after {} runs", report.resumed_from)
+            runs.wall_seconds,
+            if runs.resumed_from > 0 {
+                format!(", resumed after {} runs", runs.resumed_from)
             } else {
                 String::new()
             }
         );
     }
-    Ok(())
+    Ok(report)
 }
 
-/// Merges shard directories.
+/// Merges shard directories into what one process writes: the tables, the manifest, the
+/// sensitivity indices of an analysis, the plots and the report.
 pub fn merge(args: &MergeArgs) -> Result<(), Error> {
     prepare_out(&args.out)?;
-    let runs = merge_shards(&args.out, &args.shards)?;
+    let report = sweep_dir::merge(&args.out, &args.shards)?;
+    match report.kind {
+        Kind::Sweep => {
+            let points = Points::from_summaries(&report.keys, &report.points);
+            followership_report::sweep::write(&args.out, &report.scenario, &points)?;
+        }
+        Kind::Sensitivity => {
+            followership_report::sensitivity::write(&args.out, &report.scenario, &report.indices)?;
+        }
+    }
     outln!(
-        "merged {} shards, {runs} runs, into {}",
+        "merged {} shards, {} runs, into {}",
         args.shards.len(),
+        report.runs,
         args.out.display()
     );
     Ok(())
 }
 
+/// The indices of each outcome, with their intervals.
+fn print_indices(results: &[(String, followership::analysis::sensitivity::Indices)]) {
+    for (outcome, ix) in results {
+        outln!(
+            "  {outcome} (mean {:.4}, variance {:.4}):",
+            ix.mean,
+            ix.variance
+        );
+        outln!(
+            "    {:<28} {:>22} {:>22}",
+            "",
+            "first order [95% CI]",
+            "total [95% CI]"
+        );
+        for (label, list) in [("", &ix.parameters), ("group ", &ix.groups)] {
+            for f in list.iter() {
+                let ci = |c: Option<[f64; 2]>| {
+                    c.map_or(String::new(), |[l, h]| format!("[{l:.3}, {h:.3}]"))
+                };
+                outln!(
+                    "    {:<28} {:>7.3} {:>14} {:>7.3} {:>14}",
+                    format!("{label}{}", f.name),
+                    f.first,
+                    ci(f.first_ci),
+                    f.total,
+                    ci(f.total_ci)
+                );
+            }
+        }
+    }
+}
+
 /// The summary table: the swept values, mean final fraction and cascade probability of each
 /// point (the first and last ten when there are many).
-fn print_points_table(path: &std::path::Path) {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return;
-    };
-    let mut lines = text.lines();
-    let Some(header) = lines.next() else { return };
-    let cols: Vec<&str> = header.split(',').collect();
-    let find = |name: &str| cols.iter().position(|c| *c == name);
-    let (Some(runs), Some(mean), Some(low), Some(high), Some(p)) = (
-        find("runs"),
-        find("final_fraction_mean"),
-        find("final_fraction_low"),
-        find("final_fraction_high"),
-        find("cascade_probability"),
-    ) else {
-        return;
-    };
-    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
-    let params = &cols[1..runs];
+fn print_points_table(keys: &[String], points: &[PointSummary]) {
     outln!(
         "  {:>5}  {}  {:>22}  {:>7}",
         "point",
-        params
-            .iter()
+        keys.iter()
             .map(|p| format!("{p:>14}"))
             .collect::<Vec<_>>()
             .join(" "),
         "final fraction [95% CI]",
         "cascade"
     );
-    let show = |r: &Vec<&str>| {
-        let num = |i: usize| r[i].parse::<f64>().unwrap_or(f64::NAN);
+    let show = |s: &PointSummary| {
+        // As points.csv holds them: a value that is not finite is an empty cell there.
+        let finite = |x: f64| if x.is_finite() { x } else { f64::NAN };
+        let m = s.outcome("final_fraction").copied();
+        let [mean, low, high] = m.map_or([f64::NAN; 3], |m| [m.mean, m.low, m.high].map(finite));
         outln!(
             "  {:>5}  {}  {:>6.3} [{:.3}, {:.3}]  {:>7.3}",
-            r[0],
-            r[1..runs]
+            s.point,
+            s.values
+                .labels
                 .iter()
                 .map(|p| format!("{p:>14}"))
                 .collect::<Vec<_>>()
                 .join(" "),
-            num(mean),
-            num(low),
-            num(high),
-            num(p)
+            mean,
+            low,
+            high,
+            s.cascade.estimate
         );
     };
-    if rows.len() <= 20 {
-        rows.iter().for_each(show);
+    if points.len() <= 20 {
+        points.iter().for_each(show);
     } else {
-        rows[..10].iter().for_each(show);
-        outln!("  ... {} more points ...", rows.len() - 20);
-        rows[rows.len() - 10..].iter().for_each(show);
+        points[..10].iter().for_each(show);
+        outln!("  ... {} more points ...", points.len() - 20);
+        points[points.len() - 10..].iter().for_each(show);
     }
 }

@@ -393,7 +393,8 @@ pub struct Indices {
 /// the first-order estimator). Intervals resample the rows `j` (each with its whole block) with
 /// replacement, `design.bootstrap` times, from the stream
 /// [`design_stream`]`(design.seed, b"bootstrp")`, and take the 2.5% and 97.5% percentiles.
-/// An outcome that does not vary gives NaN indices.
+/// An outcome that does not vary gives NaN indices (and no intervals); resamples in which it does
+/// not vary are left out of the intervals.
 ///
 /// # Panics
 /// If `values.len()` is not `design.point_count()`.
@@ -430,6 +431,10 @@ pub fn indices(design: &SaltelliDesign, values: &[f64]) -> Indices {
         }
     }
     let interval = |mut draws: Vec<f64>| {
+        // A resample whose outcome happens not to vary (every row drawn without a rare
+        // cascade, say) has no index: 0 / 0. The interval is that of the resamples that have one,
+        // so it is never NaN; with none, there is no interval.
+        draws.retain(|d| d.is_finite());
         if draws.is_empty() {
             return None;
         }
@@ -693,6 +698,28 @@ mod tests {
         assert!((ix.parameters[0].total - 1.0).abs() < 0.05, "{ix:?}");
         let ix = indices(&d, &vec![2.0; d.point_count()]);
         assert!(ix.parameters[0].first.is_nan());
+    }
+
+    #[test]
+    fn resamples_without_variance_leave_the_intervals_finite() {
+        // A rare event: one row of 64 cascades, so about a third of the resamples miss it and
+        // have nothing to explain.
+        let s = SensitivitySpec {
+            bootstrap: 200,
+            ..spec(vec![ParameterSpec::bounds("a", 0.0, 1.0)], 64)
+        };
+        let d = saltelli_points(&s, 1);
+        let mut values = vec![0.0; d.point_count()];
+        for v in &mut values[..d.block_len()] {
+            *v = 1.0;
+        }
+        values[0] = 0.0;
+        let ix = indices(&d, &values);
+        let p = &ix.parameters[0];
+        assert!(p.first.is_finite() && p.total.is_finite(), "{p:?}");
+        for [low, high] in [p.first_ci.unwrap(), p.total_ci.unwrap()] {
+            assert!(low.is_finite() && high.is_finite() && low <= high, "{p:?}");
+        }
     }
 
     #[test]

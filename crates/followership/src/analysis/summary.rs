@@ -15,7 +15,15 @@ pub struct MeanInterval {
 
 /// Mean, standard deviation and the 95% Student-t interval of the mean.
 pub fn mean_interval(values: &[f64]) -> MeanInterval {
-    let n = values.len();
+    mean_interval_by(values.len(), || values.iter().copied())
+}
+
+/// [`mean_interval`] of `n` values that `values` reads twice (once for the mean, once for the
+/// spread around it): the same arithmetic in the same order, for more values than memory holds.
+pub fn mean_interval_by<I: Iterator<Item = f64>>(
+    n: usize,
+    mut values: impl FnMut() -> I,
+) -> MeanInterval {
     if n == 0 {
         return MeanInterval {
             mean: f64::NAN,
@@ -24,7 +32,7 @@ pub fn mean_interval(values: &[f64]) -> MeanInterval {
             high: f64::NAN,
         };
     }
-    let mean = values.iter().sum::<f64>() / n as f64;
+    let mean = values().sum::<f64>() / n as f64;
     if n == 1 {
         return MeanInterval {
             mean,
@@ -33,7 +41,7 @@ pub fn mean_interval(values: &[f64]) -> MeanInterval {
             high: mean,
         };
     }
-    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    let var = values().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
     let sd = var.sqrt();
     let half = t_975(n - 1) * sd / (n as f64).sqrt();
     MeanInterval {

@@ -121,6 +121,20 @@ impl Experiment {
         self.with_overrides(&[o])
     }
 
+    /// The experiment with every key path of `settings` set to its value at once (as a sweep
+    /// point sets its parameters): one check of the whole scenario, with the errors of
+    /// [`Experiment::set`].
+    pub fn set_all<K: AsRef<str>>(
+        self,
+        settings: impl IntoIterator<Item = (K, Value)>,
+    ) -> Result<Self, Error> {
+        let overrides = settings
+            .into_iter()
+            .map(|(key, value)| Override::new(key.as_ref(), value.to_toml()))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.with_overrides(&overrides)
+    }
+
     /// The experiment with every override applied at once (as `--set` gives them).
     pub fn with_overrides(mut self, overrides: &[Override]) -> Result<Self, Error> {
         if !overrides.is_empty() {

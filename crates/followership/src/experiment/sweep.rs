@@ -1,42 +1,92 @@
-//! Parameter sweeps: many points, many replicates each, streamed to disk, resumable after any
-//! interruption, and shardable across processes or machines.
+//! Parameter sweeps: one experiment at many points, many replicates each, streamed as typed
+//! rows into sinks.
 //!
-//! Every run is named by (point, replicate) and numbered `point * replicates + replicate`; its
-//! random streams come from (seed, point, replicate), so its result never depends on the thread
-//! count, the order runs finish in, or the shard that ran it. A shard `I/N` runs the run numbers
-//! congruent to `I` modulo `N`. Runs execute in blocks; each block's rows are appended to
-//! `runs.csv` in run-number order and flushed before the next block starts. An interrupted sweep
-//! therefore leaves a prefix of its rows (plus at most one torn line, which resuming cuts off),
-//! and `--resume` continues exactly where it stopped: the finished files are the same bytes as
-//! those of an uninterrupted sweep.
+//! A [`Sweep`] is a base [`Experiment`], the swept parameters and their points. Every run is
+//! named by (point, replicate) and numbered `point * replicates + replicate`; its random streams
+//! come from (seed, point, replicate), so its result never depends on the thread count, the order
+//! runs finish in, or the shard that ran it. A shard `I/N` runs the run numbers congruent to `I`
+//! modulo `N`.
+//!
+//! [`sweep`] runs a shard's runs in blocks on the caller's rayon pool and hands each finished
+//! block's [`Row`]s, in run-number order, to an [`OutcomeSink`]: a file (`runs.csv`, Parquet),
+//! an aggregate (`points.csv`, sensitivity indices) or a `Vec` in memory. Nothing is written as
+//! text to be parsed again: a point's values reach the scenario through [`Experiment::set_all`]
+//! as typed [`Value`]s, and its outcomes reach the sinks as [`RunOutcome`]s. Memory holds one
+//! block at a time, whatever the number of runs; the directory that makes a sweep resumable and
+//! mergeable is [`crate::output::sweep_dir`].
 
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Experiment, Point};
-use crate::atomic::AtomicFile;
+use super::{Experiment, Point, Value};
 use crate::design::ParameterSpec;
 use crate::error::{Error, InputError};
 use crate::random::splitmix64;
-use crate::scenario::{LoadedScenario, Override};
+use crate::scenario::Override;
 use crate::simulation::RunOutcome;
 
-/// A sweep: a base scenario and the points of parameter values to run it at.
+/// A sweep: a base experiment and the points of parameter values to run it at.
+#[derive(Debug, Clone)]
 pub struct Sweep {
-    base: LoadedScenario,
-    /// Key paths of the swept parameters.
-    pub keys: Vec<String>,
-    /// The swept parameters (how each value is written into the scenario).
-    pub parameters: Vec<ParameterSpec>,
-    /// The points: one value per parameter.
-    pub points: Vec<Vec<f64>>,
-    /// Replicates per point.
-    pub replicates: u64,
+    base: Experiment,
+    /// Where the parameters are listed, for messages: `sweep.parameters` or
+    /// `sensitivity.parameters` in the scenario, `parameters` when given in code.
+    section: &'static str,
+    parameters: Vec<ParameterSpec>,
+    points: Vec<Vec<f64>>,
+    replicates: u64,
+}
+
+/// The swept parameters' values at one point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointValues {
+    /// Typed, as set into the scenario, one per parameter.
+    pub values: Vec<Value>,
+    /// As tables show them (`runs.csv`, `points.csv`): the number, or the choice as written.
+    pub labels: Vec<String>,
+}
+
+/// One finished run of a sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The point.
+    pub point: Point,
+    /// The replicate within the point.
+    pub replicate: u64,
+    /// The swept parameters' values at the point (shared by the point's rows).
+    pub values: Arc<PointValues>,
+    /// What the run produced.
+    pub outcome: RunOutcome,
+}
+
+/// Where a sweep's rows go: a file, an aggregate, memory.
+///
+/// A sweep calls [`OutcomeSink::accept`] once per finished block, with the block's rows in
+/// run-number order, and [`OutcomeSink::finish`] once after the last block.
+pub trait OutcomeSink {
+    /// Takes the rows of one block.
+    fn accept(&mut self, rows: &[Row]) -> Result<(), Error>;
+
+    /// Called once after the last row: write what is left, compute what needs every row.
+    fn finish(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// Several sinks fed the same rows, in order.
+pub struct Fanout<'a>(pub Vec<&'a mut dyn OutcomeSink>);
+
+impl OutcomeSink for Fanout<'_> {
+    fn accept(&mut self, rows: &[Row]) -> Result<(), Error> {
+        self.0.iter_mut().try_for_each(|s| s.accept(rows))
+    }
+
+    fn finish(&mut self) -> Result<(), Error> {
+        self.0.iter_mut().try_for_each(|s| s.finish())
+    }
 }
 
 /// Which share of the runs a process takes: `index` of `count` (0-based).
@@ -74,90 +124,92 @@ impl Shard {
         })
     }
 
-    fn owns(&self, run: u64) -> bool {
+    /// Whether run number `run` belongs to this shard.
+    pub fn owns(&self, run: u64) -> bool {
         run % self.count == self.index
+    }
+
+    /// How many of the runs `0..runs` belong to this shard.
+    pub fn run_count(&self, runs: u64) -> u64 {
+        if runs > self.index {
+            (runs - self.index - 1) / self.count + 1
+        } else {
+            0
+        }
+    }
+
+    /// The run number of this shard's `k`-th run.
+    pub fn run(&self, k: u64) -> u64 {
+        self.index + k * self.count
     }
 }
 
 /// How a sweep is run (none of it changes the results).
 pub struct SweepOptions<'a> {
-    /// Worker threads; `None` for one per core.
-    pub threads: Option<usize>,
     /// The share of the runs to do here.
     pub shard: Shard,
-    /// Continue the sweep already in the output directory.
-    pub resume: bool,
-    /// Runs per block (rows are appended and flushed after each block).
+    /// Runs per block: the sink receives a block's rows at once.
     pub block: usize,
-    /// Called with the number of runs done so far (this shard), after each block.
-    pub on_progress: Option<&'a (dyn Fn(u64) + Sync)>,
+    /// Runs of this shard already done (by an earlier process whose rows the sinks have been
+    /// given): the sweep starts at the shard's run number `skip`.
+    pub skip: u64,
+    /// Called with the number of runs of this shard done so far, after each block.
+    pub on_progress: Option<&'a dyn Fn(u64)>,
 }
 
 impl Default for SweepOptions<'_> {
     fn default() -> Self {
         SweepOptions {
-            threads: None,
             shard: Shard::WHOLE,
-            resume: false,
             block: 512,
+            skip: 0,
             on_progress: None,
         }
     }
 }
 
-/// What `sweep.json` records: enough to check that a resumed or merged sweep is the same sweep.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SweepManifest {
-    /// Version of followership that wrote it.
-    pub version: String,
-    /// Fingerprint of the base scenario, the parameters, the points and the replicates.
-    pub fingerprint: String,
-    /// Swept key paths.
-    pub keys: Vec<String>,
-    /// Number of points.
-    pub points: u64,
-    /// Replicates per point.
-    pub replicates: u64,
-    /// The shard this directory holds.
-    pub shard: Shard,
-    /// Whether every run of the shard is in `runs.csv`.
-    pub complete: bool,
-}
-
-/// What a finished (or resumed-and-finished) sweep did.
+/// What a sweep did.
 #[derive(Debug, Clone)]
 pub struct SweepReport {
     /// Runs of this shard.
     pub runs: u64,
     /// Runs that were already done when the sweep (re)started.
     pub resumed_from: u64,
-    /// Wall time of this process, in seconds.
+    /// Wall time of this call, in seconds.
     pub wall_seconds: f64,
 }
 
-const RUNS_FILE: &str = "runs.csv";
-const MANIFEST_FILE: &str = "sweep.json";
-/// File name of the per-point aggregates.
-pub const POINTS_FILE: &str = "points.csv";
-
 impl Sweep {
-    /// A sweep of `base` over `points` of the parameters `keys`; checks every point's scenario
-    /// (an unknown key path or an out-of-range value is an input error naming the point).
+    /// A sweep of `base` over `points` of `parameters` (one value per parameter each, as
+    /// [`crate::design::SweepSpec::points`] gives them). Checks every point's scenario: an
+    /// unknown key path or an out-of-range value is an input error naming the point.
     pub fn new(
-        base: LoadedScenario,
+        base: Experiment,
+        parameters: Vec<ParameterSpec>,
+        points: Vec<Vec<f64>>,
+        replicates: u64,
+    ) -> Result<Sweep, Error> {
+        Sweep::listed_in(base, "parameters", parameters, points, replicates)
+    }
+
+    /// [`Sweep::new`] for parameters listed at the key path `section` of the scenario (such as
+    /// `sweep.parameters`), which messages about a bad point name with its line.
+    pub(crate) fn listed_in(
+        base: Experiment,
+        section: &'static str,
         parameters: Vec<ParameterSpec>,
         points: Vec<Vec<f64>>,
         replicates: u64,
     ) -> Result<Sweep, Error> {
         if replicates == 0 {
             return Err(
-                InputError::new("--replicates", "give at least 1 replicate per point").into(),
+                InputError::new("replicates", "give at least 1 replicate per point").into(),
             );
         }
         // A sweep streams its outcomes, but run numbers (point x replicates) must fit.
         if replicates > crate::limits::MAX_REPLICATES {
             return Err(InputError::new(
-                "--replicates",
+                "replicates",
                 format!(
                     "{} replicates per point is above the limit of {}; give fewer",
                     crate::limits::grouped(replicates),
@@ -166,17 +218,89 @@ impl Sweep {
             )
             .into());
         }
+        if (points.len() as u64).checked_mul(replicates).is_none() {
+            return Err(InputError::new(
+                "replicates",
+                format!(
+                    "{} points x {replicates} replicates is more runs than can be numbered \
+                     (2^64); give fewer replicates",
+                    points.len()
+                ),
+            )
+            .into());
+        }
+        if let Some(p) = points.iter().position(|p| p.len() != parameters.len()) {
+            return Err(InputError::new(
+                format!("points[{p}]"),
+                format!(
+                    "{} values for {} parameters; give one value per parameter",
+                    points[p].len(),
+                    parameters.len()
+                ),
+            )
+            .into());
+        }
         let sweep = Sweep {
             base,
-            keys: parameters.iter().map(|p| p.key.clone()).collect(),
+            section,
             parameters,
             points,
             replicates,
         };
-        for p in 0..sweep.points.len() {
-            sweep.scenario_at(p as Point)?;
+        // Checked in parallel, but the error reported is always the first point's.
+        let bad = (0..sweep.points.len() as Point)
+            .into_par_iter()
+            .map(|p| sweep.experiment_at(p).err())
+            .find_first(Option::is_some)
+            .flatten();
+        match bad {
+            Some(e) => Err(e),
+            None => Ok(sweep),
         }
-        Ok(sweep)
+    }
+
+    /// The sweep of the experiment's own `[sweep]` section, with `replicates` per point.
+    pub fn from_section(base: Experiment, replicates: u64) -> Result<Sweep, Error> {
+        let Some(spec) = base.scenario().sweep.clone() else {
+            return Err(InputError::new(
+                "sweep",
+                "the scenario has no [sweep] section; add one naming the parameters to vary",
+            )
+            .into());
+        };
+        let points = spec.points(base.scenario().seed);
+        Sweep::listed_in(
+            base,
+            "sweep.parameters",
+            spec.parameters,
+            points,
+            replicates,
+        )
+    }
+
+    /// The experiment the points change.
+    pub fn base(&self) -> &Experiment {
+        &self.base
+    }
+
+    /// The swept parameters.
+    pub fn parameters(&self) -> &[ParameterSpec] {
+        &self.parameters
+    }
+
+    /// Key paths of the swept parameters.
+    pub fn keys(&self) -> Vec<String> {
+        self.parameters.iter().map(|p| p.key.clone()).collect()
+    }
+
+    /// The points: one number per parameter (for `choices`, the index of the choice).
+    pub fn points(&self) -> &[Vec<f64>] {
+        &self.points
+    }
+
+    /// Replicates per point.
+    pub fn replicates(&self) -> u64 {
+        self.replicates
     }
 
     /// Number of runs: points times replicates.
@@ -184,27 +308,42 @@ impl Sweep {
         self.points.len() as u64 * self.replicates
     }
 
-    /// The value of parameter `i` at `point` as it is written into the scenario.
-    pub fn value_text(&self, point: usize, i: usize) -> String {
-        self.parameters[i].value_text(self.points[point][i])
+    /// The swept values at `point`, typed and as tables show them.
+    pub fn values(&self, point: Point) -> PointValues {
+        let coordinates = &self.points[point as usize];
+        PointValues {
+            values: self
+                .parameters
+                .iter()
+                .zip(coordinates)
+                .map(|(p, &x)| typed_value(p, x))
+                .collect(),
+            labels: self
+                .parameters
+                .iter()
+                .zip(coordinates)
+                .map(|(p, &x)| p.value_text(x))
+                .collect(),
+        }
     }
 
-    /// The scenario at `point`: the base with the point's values set.
-    pub fn scenario_at(&self, point: Point) -> Result<LoadedScenario, InputError> {
-        let overrides: Vec<Override> = self
-            .keys
-            .iter()
-            .enumerate()
-            .map(|(i, key)| {
-                format!("{key}={}", self.value_text(point as usize, i))
-                    .parse::<Override>()
-                    .expect("a key path and a value make an override")
-                    .given_as(self.entry_place(i))
-            })
-            .collect();
+    /// The experiment at `point`: the base with the point's values set, drawing from the
+    /// point's random streams.
+    pub fn experiment_at(&self, point: Point) -> Result<Experiment, Error> {
+        let values = self.values(point).values;
         // A bad value is the sweep entry's doing: messages point at it, not at the base value.
-        self.base.with_overrides(&overrides).map_err(|e| {
-            InputError::new(
+        let overrides = self
+            .parameters
+            .iter()
+            .zip(values)
+            .enumerate()
+            .map(
+                |(i, (p, v))| Ok(Override::new(&p.key, v.to_toml())?.given_as(self.entry_place(i))),
+            )
+            .collect::<Result<Vec<_>, InputError>>()?;
+        match self.base.clone().with_overrides(&overrides) {
+            Ok(e) => Ok(e.at_point(point)),
+            Err(Error::Input(e)) => Err(InputError::new(
                 e.place,
                 format!(
                     "{} (at sweep point {point}: {})",
@@ -212,43 +351,38 @@ impl Sweep {
                     self.describe(point as usize)
                 ),
             )
-        })
+            .into()),
+            Err(e) => Err(e),
+        }
     }
 
     /// Where parameter `i` is given: its entry in the scenario's `[sweep]` or `[sensitivity]`
-    /// section (`file:line:column`), or the option that set it.
+    /// section (`file:line:column`), or, for parameters given in code, its key.
     fn entry_place(&self, i: usize) -> String {
-        let key = Some(&self.keys[i]);
-        let s = &self.base.scenario;
-        let section = if s
-            .sweep
-            .as_ref()
-            .is_some_and(|w| w.parameters.get(i).map(|p| &p.key) == key)
-        {
-            "sweep"
-        } else if s
-            .sensitivity
-            .as_ref()
-            .is_some_and(|w| w.parameters.get(i).map(|p| &p.key) == key)
-        {
-            "sensitivity"
+        if self.section.contains('.') {
+            self.base
+                .loaded()
+                .place_of(&format!("{}[{i}]", self.section))
         } else {
-            return format!("the swept parameter `{}`", self.keys[i]);
-        };
-        self.base.place_of(&format!("{section}.parameters[{i}]"))
+            format!("{}[{i}] (`{}`)", self.section, self.parameters[i].key)
+        }
     }
 
     /// `key = value, ...` for messages and tables.
     pub fn describe(&self, point: usize) -> String {
-        self.keys
+        self.parameters
             .iter()
-            .enumerate()
-            .map(|(i, k)| format!("{k} = {}", self.value_text(point, i)))
+            .zip(self.values(point as Point).labels)
+            .map(|(p, label)| format!("{} = {label}", p.key))
             .collect::<Vec<_>>()
             .join(", ")
     }
 
-    fn fingerprint(&self) -> String {
+    /// A fingerprint of everything that determines the runs: the base scenario, the swept
+    /// keys, the points and the replicates. What only the analysis of finished runs reads (the
+    /// `[sensitivity]` section's outcomes and bootstrap, say) is left out, so changing it never
+    /// makes a finished sweep a different one; the design it generates is in the points.
+    pub fn fingerprint(&self) -> String {
         let mut h = splitmix64(0x5EED);
         let mut eat = |bytes: &[u8]| {
             for chunk in bytes.chunks(8) {
@@ -258,9 +392,11 @@ impl Sweep {
             }
             h = splitmix64(h ^ bytes.len() as u64);
         };
-        eat(self.base.scenario.to_toml().as_bytes());
-        for k in &self.keys {
-            eat(k.as_bytes());
+        let mut scenario = self.base.scenario().clone();
+        scenario.sensitivity = None;
+        eat(scenario.to_toml().as_bytes());
+        for p in &self.parameters {
+            eat(p.key.as_bytes());
         }
         for p in &self.points {
             for v in p {
@@ -271,125 +407,100 @@ impl Sweep {
         format!("{h:016x}")
     }
 
-    fn manifest(&self, shard: Shard, complete: bool) -> SweepManifest {
-        SweepManifest {
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            fingerprint: self.fingerprint(),
-            keys: self.keys.clone(),
-            points: self.points.len() as u64,
-            replicates: self.replicates,
-            shard,
-            complete,
-        }
-    }
-
-    /// The header of `runs.csv`.
-    pub fn header(&self) -> String {
+    /// The column names of a row: `point`, `replicate`, the swept keys, then
+    /// [`RunOutcome::COLUMNS`].
+    pub fn columns(&self) -> Vec<String> {
         let mut cols = vec!["point".to_string(), "replicate".to_string()];
-        cols.extend(self.keys.iter().cloned());
+        cols.extend(self.keys());
         cols.extend(RunOutcome::COLUMNS.iter().map(|c| c.to_string()));
-        cols.join(",") + "\n"
-    }
-
-    fn row(&self, run: u64, outcome: &RunOutcome) -> String {
-        let (point, replicate) = (run / self.replicates, run % self.replicates);
-        let mut row = format!("{point},{replicate}");
-        for i in 0..self.keys.len() {
-            row.push(',');
-            row.push_str(&self.value_text(point as usize, i));
-        }
-        for v in outcome.values() {
-            row.push(',');
-            if let Some(v) = v {
-                row.push_str(&v.to_string());
-            }
-        }
-        row.push('\n');
-        row
+        cols
     }
 }
 
-/// Runs the sweep (this shard of it) into `dir`.
-pub fn run_sweep(
+/// The typed value a parameter sets for the number `x`: the choice it indexes (read as
+/// [`Value::parse`] reads it), a whole number when the value is whole, a float otherwise.
+fn typed_value(p: &ParameterSpec, x: f64) -> Value {
+    match &p.choices {
+        Some(c) => Value::parse(&c[(x as usize).min(c.len() - 1)]),
+        None => {
+            let v = if p.integer { x.round() } else { x };
+            // Whole numbers are integers, so integer keys (nodes, persistence) accept them;
+            // float keys accept integers too.
+            if v.fract() == 0.0 && v.abs() < 9.2e18 {
+                Value::Integer(v as i64)
+            } else {
+                Value::Float(v)
+            }
+        }
+    }
+}
+
+/// Runs this shard of `sweep` (from its `skip`-th run) in blocks on the caller's rayon pool,
+/// handing each block's rows to `sink`, then finishes the sink.
+pub fn sweep(
     sweep: &Sweep,
-    dir: &Path,
     options: &SweepOptions<'_>,
+    sink: &mut dyn OutcomeSink,
 ) -> Result<SweepReport, Error> {
     let started = Instant::now();
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let runs_path = dir.join(RUNS_FILE);
-    let manifest_path = dir.join(MANIFEST_FILE);
-    let manifest = sweep.manifest(options.shard, false);
-    let mine: Vec<u64> = (0..sweep.run_count())
-        .filter(|&r| options.shard.owns(r))
-        .collect();
-
-    let done = if options.resume {
-        let found = read_manifest(&manifest_path)?;
-        if found.fingerprint != manifest.fingerprint || found.shard != manifest.shard {
-            return Err(InputError::new(
-                dir.display().to_string(),
-                "this directory holds a different sweep (another scenario, parameters, points, replicates or shard); \
-                 resume with the same command, or start afresh in another --out directory",
-            )
-            .into());
-        }
-        let done = truncate_torn_row(&runs_path, &sweep.header())?;
-        check_prefix(&runs_path, sweep, &mine, done)?;
-        done
-    } else {
-        if runs_path.exists() || manifest_path.exists() {
-            return Err(InputError::new(
-                dir.display().to_string(),
-                "this directory already holds a sweep; add --resume to continue it, or choose another --out directory",
-            )
-            .into());
-        }
-        write_json(&manifest_path, &manifest)?;
-        let mut f = File::create(&runs_path).map_err(|e| Error::io(&runs_path, e))?;
-        f.write_all(sweep.header().as_bytes())
-            .map_err(|e| Error::io(&runs_path, e))?;
-        0
-    };
-
-    let mut file = OpenOptions::new()
-        .append(true)
-        .open(&runs_path)
-        .map_err(|e| Error::io(&runs_path, e))?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::io("thread pool", std::io::Error::other(e)))?;
-    let mut finished = done;
+    let shard = options.shard;
+    let total = shard.run_count(sweep.run_count());
+    if options.skip > total {
+        return Err(InputError::new(
+            "skip",
+            format!(
+                "{} runs are said to be done, but the shard has {total}",
+                options.skip
+            ),
+        )
+        .into());
+    }
     if let Some(progress) = options.on_progress {
-        progress(finished);
+        progress(options.skip);
     }
-    for block in mine[done as usize..].chunks(options.block.max(1)) {
-        let rows = pool.install(|| run_block(sweep, block))?;
-        file.write_all(rows.as_bytes())
-            .map_err(|e| Error::io(&runs_path, e))?;
-        file.sync_data().map_err(|e| Error::io(&runs_path, e))?;
-        finished += block.len() as u64;
+    let block = options.block.max(1) as u64;
+    let mut done = options.skip;
+    while done < total {
+        let end = (done + block).min(total);
+        let runs: Vec<u64> = (done..end).map(|k| shard.run(k)).collect();
+        let rows = sweep.rows(&runs)?;
+        sink.accept(&rows)?;
+        done = end;
         if let Some(progress) = options.on_progress {
-            progress(finished);
+            progress(done);
         }
     }
-    drop(file);
-    write_json(&manifest_path, &sweep.manifest(options.shard, true))?;
-    if options.shard == Shard::WHOLE {
-        write_points(dir, &sweep.keys)?;
-    }
+    sink.finish()?;
     Ok(SweepReport {
-        runs: mine.len() as u64,
-        resumed_from: done,
+        runs: total,
+        resumed_from: options.skip,
         wall_seconds: started.elapsed().as_secs_f64(),
     })
 }
 
+impl Sweep {
+    /// Runs the runs numbered `runs` (ascending; consecutive runs of a point share its network,
+    /// built once) in parallel on the caller's pool and returns their rows in the same order:
+    /// a block of a sweep, for callers that deal runs out themselves (a cluster's tasks).
+    pub fn rows(&self, runs: &[u64]) -> Result<Vec<Row>, Error> {
+        run_block(self, runs)
+    }
+}
+
 /// Runs one block of run numbers (grouped by point, so each point's network is built once) and
 /// returns their rows in run-number order.
-fn run_block(sweep: &Sweep, block: &[u64]) -> Result<String, Error> {
-    let mut groups: Vec<(u64, Vec<u64>)> = Vec::new();
+fn run_block(sweep: &Sweep, block: &[u64]) -> Result<Vec<Row>, Error> {
+    if let Some(&bad) = block.iter().find(|&&r| r >= sweep.run_count()) {
+        return Err(InputError::new(
+            "runs",
+            format!(
+                "run {bad} is not one of the sweep's {} runs",
+                sweep.run_count()
+            ),
+        )
+        .into());
+    }
+    let mut groups: Vec<(Point, Vec<u64>)> = Vec::new();
     for &run in block {
         let (point, replicate) = (run / sweep.replicates, run % sweep.replicates);
         match groups.last_mut() {
@@ -399,267 +510,176 @@ fn run_block(sweep: &Sweep, block: &[u64]) -> Result<String, Error> {
     }
     let results: Vec<Vec<RunOutcome>> = groups
         .par_iter()
-        .map(|(point, reps)| {
-            let loaded = sweep.scenario_at(*point)?;
-            Experiment::from_loaded(loaded)
-                .at_point(*point)
-                .outcomes(reps)
-        })
+        .map(|(point, reps)| sweep.experiment_at(*point)?.outcomes(reps))
         .collect::<Result<_, Error>>()?;
-    let mut rows = String::new();
-    for ((point, reps), outcomes) in groups.iter().zip(results) {
-        for (r, o) in reps.iter().zip(&outcomes) {
-            rows.push_str(&sweep.row(point * sweep.replicates + r, o));
+    let mut rows = Vec::with_capacity(block.len());
+    for ((point, reps), outcomes) in groups.into_iter().zip(results) {
+        let values = Arc::new(sweep.values(point));
+        for (replicate, outcome) in reps.into_iter().zip(outcomes) {
+            rows.push(Row {
+                point,
+                replicate,
+                values: Arc::clone(&values),
+                outcome,
+            });
         }
     }
     Ok(rows)
 }
 
-fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), Error> {
-    let mut f = AtomicFile::create(path)?;
-    serde_json::to_writer_pretty(f.writer(), value).map_err(|e| Error::io(path, e.into()))?;
-    f.writer()
-        .write_all(b"\n")
-        .map_err(|e| Error::io(path, e))?;
-    f.commit()
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::design::ParameterSpec;
 
-fn read_manifest(path: &Path) -> Result<SweepManifest, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        InputError::new(
-            path.display().to_string(),
-            format!(
-                "cannot read the sweep's manifest ({e}); is this the output directory of a sweep?"
-            ),
+    fn base() -> Experiment {
+        Experiment::from_toml(
+            r#"
+name = "small"
+seed = 3
+replicates = 2
+[network]
+kind = "erdos-renyi"
+nodes = 200
+mean_degree = 4.0
+[people]
+threshold = { distribution = "constant", value = 0.18 }
+[initial]
+placement = "random"
+count = 2
+"#,
         )
-    })?;
-    serde_json::from_str(&text).map_err(|e| {
-        InputError::new(
-            path.display().to_string(),
-            format!("the sweep's manifest is damaged: {e}"),
-        )
-        .into()
-    })
-}
-
-/// Cuts `runs.csv` back to its last complete line and returns the number of rows in it.
-fn truncate_torn_row(path: &Path, header: &str) -> Result<u64, Error> {
-    let io = |e| Error::io(path, e);
-    let mut file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(path)
-        .map_err(io)?;
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).map_err(io)?;
-    let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    if keep < header.len() || &bytes[..header.len()] != header.as_bytes() {
-        // Not even the header survived (or it is another file): start the rows afresh.
-        file.set_len(0).map_err(io)?;
-        file.seek(SeekFrom::Start(0)).map_err(io)?;
-        file.write_all(header.as_bytes()).map_err(io)?;
-        return Ok(0);
+        .unwrap()
     }
-    file.set_len(keep as u64).map_err(io)?;
-    Ok(bytes[header.len()..keep]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count() as u64)
-}
 
-/// Checks that the rows on disk are the first `done` runs of this shard, in order.
-fn check_prefix(path: &Path, sweep: &Sweep, mine: &[u64], done: u64) -> Result<(), Error> {
-    if done as usize > mine.len() {
-        return Err(InputError::new(
-            path.display().to_string(),
-            "more rows than the sweep has runs",
-        )
-        .into());
-    }
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    for (i, line) in BufReader::new(file).lines().skip(1).enumerate() {
-        let line = line.map_err(|e| Error::io(path, e))?;
-        let mut parts = line.split(',');
-        let point: Option<u64> = parts.next().and_then(|p| p.parse().ok());
-        let replicate: Option<u64> = parts.next().and_then(|p| p.parse().ok());
-        let expected = mine[i];
-        if point != Some(expected / sweep.replicates)
-            || replicate != Some(expected % sweep.replicates)
-        {
-            return Err(InputError::new(
-                format!("{}:{}", path.display(), i + 2),
-                "this row is not the run the sweep expects here; the file was edited or mixed with another sweep",
-            )
-            .into());
+    /// A sink that fails on its second block, as a process killed after one block.
+    struct StopAfterOne<'a>(&'a mut Vec<Row>);
+
+    impl OutcomeSink for StopAfterOne<'_> {
+        fn accept(&mut self, rows: &[Row]) -> Result<(), Error> {
+            if !self.0.is_empty() {
+                return Err(Error::Interrupted);
+            }
+            self.0.accept(rows)
         }
     }
-    Ok(())
-}
 
-/// Merges the shard directories of one sweep into `out`: exactly the `runs.csv` (and
-/// `points.csv`) one process would have written.
-pub fn merge_shards(out: &Path, shards: &[PathBuf]) -> Result<u64, Error> {
-    if shards.is_empty() {
-        return Err(InputError::new("merge", "give the shard directories to merge").into());
+    fn small_sweep(replicates: u64) -> Sweep {
+        let placement = ParameterSpec {
+            key: "initial.placement".into(),
+            choices: Some(vec!["random".into(), "\"degree\"".into()]),
+            ..Default::default()
+        };
+        Sweep::new(
+            base(),
+            vec![
+                ParameterSpec::list("network.mean_degree", vec![2.0, 5.5]),
+                placement,
+            ],
+            vec![vec![2.0, 0.0], vec![5.5, 1.0], vec![2.0, 1.0]],
+            replicates,
+        )
+        .unwrap()
     }
-    let manifests: Vec<SweepManifest> = shards
-        .iter()
-        .map(|d| read_manifest(&d.join(MANIFEST_FILE)))
-        .collect::<Result<_, _>>()?;
-    let first = &manifests[0];
-    let count = first.shard.count;
-    let mut seen = vec![false; count as usize];
-    for (m, d) in manifests.iter().zip(shards) {
-        let place = d.display().to_string();
-        if m.fingerprint != first.fingerprint || m.shard.count != count {
-            return Err(InputError::new(
-                place,
-                format!(
-                    "this shard belongs to a different sweep than {}: {}; run every shard from \
-                     the same scenario with the same options (only --shard I/N differs)",
-                    shards[0].display(),
-                    manifest_difference(first, m)
+
+    #[test]
+    fn points_are_set_as_typed_values_and_rows_come_in_run_order() {
+        let s = small_sweep(3);
+        let v = s.values(1);
+        assert_eq!(v.values, vec![Value::Float(5.5), Value::from("degree")]);
+        assert_eq!(v.labels, vec!["5.5", "\"degree\""]);
+        assert_eq!(s.values(0).values[0], Value::Integer(2));
+        let e = s.experiment_at(1).unwrap();
+        assert_eq!(e.point(), 1);
+        assert!(e.scenario().to_toml().contains("placement = \"degree\""));
+
+        let mut rows: Vec<Row> = Vec::new();
+        let options = SweepOptions {
+            block: 4,
+            ..Default::default()
+        };
+        let report = sweep(&s, &options, &mut rows).unwrap();
+        assert_eq!(report.runs, 9);
+        let names: Vec<(u64, u64)> = rows.iter().map(|r| (r.point, r.replicate)).collect();
+        assert_eq!(
+            names,
+            (0..3)
+                .flat_map(|p| (0..3).map(move |r| (p, r)))
+                .collect::<Vec<_>>()
+        );
+        // Each row is the run the point's experiment makes alone, whatever the block size.
+        for r in &rows {
+            let alone = s
+                .experiment_at(r.point)
+                .unwrap()
+                .outcomes(&[r.replicate])
+                .unwrap();
+            assert_eq!(alone[0], r.outcome);
+        }
+    }
+
+    #[test]
+    fn shards_and_skips_cover_every_run_once() {
+        let s = small_sweep(4);
+        let mut whole: Vec<Row> = Vec::new();
+        sweep(&s, &SweepOptions::default(), &mut whole).unwrap();
+        let mut dealt: Vec<Row> = Vec::new();
+        for index in 0..3 {
+            let shard = Shard { index, count: 3 };
+            assert_eq!(shard.run_count(12), 4);
+            // Half the shard, then the rest as a resumed process would.
+            let mut first: Vec<Row> = Vec::new();
+            let mut rest: Vec<Row> = Vec::new();
+            let opts = |skip| SweepOptions {
+                shard,
+                block: 2,
+                skip,
+                on_progress: None,
+            };
+            assert!(sweep(&s, &opts(0), &mut StopAfterOne(&mut first)).is_err());
+            let done = first.len() as u64;
+            assert_eq!(done, 2);
+            sweep(&s, &opts(done), &mut rest).unwrap();
+            dealt.extend(first.into_iter().chain(rest));
+        }
+        dealt.sort_by_key(|r| r.point * 4 + r.replicate);
+        assert_eq!(dealt, whole);
+        assert_eq!(Shard { index: 2, count: 5 }.run_count(2), 0);
+        assert_eq!(Shard { index: 1, count: 5 }.run_count(2), 1);
+    }
+
+    #[test]
+    fn a_bad_point_names_the_point_and_the_fingerprint_ignores_the_analysis() {
+        let e = Sweep::new(
+            base(),
+            vec![ParameterSpec::list("network.mean_degre", vec![2.0])],
+            vec![vec![2.0]],
+            1,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("sweep point 0"), "{e}");
+        assert!(
+            Sweep::new(base(), vec![], vec![vec![1.0]], 1).is_err(),
+            "a point with a value too many is an error, not a panic"
+        );
+        assert!(Sweep::new(base(), vec![], vec![vec![]], 0).is_err());
+        let a = small_sweep(2);
+        let analysed = base()
+            .set_all([
+                ("sensitivity.base_samples", Value::from(4)),
+                ("sensitivity.bootstrap", Value::from(7)),
+                (
+                    "sensitivity.parameters",
+                    Value::List(vec![Value::Table(vec![
+                        ("key".into(), "network.mean_degree".into()),
+                        ("low".into(), 1.0.into()),
+                        ("high".into(), 2.0.into()),
+                    ])]),
                 ),
-            )
-            .into());
-        }
-        if !m.complete {
-            return Err(InputError::new(
-                place,
-                "this shard is not finished; finish it with --resume first",
-            )
-            .into());
-        }
-        if std::mem::replace(&mut seen[m.shard.index as usize], true) {
-            return Err(InputError::new(
-                place,
-                format!("shard {}/{count} is given twice", m.shard.index + 1),
-            )
-            .into());
-        }
+            ])
+            .unwrap();
+        let b = Sweep::new(analysed, a.parameters().to_vec(), a.points().to_vec(), 2).unwrap();
+        assert_eq!(a.fingerprint(), b.fingerprint());
+        assert_ne!(a.fingerprint(), small_sweep(3).fingerprint());
     }
-    if let Some(missing) = seen.iter().position(|s| !s) {
-        return Err(
-            InputError::new("merge", format!("shard {}/{count} is missing", missing + 1)).into(),
-        );
-    }
-    // Run r is in shard r % count, and each shard's rows are in run order: deal them back.
-    let mut readers: Vec<std::io::Lines<BufReader<File>>> = vec![];
-    let mut order: Vec<usize> = vec![0; count as usize];
-    for (k, (m, d)) in manifests.iter().zip(shards).enumerate() {
-        order[m.shard.index as usize] = k;
-        let path = d.join(RUNS_FILE);
-        readers.push(BufReader::new(File::open(&path).map_err(|e| Error::io(&path, e))?).lines());
-    }
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    let runs_path = out.join(RUNS_FILE);
-    let mut file = AtomicFile::create(&runs_path)?;
-    let mut header = None;
-    for r in readers.iter_mut() {
-        let h = r
-            .next()
-            .transpose()
-            .map_err(|e| Error::io(out, e))?
-            .unwrap_or_default();
-        if *header.get_or_insert_with(|| h.clone()) != h {
-            return Err(InputError::new("merge", "the shards' runs.csv headers differ").into());
-        }
-    }
-    let header = header.unwrap_or_default();
-    writeln!(file.writer(), "{header}").map_err(|e| Error::io(&runs_path, e))?;
-    let total = first.points * first.replicates;
-    for run in 0..total {
-        let k = order[(run % count) as usize];
-        let line = readers[k]
-            .next()
-            .transpose()
-            .map_err(|e| Error::io(&shards[k], e))?
-            .ok_or_else(|| {
-                InputError::new(
-                    shards[k].display().to_string(),
-                    "this shard has fewer rows than its runs",
-                )
-            })?;
-        writeln!(file.writer(), "{line}").map_err(|e| Error::io(&runs_path, e))?;
-    }
-    file.commit()?;
-    write_json(
-        &out.join(MANIFEST_FILE),
-        &SweepManifest {
-            shard: Shard::WHOLE,
-            complete: true,
-            ..first.clone()
-        },
-    )?;
-    write_points(out, &first.keys)?;
-    Ok(total)
-}
-
-/// What differs between the manifests of two shards that do not belong together, in words.
-fn manifest_difference(first: &SweepManifest, other: &SweepManifest) -> String {
-    let mut out = Vec::new();
-    if other.shard.count != first.shard.count {
-        out.push(format!(
-            "it is one of {} shards, the first one of {}",
-            other.shard.count, first.shard.count
-        ));
-    }
-    if other.keys != first.keys {
-        out.push(format!(
-            "it sweeps {} instead of {}",
-            other.keys.join(", "),
-            first.keys.join(", ")
-        ));
-    }
-    if other.points != first.points {
-        out.push(format!(
-            "it has {} points instead of {}",
-            other.points, first.points
-        ));
-    }
-    if other.replicates != first.replicates {
-        out.push(format!(
-            "it has {} replicates per point instead of {}",
-            other.replicates, first.replicates
-        ));
-    }
-    if other.version != first.version {
-        out.push(format!(
-            "it was written by followership {} instead of {}",
-            other.version, first.version
-        ));
-    }
-    if out.is_empty() {
-        // Same shape: the fingerprint covers the scenario itself and the swept values.
-        out.push(
-            "the base scenario or the swept values differ (a value in the file, the seed, or a \
-             --set)"
-                .to_string(),
-        );
-    }
-    out.join("; ")
-}
-
-/// Aggregates `runs.csv` point by point into `points.csv` (and, with the `parquet` feature,
-/// writes both tables as Parquet too).
-fn write_points(dir: &Path, keys: &[String]) -> Result<(), Error> {
-    crate::output::points::write_points(&dir.join(RUNS_FILE), &dir.join(POINTS_FILE), keys.len())?;
-    #[cfg(feature = "parquet")]
-    {
-        use crate::output::parquet::csv_to_parquet;
-        let text: Vec<&str> = keys.iter().map(String::as_str).collect();
-        csv_to_parquet(
-            &dir.join(RUNS_FILE),
-            &dir.join("runs.parquet"),
-            &["point", "replicate"],
-            &text,
-        )?;
-        csv_to_parquet(
-            &dir.join(POINTS_FILE),
-            &dir.join("points.parquet"),
-            &["point", "runs"],
-            &text,
-        )?;
-    }
-    Ok(())
 }

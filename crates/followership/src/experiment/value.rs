@@ -16,6 +16,9 @@ pub enum Value {
     Text(String),
     /// A list, such as the values of a `choices` parameter.
     List(Vec<Value>),
+    /// A table of named values, such as a whole distribution
+    /// (`{ distribution = "constant", value = 0.2 }`).
+    Table(Vec<(String, Value)>),
 }
 
 impl Value {
@@ -33,6 +36,43 @@ impl Value {
                 }
                 array.into()
             }
+            Value::Table(entries) => {
+                let mut table = toml_edit::InlineTable::new();
+                for (key, value) in entries {
+                    table.insert(key, value.to_toml());
+                }
+                table.into()
+            }
+        }
+    }
+
+    /// Reads `text` as a scenario value, as `--set` and a sweep's `choices` do: TOML (`0.5`,
+    /// `true`, `[1, 2]`, `"text"`, `{ distribution = "constant", value = 0.2 }`), and any
+    /// text that is not valid TOML as a plain string (so `random` is the text `random`).
+    pub fn parse(text: &str) -> Value {
+        let text = text.trim();
+        match text.parse::<toml_edit::Value>() {
+            Ok(v) => Value::from_toml(&v),
+            Err(_) => Value::Text(text.to_string()),
+        }
+    }
+
+    fn from_toml(value: &toml_edit::Value) -> Value {
+        match value {
+            toml_edit::Value::String(s) => Value::Text(s.value().clone()),
+            toml_edit::Value::Integer(i) => Value::Integer(*i.value()),
+            toml_edit::Value::Float(x) => Value::Float(*x.value()),
+            toml_edit::Value::Boolean(b) => Value::Bool(*b.value()),
+            // Scenarios hold no dates; as text, the scenario's checks reject it by its key.
+            toml_edit::Value::Datetime(d) => Value::Text(d.value().to_string()),
+            toml_edit::Value::Array(items) => {
+                Value::List(items.iter().map(Value::from_toml).collect())
+            }
+            toml_edit::Value::InlineTable(t) => Value::Table(
+                t.iter()
+                    .map(|(k, v)| (k.to_string(), Value::from_toml(v)))
+                    .collect(),
+            ),
         }
     }
 }
@@ -116,5 +156,24 @@ mod tests {
         assert_eq!(Value::from("count").to_string(), "\"count\"");
         assert_eq!(Value::from(vec![1, 2]).to_string(), "[1, 2]");
         assert_eq!(Value::from(u64::MAX), Value::Float(u64::MAX as f64));
+    }
+
+    #[test]
+    fn text_is_read_as_toml_or_else_as_a_string() {
+        assert_eq!(Value::parse("random"), Value::from("random"));
+        assert_eq!(Value::parse("\"random\""), Value::from("random"));
+        assert_eq!(Value::parse(" 3 "), Value::Integer(3));
+        assert_eq!(Value::parse("0.5"), Value::Float(0.5));
+        assert_eq!(Value::parse("true"), Value::Bool(true));
+        assert_eq!(Value::parse("[1, 2]"), Value::from(vec![1, 2]));
+        let table = Value::parse("{ distribution = \"constant\", value = 0.2 }");
+        assert_eq!(
+            table,
+            Value::Table(vec![
+                ("distribution".into(), Value::from("constant")),
+                ("value".into(), Value::Float(0.2)),
+            ])
+        );
+        assert_eq!(Value::parse(&table.to_string()), table);
     }
 }

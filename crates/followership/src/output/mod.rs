@@ -1,17 +1,24 @@
-//! The files people read, one module a format, each behind the small [`Exporter`] interface.
+//! The files people read, one module a format: the files of a run behind the small
+//! [`Exporter`] interface, and the outputs of a sweep as sinks of its typed rows
+//! ([`crate::experiment::sweep::OutcomeSink`]): [`runs`] (`runs.csv`), [`points`] (`points.csv`),
+//! `parquet`, [`sensitivity`] (the indices) and [`memory`] (a `Vec`), with [`sweep_dir`] putting
+//! them together in a resumable, mergeable directory.
 //!
 //! Every file is written atomically ([`crate::atomic`]), so an interrupted run never leaves a
 //! file that looks complete.
 
 pub mod csv;
 pub mod json;
+pub mod memory;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 pub mod points;
+pub mod runs;
 pub mod scenario;
 pub mod seeds;
 pub mod sensitivity;
 pub mod story;
+pub mod sweep_dir;
 
 use std::io::Write;
 use std::path::Path;
@@ -24,6 +31,16 @@ use crate::experiment::Ensemble;
 use crate::scenario::Scenario;
 
 use crate::atomic::AtomicFile;
+
+/// Formats records with a CSV writer (quoting a cell only when it holds a comma, a quote or a
+/// line end) and returns the bytes, to be written to a file at once.
+pub(crate) fn csv_bytes(
+    records: impl FnOnce(&mut ::csv::Writer<Vec<u8>>) -> ::csv::Result<()>,
+) -> std::io::Result<Vec<u8>> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    records(&mut w)?;
+    w.into_inner().map_err(|e| e.into_error())
+}
 
 /// Facts about how a run was made, for `run.json`.
 #[derive(Debug, Clone, Serialize)]
