@@ -121,6 +121,11 @@ pub struct SweepArgs {
     /// Run only shard I of N (1 <= I <= N): every N-th run, starting at the I-th.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
+    /// Spread the runs over the ranks of an MPI job (`mpirun -n N followership sweep FILE
+    /// --mpi`): rank 0 writes the files, the others run blocks of runs. Needs a build with
+    /// `--features mpi`.
+    #[arg(long, conflicts_with = "shard")]
+    pub mpi: bool,
     /// Runs per block: rows reach runs.csv (flushed to disk) after every block, so an
     /// interruption loses at most one block.
     #[arg(long, default_value_t = 512, value_name = "N", allow_negative_numbers = true, value_parser = whole::<usize>)]

@@ -515,3 +515,12 @@ fn a_closed_pipe_ends_the_program_quietly() {
     assert!(!e.contains("panicked"), "{e}");
     assert!(o.status.success(), "{e}");
 }
+
+/// Without the `mpi` feature, `--mpi` says how to get it (exit 2) instead of running alone.
+#[cfg(not(feature = "mpi"))]
+#[test]
+fn mpi_on_a_build_without_it_says_how_to_build_it() {
+    let o = followership(&["sweep", "--builtin", "hackman", "--mpi"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--features mpi"), "{}", stderr(&o));
+}

@@ -158,6 +158,14 @@ fn summary_columns<'py>(py: Python<'py>, outcomes: &[RunOutcome]) -> PyResult<Co
         "final_mean_trust",
         PyArray1::from_vec(py, col_f(&|o| o.final_mean_trust)),
     )?;
+    d.set_item(
+        "final_50_tick",
+        PyArray1::from_vec(py, col_t(&|o| o.final_50_tick)),
+    )?;
+    d.set_item(
+        "final_90_tick",
+        PyArray1::from_vec(py, col_t(&|o| o.final_90_tick)),
+    )?;
     Ok(d)
 }
 

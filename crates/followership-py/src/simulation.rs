@@ -215,6 +215,8 @@ impl Simulation {
         d.set_item("critical_mass_tick", o.critical_mass_tick)?;
         d.set_item("leader_quit_tick", o.leader_quit_tick)?;
         d.set_item("final_mean_trust", o.final_mean_trust)?;
+        d.set_item("final_50_tick", o.final_50_tick)?;
+        d.set_item("final_90_tick", o.final_90_tick)?;
         Ok(d)
     }
 }

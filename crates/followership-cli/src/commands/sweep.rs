@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use followership::analysis::points::PointSummary;
 use followership::error::Error;
 use followership::experiment::Experiment;
-use followership::experiment::sweep::{Shard, Sweep};
+use followership::experiment::sweep::{BlockRunner, Shard, Sweep};
 use followership::output::sensitivity::Analysis;
 use followership::output::sweep_dir::{self, DirOptions, DirReport, Kind};
 use followership_report::sweep::Points;
@@ -30,6 +30,85 @@ const STOP_AT: &str = "FOLLOWERSHIP_STOP_AT";
 
 /// Runs the sweep of the scenario's `[sweep]` section.
 pub fn execute(args: &SweepArgs) -> Result<(), Error> {
+    distributed(
+        args,
+        |args| {
+            let (_, experiment, replicates) = prepare(args)?;
+            Sweep::from_section(experiment, replicates)
+        },
+        |runner| run_sweep(args, runner),
+    )
+}
+
+/// Runs the sensitivity analysis of the scenario's `[sensitivity]` section.
+pub fn sensitivity(args: &SweepArgs) -> Result<(), Error> {
+    distributed(
+        args,
+        |args| {
+            let (_, experiment, replicates) = prepare(args)?;
+            Ok(Analysis::of(experiment, replicates)?.0)
+        },
+        |runner| run_sensitivity(args, runner),
+    )
+}
+
+/// Runs `command` here, or, with `--mpi`, as rank 0 of an MPI job whose other ranks run the
+/// blocks of the sweep that `sweep_of` builds (the same on every rank). Rank 0 reports any
+/// error, once, and ends the whole job; what was written resumes.
+fn distributed(
+    args: &SweepArgs,
+    sweep_of: impl Fn(&SweepArgs) -> Result<Sweep, Error>,
+    command: impl FnOnce(Option<&dyn BlockRunner>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    if !args.mpi {
+        return command(None);
+    }
+    #[cfg(not(feature = "mpi"))]
+    {
+        let _ = sweep_of;
+        Err(usage(
+            "--mpi",
+            "this followership was built without MPI; build it with `cargo build --release -p \
+             followership-cli --features mpi` (it needs an MPI library, such as Debian's \
+             libopenmpi-dev), or run shards with --shard I/N and `followership merge` them",
+        ))
+    }
+    #[cfg(feature = "mpi")]
+    {
+        let job = followership_mpi::Job::init()?;
+        if job.size() == 1 {
+            if !args.quiet {
+                eprintln!(
+                    "note: --mpi in a job of one rank: running here (start it with `mpirun -n N`)"
+                );
+            }
+            return command(None);
+        }
+        if !job.is_coordinator() {
+            // Rank 0 reads the same scenario and reports any error in it, once.
+            let sweep = sweep_of(args).map_err(|e| e.to_string());
+            job.serve(&|runs| match &sweep {
+                Ok(s) => s.rows(runs).map_err(|e| e.to_string()),
+                Err(why) => Err(why.clone()),
+            });
+            return Ok(());
+        }
+        let coordinator = job.coordinator();
+        match command(Some(&coordinator)) {
+            Ok(()) => {
+                coordinator.stop();
+                Ok(())
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                job.abort(if e.is_input_error() { 2 } else { 1 })
+            }
+        }
+    }
+}
+
+/// The sweep of `[sweep]`, its blocks run by `runner` (`None`: here).
+fn run_sweep(args: &SweepArgs, runner: Option<&dyn BlockRunner>) -> Result<(), Error> {
     let (shard, experiment, replicates) = prepare(args)?;
     if experiment.scenario().sweep.is_none() {
         return Err(usage(
@@ -49,7 +128,7 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
         .unwrap_or_else(|| PathBuf::from("sweeps").join(&name));
     prepare_out(&out)?;
     let sweep = Sweep::from_section(experiment, replicates)?;
-    let report = run_with_progress(&sweep, None, args, shard, &out, &name)?;
+    let report = run_with_progress(&sweep, None, args, shard, &out, &name, runner)?;
     if shard == Shard::WHOLE {
         let keys = sweep.keys();
         if !args.no_plots {
@@ -66,8 +145,8 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// Runs the sensitivity analysis of the scenario's `[sensitivity]` section.
-pub fn sensitivity(args: &SweepArgs) -> Result<(), Error> {
+/// The sensitivity analysis of `[sensitivity]`, its blocks run by `runner` (`None`: here).
+fn run_sensitivity(args: &SweepArgs, runner: Option<&dyn BlockRunner>) -> Result<(), Error> {
     let (shard, experiment, replicates) = prepare(args)?;
     if experiment.scenario().sensitivity.is_none() {
         return Err(usage(
@@ -87,7 +166,7 @@ pub fn sensitivity(args: &SweepArgs) -> Result<(), Error> {
         .unwrap_or_else(|| PathBuf::from("sensitivity").join(&name));
     prepare_out(&out)?;
     let (sweep, analysis) = Analysis::of(experiment, replicates)?;
-    let report = run_with_progress(&sweep, Some(&analysis), args, shard, &out, &name)?;
+    let report = run_with_progress(&sweep, Some(&analysis), args, shard, &out, &name, runner)?;
     if shard != Shard::WHOLE {
         if !args.quiet {
             outln!(
@@ -147,6 +226,7 @@ fn run_with_progress(
     shard: Shard,
     out: &Path,
     name: &str,
+    runner: Option<&dyn BlockRunner>,
 ) -> Result<DirReport, Error> {
     let total = shard.run_count(sweep.run_count());
     let bar = if args.quiet {
@@ -176,6 +256,7 @@ fn run_with_progress(
         block: args.block,
         on_progress: Some(&progress),
         checkpoint: Some(&checkpoint),
+        runner,
     };
     let report = sweep_dir::run(sweep, analysis, out, &options)?;
     bar.finish_and_clear();

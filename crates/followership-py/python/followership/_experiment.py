@@ -20,7 +20,14 @@ from ._sweep import SweepResult
 _MISSING = object()
 
 #: Outcome columns that hold a tick, or nothing when the moment never came.
-_TICK_COLUMNS = ("first_follower_tick", "second_follower_tick", "critical_mass_tick", "leader_quit_tick")
+_TICK_COLUMNS = (
+    "first_follower_tick",
+    "second_follower_tick",
+    "critical_mass_tick",
+    "leader_quit_tick",
+    "final_50_tick",
+    "final_90_tick",
+)
 
 
 class Status(enum.IntEnum):

@@ -155,6 +155,9 @@ pub struct SweepOptions<'a> {
     pub skip: u64,
     /// Called with the number of runs of this shard done so far, after each block.
     pub on_progress: Option<&'a dyn Fn(u64)>,
+    /// Where the blocks are run: `None` in this process, on the caller's thread pool; a
+    /// [`BlockRunner`] to hand them to other processes (an MPI job, say).
+    pub runner: Option<&'a dyn BlockRunner>,
 }
 
 impl Default for SweepOptions<'_> {
@@ -164,8 +167,23 @@ impl Default for SweepOptions<'_> {
             block: 512,
             skip: 0,
             on_progress: None,
+            runner: None,
         }
     }
+}
+
+/// Runs a sweep's blocks somewhere else than in this process: the seam distributed back ends
+/// plug into. Whatever runs them, each block's rows must reach `deliver` in block order, so
+/// the sinks receive exactly what a local sweep gives them.
+pub trait BlockRunner {
+    /// Runs every block `blocks` yields (run numbers, in order) and hands each block's rows to
+    /// `deliver`, block after block in the order yielded.
+    fn run_blocks(
+        &self,
+        sweep: &Sweep,
+        blocks: &mut dyn Iterator<Item = Vec<u64>>,
+        deliver: &mut dyn FnMut(Vec<Row>) -> Result<(), Error>,
+    ) -> Result<(), Error>;
 }
 
 /// What a sweep did.
@@ -460,15 +478,35 @@ pub fn sweep(
     }
     let block = options.block.max(1) as u64;
     let mut done = options.skip;
-    while done < total {
-        let end = (done + block).min(total);
-        let runs: Vec<u64> = (done..end).map(|k| shard.run(k)).collect();
-        let rows = sweep.rows(&runs)?;
+    let mut deliver = |rows: Vec<Row>| -> Result<(), Error> {
         sink.accept(&rows)?;
-        done = end;
+        done += rows.len() as u64;
         if let Some(progress) = options.on_progress {
             progress(done);
         }
+        Ok(())
+    };
+    let mut blocks = (options.skip..total).step_by(block as usize).map(|start| {
+        (start..(start + block).min(total))
+            .map(|k| shard.run(k))
+            .collect::<Vec<u64>>()
+    });
+    match options.runner {
+        None => {
+            for runs in blocks {
+                deliver(sweep.rows(&runs)?)?;
+            }
+        }
+        Some(runner) => runner.run_blocks(sweep, &mut blocks, &mut deliver)?,
+    }
+    if done != total {
+        return Err(Error::io(
+            "sweep",
+            std::io::Error::other(format!(
+                "the block runner delivered {} of {total} runs",
+                done.min(total)
+            )),
+        ));
     }
     sink.finish()?;
     Ok(SweepReport {
@@ -634,7 +672,7 @@ count = 2
                 shard,
                 block: 2,
                 skip,
-                on_progress: None,
+                ..Default::default()
             };
             assert!(sweep(&s, &opts(0), &mut StopAfterOne(&mut first)).is_err());
             let done = first.len() as u64;

@@ -29,7 +29,7 @@ use crate::atomic::AtomicFile;
 use crate::error::{Error, InputError};
 use crate::experiment::Experiment;
 use crate::experiment::sweep::{
-    Fanout, OutcomeSink, Row, Shard, Sweep, SweepOptions, SweepReport, sweep,
+    BlockRunner, Fanout, OutcomeSink, Row, Shard, Sweep, SweepOptions, SweepReport, sweep,
 };
 use crate::scenario::Scenario;
 
@@ -106,6 +106,8 @@ pub struct DirOptions<'a> {
     /// `finished`, `complete`), so that a test can stop the process at an exact moment, as a
     /// kill would, without depending on timing.
     pub checkpoint: Option<&'a dyn Fn(&str)>,
+    /// Where the blocks are run (see [`SweepOptions::runner`]): `None` here.
+    pub runner: Option<&'a dyn BlockRunner>,
 }
 
 impl Default for DirOptions<'_> {
@@ -116,6 +118,7 @@ impl Default for DirOptions<'_> {
             block: 512,
             on_progress: None,
             checkpoint: None,
+            runner: None,
         }
     }
 }
@@ -246,6 +249,7 @@ pub fn run(
         block: options.block,
         skip: done,
         on_progress: options.on_progress,
+        runner: options.runner,
     };
     let report = sweep(sweep_, &sweep_options, &mut all)?;
     stage("finished");

@@ -90,6 +90,57 @@ pub struct RunOutcome {
 }
 
 impl RunOutcome {
+    /// Length of [`RunOutcome::to_words`].
+    pub const WORDS: usize = 12;
+
+    /// The outcome as fixed-width words, every bit kept (floats by their bits, a moment that
+    /// never came as `u64::MAX`): what crosses between processes, so that a row computed
+    /// elsewhere is the very row computed here.
+    pub fn to_words(&self) -> [u64; Self::WORDS] {
+        let tick = |t: Option<u32>| t.map_or(u64::MAX, u64::from);
+        [
+            u64::from(self.final_following),
+            self.final_fraction.to_bits(),
+            self.peak_fraction.to_bits(),
+            u64::from(self.ticks),
+            u64::from(self.cascaded),
+            tick(self.first_follower_tick),
+            tick(self.second_follower_tick),
+            tick(self.critical_mass_tick),
+            tick(self.leader_quit_tick),
+            self.final_mean_trust.to_bits(),
+            tick(self.final_50_tick),
+            tick(self.final_90_tick),
+        ]
+    }
+
+    /// The outcome [`RunOutcome::to_words`] wrote; `None` for words no outcome writes.
+    pub fn from_words(w: &[u64; Self::WORDS]) -> Option<RunOutcome> {
+        let count = |x: u64| u32::try_from(x).ok();
+        let tick = |x: u64| match x {
+            u64::MAX => Some(None),
+            t => u32::try_from(t).ok().map(Some),
+        };
+        Some(RunOutcome {
+            final_following: count(w[0])?,
+            final_fraction: f64::from_bits(w[1]),
+            peak_fraction: f64::from_bits(w[2]),
+            ticks: count(w[3])?,
+            cascaded: match w[4] {
+                0 => false,
+                1 => true,
+                _ => return None,
+            },
+            first_follower_tick: tick(w[5])?,
+            second_follower_tick: tick(w[6])?,
+            critical_mass_tick: tick(w[7])?,
+            leader_quit_tick: tick(w[8])?,
+            final_mean_trust: f64::from_bits(w[9]),
+            final_50_tick: tick(w[10])?,
+            final_90_tick: tick(w[11])?,
+        })
+    }
+
     /// Names of the outcome columns, in the order of [`RunOutcome::values`].
     pub const COLUMNS: &'static [&'static str] = &[
         "final_following",
@@ -147,4 +198,37 @@ pub struct RunRecord {
     pub first_follower: Option<u32>,
     /// The second follower.
     pub second_follower: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_cross_as_words_bit_for_bit() {
+        let o = RunOutcome {
+            final_following: 2_999,
+            final_fraction: 0.1 + 0.2,
+            peak_fraction: 1.0,
+            ticks: 1_000,
+            cascaded: true,
+            first_follower_tick: Some(0),
+            second_follower_tick: None,
+            critical_mass_tick: Some(u32::MAX),
+            leader_quit_tick: None,
+            final_mean_trust: -0.0,
+            final_50_tick: Some(17),
+            final_90_tick: None,
+        };
+        let back = RunOutcome::from_words(&o.to_words()).unwrap();
+        assert_eq!(back, o);
+        assert_eq!(back.final_mean_trust.to_bits(), (-0.0f64).to_bits());
+        let mut bad = o.to_words();
+        bad[4] = 2;
+        assert!(RunOutcome::from_words(&bad).is_none());
+        assert_eq!(
+            RunOutcome::from_words(&RunOutcome::default().to_words()),
+            Some(RunOutcome::default())
+        );
+    }
 }
