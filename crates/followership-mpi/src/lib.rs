@@ -161,6 +161,21 @@ impl BlockRunner for Coordinator<'_> {
         blocks: &mut dyn Iterator<Item = Vec<u64>>,
         deliver: &mut dyn FnMut(Vec<Row>) -> Result<(), Error>,
     ) -> Result<(), Error> {
+        self.run_blocks_keeping_workers(sweep, blocks, deliver)?;
+        self.stop();
+        Ok(())
+    }
+}
+
+impl Coordinator<'_> {
+    /// [`BlockRunner::run_blocks`] without stopping the workers afterwards, so that the same
+    /// job can run more blocks (a benchmark does; a sweep runs its blocks once).
+    pub fn run_blocks_keeping_workers(
+        &self,
+        sweep: &Sweep,
+        blocks: &mut dyn Iterator<Item = Vec<u64>>,
+        deliver: &mut dyn FnMut(Vec<Row>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         let mut sent: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
         let mut done: BTreeMap<u64, Vec<Row>> = BTreeMap::new();
         let (mut next_index, mut next_delivery) = (0u64, 0u64);
@@ -206,7 +221,6 @@ impl BlockRunner for Coordinator<'_> {
                 next_delivery += 1;
             }
         }
-        self.stop();
         Ok(())
     }
 }

@@ -141,8 +141,8 @@ def test_per_person_values_by_label_or_array_are_checked_and_used():
     e = fs.Experiment.builtin("hillside").set(ANY_NETWORK).with_network(G)
     g = e.network()
     n = g.node_count
-    # Nobody can reach a threshold of 1e9: nobody follows.
-    stubborn = e.with_thresholds({x: 1e9 for x in G.nodes})
+    # Nobody can reach a threshold of 1e9, and nobody dances on a whim: nobody follows.
+    stubborn = e.set("dynamics.spontaneous", 0.0).with_thresholds({x: 1e9 for x in G.nodes})
     assert stubborn.run(replicates=3).summary["final_following"].eq(0).all()
     # A dict and the array in dense-id order are the same thresholds.
     rng = np.random.default_rng(1)

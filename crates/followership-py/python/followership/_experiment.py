@@ -220,6 +220,10 @@ class Experiment:
         ``timeseries=False`` records no time series (less memory for long runs).
         """
         exp = self
+        if not timeseries:
+            # First, so that many replicates are not refused for the time series they would
+            # have recorded.
+            exp = exp.set("output.timeseries", False)
         if replicates is not None:
             exp = exp.with_replicates(replicates)
         if seed is not None:
