@@ -18,6 +18,8 @@
       tick: $('replay-tick'),
       label: $('replay-tick-label'),
       legend: $('replay-legend'),
+      chapters: $('replay-chapters'),
+      caption: $('replay-caption'),
     });
   } catch (error) {
     const note = document.createElement('p');

@@ -179,7 +179,9 @@ impl Page {
                          <button id=\"replay-play\" type=\"button\">Play</button>\n\
                          <input id=\"replay-tick\" type=\"range\" min=\"0\" max=\"0\" value=\"0\" step=\"1\" aria-label=\"tick\">\n\
                          <span id=\"replay-tick-label\">tick 0</span>\n\
-                         </div>\n<div id=\"replay-legend\" class=\"legend\"></div>\n</div>\n</div>\n\
+                         </div>\n<p id=\"replay-caption\" class=\"caption\" aria-live=\"polite\"></p>\n\
+                         <div id=\"replay-chapters\" class=\"chapters\" aria-label=\"chapters\"></div>\n\
+                         <div id=\"replay-legend\" class=\"legend\"></div>\n</div>\n</div>\n\
                          <script type=\"application/json\" id=\"replay-data\">{}</script>\n",
                         escape(note),
                         script_safe(json)

@@ -33,6 +33,7 @@ pub mod phase;
 pub mod sensitivity;
 pub mod snapshots;
 pub mod strategies;
+pub mod trust;
 
 pub use adoption::{AdoptionCurve, FirstFollower, LeaderQuit};
 pub use parameter::ParameterCurve;
@@ -40,6 +41,7 @@ pub use phase::HeatMap;
 pub use sensitivity::IndexBars;
 pub use snapshots::{PersonState, Snapshots};
 pub use strategies::StrategyBars;
+pub use trust::{TrustCurve, TrustMark};
 
 /// Why a plot could not be drawn.
 ///
