@@ -35,6 +35,10 @@ pub enum Command {
     /// movement (IMM, CELF or a heuristic), print them with the expected final size, and write
     /// `seeds.csv`.
     Seed(SeedArgs),
+    /// Write the replay of one run as an animated GIF for slides: a title, a caption per key
+    /// moment (first follower, second follower, critical mass, leader events, the leader
+    /// quitting), slower around each, ending where nothing changes any more.
+    Animate(AnimateArgs),
     /// Watch and play with a scenario in the browser: a local web app with the people on a
     /// canvas, sliders for the key parameters and a live adoption curve.
     View(crate::commands::view::ViewArgs),
@@ -98,6 +102,29 @@ pub struct StoryArgs {
     /// replicates (it names the run's random streams).
     #[arg(long, value_name = "N", default_value_t = 0, allow_negative_numbers = true, value_parser = whole::<u64>)]
     pub replicate: u64,
+}
+
+/// Options of `followership animate`.
+#[derive(Debug, Args)]
+pub struct AnimateArgs {
+    /// The scenario.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Which replicate to animate: the same run as that replicate of `followership run`.
+    #[arg(long, value_name = "N", default_value_t = 0, allow_negative_numbers = true, value_parser = whole::<u64>)]
+    pub replicate: u64,
+    /// The GIF to write (default: runs/<scenario name>/replay.gif).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The title on every frame (default: the scenario's name).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Width and height of the picture in pixels.
+    #[arg(long, default_value_t = 720, value_parser = clap::value_parser!(u16).range(240..=2000))]
+    pub size: u16,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Options of `followership sweep` and `followership sensitivity`.

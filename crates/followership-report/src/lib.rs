@@ -8,6 +8,7 @@
 //! directory shows.
 #![warn(missing_docs)]
 
+pub mod animate;
 pub mod assets;
 pub mod html;
 pub mod plot;

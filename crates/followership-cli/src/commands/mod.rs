@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod animate;
 pub mod run;
 pub mod scenarios;
 pub mod schema;
