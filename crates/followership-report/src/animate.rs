@@ -264,8 +264,9 @@ struct Canvas {
     pixels: Vec<u8>,
 }
 
-/// Text is the 8x8 font doubled: 16 pixels a line.
+/// Text is the 8x8 font doubled: 16 pixels a line; the title tripled.
 const SCALE: usize = 2;
+const TITLE_SCALE: usize = 3;
 const LINE: usize = 8 * SCALE;
 
 impl Canvas {
@@ -282,7 +283,15 @@ impl Canvas {
         let margin = 12;
         let chars = (side - 2 * margin) / (8 * SCALE);
         // The title, then the caption of the latest chapter in two lines at most.
-        self.text(&shorten(title, chars), margin, margin, INK);
+        // The title a size larger than the rest.
+        let title_chars = (side - 2 * margin) / (8 * TITLE_SCALE);
+        self.text(
+            &shorten(title, title_chars),
+            margin,
+            margin,
+            INK,
+            TITLE_SCALE,
+        );
         let caption = replay
             .chapters
             .iter()
@@ -297,9 +306,10 @@ impl Canvas {
                 }
             });
         for (k, line) in wrap(&caption, chars).iter().take(2).enumerate() {
-            self.text(line, margin, margin + LINE + 8 + k * (LINE + 4), MUTED);
+            let y = margin + 8 * TITLE_SCALE + 10 + k * (LINE + 4);
+            self.text(line, margin, y, MUTED, SCALE);
         }
-        let top = margin + 3 * LINE + 24;
+        let top = margin + 8 * TITLE_SCALE + 10 + 2 * (LINE + 4) + 12;
         let bottom = side - margin - LINE - 16;
         self.people(replay, people, top, bottom);
 
@@ -329,7 +339,13 @@ impl Canvas {
             replay.last_tick,
             f64::from(share) * 100.0
         );
-        self.text(&shorten(&label, chars), margin, side - margin - LINE, INK);
+        self.text(
+            &shorten(&label, chars),
+            margin,
+            side - margin - LINE,
+            INK,
+            SCALE,
+        );
     }
 
     /// Everyone between rows `top` and `bottom`, in a centred square.
@@ -422,9 +438,9 @@ impl Canvas {
         }
     }
 
-    /// `text` at (x, y), its top left corner, in the 8x8 font doubled; characters outside
-    /// ASCII are drawn as `?`.
-    fn text(&mut self, text: &str, x: usize, y: usize, colour: u8) {
+    /// `text` at (x, y), its top left corner, in the 8x8 font times `scale`; characters
+    /// outside ASCII are drawn as `?`.
+    fn text(&mut self, text: &str, x: usize, y: usize, colour: u8, scale: usize) {
         for (k, c) in text.chars().enumerate() {
             let code = if c.is_ascii() {
                 c as usize
@@ -436,9 +452,9 @@ impl Canvas {
                 for col in 0..8 {
                     // Bit 0 is the leftmost pixel.
                     if bits >> col & 1 == 1 {
-                        let gx = x + (k * 8 + col) * SCALE;
-                        let gy = y + row * SCALE;
-                        self.rect(gx, gy, SCALE, SCALE, colour);
+                        let gx = x + (k * 8 + col) * scale;
+                        let gy = y + row * scale;
+                        self.rect(gx, gy, scale, scale, colour);
                     }
                 }
             }
