@@ -131,11 +131,8 @@ pub fn animate(replay: &Replay, options: &AnimateOptions) -> Result<Animation, E
     let palette: Vec<u8> = PALETTE.iter().flatten().copied().collect();
     let mut bytes = Vec::new();
     {
-        let mut encoder =
-            Encoder::new(&mut bytes, size, size, &palette).map_err(|e| gif_error(e))?;
-        encoder
-            .set_repeat(Repeat::Infinite)
-            .map_err(|e| gif_error(e))?;
+        let mut encoder = Encoder::new(&mut bytes, size, size, &palette).map_err(gif_error)?;
+        encoder.set_repeat(Repeat::Infinite).map_err(gif_error)?;
         let mut canvas = Canvas::new(side);
         let mut previous: Option<Vec<u8>> = None;
         let mut state = People::new(replay);
@@ -152,7 +149,7 @@ pub fn animate(replay: &Replay, options: &AnimateOptions) -> Result<Animation, E
                 },
                 Some(before) => changed(before, &canvas.pixels, side, delay),
             };
-            encoder.write_frame(&frame).map_err(|e| gif_error(e))?;
+            encoder.write_frame(&frame).map_err(gif_error)?;
             previous = Some(canvas.pixels.clone());
         }
     }

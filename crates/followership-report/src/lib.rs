@@ -5,7 +5,7 @@
 //! draw them), the replay data of one run ([`replay`]) and `report.html` ([`html`]), one
 //! self-contained file with the scenario, the summary, the plots, the story and an animated
 //! replay. [`run`], [`sweep`], [`sensitivity`] and [`seeding`] decide what each kind of output
-//! directory shows.
+//! directory shows; [`animate`] draws the replay of one run as an animated GIF for slides.
 #![warn(missing_docs)]
 
 pub mod animate;
