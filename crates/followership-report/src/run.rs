@@ -303,7 +303,7 @@ fn moment_row(
 
 /// The median and 10-90% band of the fraction following at each tick over the replicates
 /// that recorded a time series; `None` when none did.
-fn adoption_curve(
+pub(crate) fn adoption_curve(
     runs: &[RunRecord],
     crowd: &dyn Fn(&RunRecord) -> usize,
     critical_mass: Option<f64>,

@@ -27,6 +27,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 pub mod adoption;
 mod bars;
+pub mod compare;
 pub mod final_size;
 pub mod parameter;
 pub mod phase;
