@@ -18,7 +18,7 @@ use followership::simulation::RunRecord;
 use crate::html::{Page, Section};
 use crate::plot;
 use crate::replay::{Replay, ReplayOptions};
-use crate::run::{adoption_curve, plot_error};
+use crate::run::{adoption_curve, block_table, plot_error};
 use crate::{Figure, write_file};
 
 /// One variant: its label ("hillside", "middle-out, leaders.block=0") and its results.
@@ -275,11 +275,17 @@ pub fn pictures(variants: &[Variant<'_>]) -> Result<(Vec<Figure>, Page), Error> 
                     .into(),
             ),
         },
-        Section::Figures {
-            title: "Plots".into(),
-            figures: figures.clone(),
-        },
     ];
+    // Organisations: how far each variant reached at each level.
+    for v in variants {
+        if let Some(table) = block_table(&v.report, format!("Final size by block: {}", v.label)) {
+            sections.push(table);
+        }
+    }
+    sections.push(Section::Figures {
+        title: "Plots".into(),
+        figures: figures.clone(),
+    });
     let mut replays = Vec::new();
     for v in variants {
         if let Some((replicate, record, graph)) = v.report.ensemble.recorded_run() {

@@ -192,6 +192,9 @@ pub fn pictures(report: &Report<'_>, replay: &ReplayOptions) -> Result<(Vec<Figu
             "Intervals: a t-interval for the mean, a Wilson interval for the probability.".into(),
         ),
     }];
+    if let Some(table) = block_table(report, "Final size by block".into()) {
+        sections.push(table);
+    }
     if !figures.is_empty() {
         sections.push(Section::Figures {
             title: "Plots".into(),
@@ -369,6 +372,56 @@ pub(crate) fn adoption_curve(
         critical_mass,
         leader_quit,
         runs: series.len(),
+    })
+}
+
+/// The final share following of each block of a network with blocks (an organisation's
+/// levels): the mean over the runs and the 10th to 90th percentile; `None` without blocks.
+pub(crate) fn block_table(report: &Report<'_>, title: String) -> Option<Section> {
+    let blocks = report.ensemble.graph.blocks()?;
+    let shares: Vec<Vec<f64>> = report
+        .ensemble
+        .runs
+        .iter()
+        .map(|r| r.final_block_shares(blocks))
+        .collect();
+    let n = shares.iter().map(Vec::len).max().unwrap_or(0);
+    if n == 0 {
+        return None;
+    }
+    let mut sizes = vec![0u64; n];
+    for &b in blocks {
+        if let Some(s) = sizes.get_mut(b as usize) {
+            *s += 1;
+        }
+    }
+    let rows = (0..n)
+        .map(|b| {
+            let mut values: Vec<f64> = shares.iter().filter_map(|s| s.get(b).copied()).collect();
+            values.sort_by(f64::total_cmp);
+            let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
+            vec![
+                format!("block {b}"),
+                followership::fmt::grouped(sizes[b]),
+                percent(mean),
+                percent_range([quantile(&values, 0.1), quantile(&values, 0.9)]),
+            ]
+        })
+        .collect();
+    Some(Section::Table {
+        title,
+        header: vec![
+            "block".into(),
+            "people".into(),
+            "final share following (mean)".into(),
+            "10% to 90% of runs".into(),
+        ],
+        rows,
+        note: Some(
+            "The share of each block's people (leaders not counted) following at the end: in an \
+             organisation, how far the movement reached at each level."
+                .into(),
+        ),
     })
 }
 
