@@ -197,7 +197,11 @@ mod tests {
         let experiment = Experiment::builtin("middle-out").unwrap();
         let run = experiment.replicate(0, Recording::default()).unwrap();
         let record = &run.record;
-        assert_eq!(record.final_by_block.len(), 3, "executives, managers, front line");
+        assert_eq!(
+            record.final_by_block.len(),
+            3,
+            "executives, managers, front line"
+        );
         assert_eq!(
             record.final_by_block.iter().sum::<u32>(),
             record.outcome.final_following,
