@@ -186,6 +186,18 @@ pub fn pictures(variants: &[Variant<'_>]) -> Result<(Vec<Figure>, Page), Error> 
         svg: plot::compare::render(&curves).map_err(plot_error)?,
     });
 
+    let finals_by_variant: Vec<(String, Vec<f64>)> = variants
+        .iter()
+        .map(|v| (v.label.clone(), finals(v)))
+        .collect();
+    figures.push(Figure {
+        file_name: "final-size-compare.svg".into(),
+        title: "Final sizes, variant by variant".into(),
+        caption: "Each run's final share following, a dot per run and a bar at the mean: a \
+                  movement or nothing shows as two clumps."
+            .into(),
+        svg: plot::compare::render_finals(&finals_by_variant).map_err(plot_error)?,
+    });
     let Some(first) = variants.first() else {
         return Err(Error::io(
             "compare",

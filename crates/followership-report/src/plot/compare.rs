@@ -105,6 +105,79 @@ pub fn render(curves: &[(String, AdoptionCurve)]) -> Result<String, PlotError> {
     })
 }
 
+const FINALS_TITLE: &str = "Final sizes, variant by variant";
+
+/// Draws each variant's final sizes as a row of dots, one per run (a movement or nothing shows
+/// as two clumps), with the mean as a bar across the row.
+pub fn render_finals(finals: &[(String, Vec<f64>)]) -> Result<String, PlotError> {
+    if finals
+        .iter()
+        .all(|f| f.1.iter().all(|v| sane(*v).is_none()))
+    {
+        return no_data_svg(FINALS_TITLE, "no runs");
+    }
+    let n = finals.len();
+    let labels: Vec<String> = finals.iter().map(|f| f.0.clone()).collect();
+    draw_svg((WIDTH, 120 + 70 * n as u32), |root| {
+        let body = header(
+            root,
+            FINALS_TITLE,
+            Some("each dot one run's final share following; the bar is the mean"),
+            &[],
+        )?;
+        let label_width = labels
+            .iter()
+            .map(|l| super::text_width(l, LABEL_SIZE))
+            .max()
+            .unwrap_or(60)
+            .clamp(60, 260);
+        let mut chart = ChartBuilder::on(&body)
+            .margin(10)
+            .margin_right(28)
+            .x_label_area_size(44)
+            .y_label_area_size(label_width as u32 + 12)
+            .build_cartesian_2d(-0.02..1.02, -0.5..n as f64 - 0.5)?;
+        chart
+            .configure_mesh()
+            .x_desc("final share following")
+            .x_label_formatter(&|v| percent(*v, 1.0))
+            .y_labels(n)
+            .y_label_formatter(&|v| {
+                let i = v.round();
+                if (v - i).abs() < 1e-9 && i >= 0.0 {
+                    // Rows from the top: the first variant first.
+                    labels.get(n - 1 - i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .axis_desc_style((FONT, DESC_SIZE))
+            .label_style((FONT, LABEL_SIZE))
+            .bold_line_style(GRID)
+            .light_line_style(TRANSPARENT)
+            .axis_style(MUTED)
+            .draw()?;
+        for (i, (_, values)) in finals.iter().enumerate() {
+            let colour = COLOURS[i % COLOURS.len()];
+            let row = (n - 1 - i) as f64;
+            let values: Vec<f64> = values.iter().filter_map(|v| sane(*v)).collect();
+            // A fixed spread within the row, by run number: the same picture every time.
+            chart.draw_series(values.iter().enumerate().map(|(k, &v)| {
+                let offset = ((k * 7919) % 41) as f64 / 41.0 - 0.5;
+                Circle::new((v, row + 0.5 * offset), 4, colour.mix(0.5).filled())
+            }))?;
+            if !values.is_empty() {
+                let mean = values.iter().sum::<f64>() / values.len() as f64;
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(mean, row - 0.35), (mean, row + 0.35)],
+                    colour.stroke_width(3),
+                )))?;
+            }
+        }
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +204,17 @@ mod tests {
         .unwrap();
         assert_plot(&svg, &[TITLE, "hillside", "no-embrace"], &[("polygon", 2)]);
         assert_plot(&render(&[]).unwrap(), &["no data"], &[]);
+    }
+
+    #[test]
+    fn final_sizes_are_a_row_of_dots_per_variant() {
+        let svg = render_finals(&[
+            ("hillside".into(), vec![0.99, 0.98, 0.0, 1.0]),
+            ("no-embrace".into(), vec![0.0, 0.97]),
+        ])
+        .unwrap();
+        let parsed = assert_plot(&svg, &[FINALS_TITLE, "hillside", "no-embrace"], &[]);
+        assert!(parsed.count_with("circle", "fill", "#0072B2") >= 4);
+        assert_plot(&render_finals(&[]).unwrap(), &["no data"], &[]);
     }
 }
