@@ -35,6 +35,15 @@ pub enum Command {
     /// movement (IMM, CELF or a heuristic), print them with the expected final size, and write
     /// `seeds.csv`.
     Seed(SeedArgs),
+    /// Compare variants of a scenario in one report: scenario files or built-ins (or one
+    /// scenario with `--vs key=value` variants, or a built-in comparison: embrace, patience,
+    /// mistake, champion), their outcomes side by side with the differences and their
+    /// intervals, the adoption curves overlaid and the replays side by side in step.
+    Compare(CompareArgs),
+    /// Write the replay of one run as an animated GIF for slides: a title, a caption per key
+    /// moment (first follower, second follower, critical mass, leader events, the leader
+    /// quitting), slower around each, ending where nothing changes any more.
+    Animate(AnimateArgs),
     /// Watch and play with a scenario in the browser: a local web app with the people on a
     /// canvas, sliders for the key parameters and a live adoption curve.
     View(crate::commands::view::ViewArgs),
@@ -98,6 +107,59 @@ pub struct StoryArgs {
     /// replicates (it names the run's random streams).
     #[arg(long, value_name = "N", default_value_t = 0, allow_negative_numbers = true, value_parser = whole::<u64>)]
     pub replicate: u64,
+}
+
+/// Options of `followership compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario files or built-in names, at least two (one with `--vs`); or one built-in
+    /// comparison: `embrace` (hillside vs no-embrace), `patience` (hillside vs
+    /// impatient-leader), `mistake` (admitted-mistake vs denied-mistake), `champion`
+    /// (middle-out with the leader in the middle vs at the top).
+    #[arg(value_name = "SCENARIO", required = true)]
+    pub scenarios: Vec<String>,
+    /// A variant of the first scenario with this value changed, e.g. `--vs
+    /// influence.embrace=false` (repeatable; each is one more variant).
+    #[arg(long = "vs", value_name = "KEY.PATH=VALUE")]
+    pub vs: Vec<String>,
+    /// Override a value in every variant, e.g. `--set network.nodes=500` (repeatable).
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub overrides: Vec<String>,
+    /// Number of replicates of each variant (overrides the scenarios').
+    #[arg(long)]
+    pub replicates: Option<u64>,
+    /// Worker threads (default: one per core); results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output directory (default: runs/compare-<first>-vs-<second>...).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Options of `followership animate`.
+#[derive(Debug, Args)]
+pub struct AnimateArgs {
+    /// The scenario.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Which replicate to animate: the same run as that replicate of `followership run`.
+    #[arg(long, value_name = "N", default_value_t = 0, allow_negative_numbers = true, value_parser = whole::<u64>)]
+    pub replicate: u64,
+    /// The GIF to write (default: runs/<scenario name>/replay.gif).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The title on every frame (default: the scenario's name).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Width and height of the picture in pixels.
+    #[arg(long, default_value_t = 720, value_parser = clap::value_parser!(u16).range(240..=2000))]
+    pub size: u16,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Options of `followership sweep` and `followership sensitivity`.

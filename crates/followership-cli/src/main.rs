@@ -30,6 +30,8 @@ fn main() -> ExitCode {
         cli::Command::Sensitivity(args) => commands::sweep::sensitivity(&args),
         cli::Command::Merge(merge) => commands::sweep::merge(&merge),
         cli::Command::Seed(seed) => commands::seed::execute(&seed),
+        cli::Command::Compare(args) => commands::compare::execute(&args),
+        cli::Command::Animate(args) => commands::animate::execute(&args),
         cli::Command::View(view) => commands::view::execute(&view),
         cli::Command::Scenarios => commands::scenarios::execute(),
         cli::Command::Schema => commands::schema::execute(),

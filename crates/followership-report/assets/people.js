@@ -15,7 +15,13 @@
  *     tick,              // <input type="range">: shows and sets the tick (optional)
  *     label,             // element: its text becomes "tick 120 of 1000 · 34.5% following" (optional)
  *     legend,            // element: filled with a colour key (optional)
- *     ticksPerSecond,    // playing speed (default: the run in about 15 s, at least 10 ticks/s)
+ *     ticksPerSecond,    // playing speed (default: the run up to its settled tick in about
+ *                        // 12 s, at least 10 ticks/s)
+ *     chapters,          // element: filled with a button per chapter (optional)
+ *     caption,           // element: its text becomes the caption of the latest chapter (optional)
+ *     pacing,            // slow down around chapters, pause at each, stop once settled
+ *                        // (default true)
+ *     classroom,         // larger people, for a projector (default false)
  *     onTick,            // function (tick) called whenever the shown tick changes (optional)
  *   });
  *
@@ -26,8 +32,11 @@
  * `reset()` (pauses, back to tick 0), `seek(tick)`, `setReplay(replay, { keepTick })` (a new
  * run, e.g. after a slider moved: keeps the current tick when `keepTick` is true), `redraw()`
  * (after the canvases were resized), `destroy()`, and the read-only properties `tick`,
- * `lastTick`, `playing`, `replay`; `ticksPerSecond` can be set at any time. Playing past the
- * last tick stops there; play again starts from tick 0.
+ * `lastTick`, `playing`, `replay`; `ticksPerSecond` can be set at any time, and `chapter(k)`
+ * (pauses, seeks to the k-th chapter). Playing stops at the settled tick (where nothing changes
+ * any more worth watching), or past it at the last tick; play again at the last tick starts
+ * from tick 0. With pacing, play runs at a sixth of its speed (at least 4 ticks/s) near each
+ * chapter and holds each chapter's tick for a second.
  *
  * ## The parts
  *
@@ -71,7 +80,13 @@
  *   trust             { tick: [...], values: ["base64", ...] } or null: per frame, the trust
  *                     of each sampled person as one byte (0 none .. 255 full), base64-encoded;
  *                     a frame holds from its tick until the next frame's
- *   events            [{ tick, label }] leader events, marked on the curve
+ *   events            [{ tick, label, short }] leader events, marked and labelled (short) on
+ *                     the curve
+ *   chapters          [{ tick, kind, label, caption }] the key moments in tick order; kind is
+ *                     first-follower, second-follower, critical-mass, event, leader-quit or
+ *                     settled (optional)
+ *   settled_tick      where playing stops: nothing worth watching changes after it (optional)
+ *   trust_floor       the trust floor, a dashed line on the curve, or null (optional)
  *   last_tick         the last tick of the run
  *   note              "showing 5,000 of 1,200,000 people (every 240th person)" when the
  *                     network is shown as a sample, otherwise null
@@ -289,8 +304,10 @@
    * The canvas is opaque white.
    */
   class PeopleView {
-    constructor(canvas) {
+    constructor(canvas, options) {
       this.canvas = canvas;
+      // People drawn this much larger (a classroom's projector wants them big).
+      this.scale = (options && options.scale) || 1;
       this.ctx = canvas.getContext('2d');
       this._base = null; // white and the ties, as pixels, for one replay at one size
       this._baseFor = null;
@@ -308,7 +325,7 @@
       const side = Math.min(w, h);
       // Dots share the area: their diameter is a bit under each person's share of the side.
       const dpr = global.devicePixelRatio || 1;
-      const r = clamp((0.42 * side) / Math.sqrt(n), 1.1 * dpr, 7 * dpr);
+      const r = clamp((0.42 * side * this.scale) / Math.sqrt(n), 1.1 * dpr * this.scale, 7 * dpr * this.scale);
       const pad = 2.4 * r + 2;
       const size = side - 2 * pad;
       return { x0: (w - size) / 2, y0: (h - size) / 2, size, r };
@@ -522,18 +539,63 @@
       ctx.fillText('0', f.left, f.top + f.height + 5 * f.dpr);
       ctx.textAlign = 'right';
       ctx.fillText('tick ' + replay.last_tick, f.left + f.width, f.top + f.height + 5 * f.dpr);
-      // Leader events as thin vertical lines.
+      // Leader events as thin vertical lines, each labelled at the top in the first of two
+      // rows where it fits (a label with room in neither is left out: the line stays).
+      const rowEnds = [-Infinity, -Infinity];
+      ctx.font = 10 * f.dpr + 'px system-ui, sans-serif';
+      ctx.textBaseline = 'top';
       for (const e of replay.events || []) {
-        ctx.strokeStyle = /kept/.test(e.label) ? COLORS.kept : COLORS.broken;
+        const color = /kept/.test(e.label) ? COLORS.kept : COLORS.broken;
+        ctx.strokeStyle = color;
         ctx.globalAlpha = 0.7;
         ctx.setLineDash([2 * f.dpr, 3 * f.dpr]);
         ctx.beginPath();
         ctx.moveTo(x(e.tick), f.top);
         ctx.lineTo(x(e.tick), f.top + f.height);
         ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.globalAlpha = 1;
+        const text = e.short || e.label;
+        const w = ctx.measureText(text).width;
+        const right = x(e.tick) + 3 * f.dpr + w > f.left + f.width;
+        const from = right ? x(e.tick) - 3 * f.dpr - w : x(e.tick) + 3 * f.dpr;
+        const row = rowEnds.findIndex((end) => from > end + 4 * f.dpr);
+        if (row < 0) continue;
+        rowEnds[row] = from + w;
+        ctx.fillStyle = color;
+        ctx.textAlign = 'left';
+        ctx.fillText(text, from, f.top + row * 12 * f.dpr);
       }
-      ctx.setLineDash([]);
-      ctx.globalAlpha = 1;
+      ctx.font = 11 * f.dpr + 'px system-ui, sans-serif';
+      ctx.fillStyle = COLORS.text;
+      // The first follower's tick, in their colour.
+      const firstChapter = (replay.chapters || []).find((c) => c.kind === 'first-follower');
+      if (firstChapter) {
+        ctx.strokeStyle = COLORS.first;
+        ctx.lineWidth = 1.5 * f.dpr;
+        ctx.beginPath();
+        ctx.moveTo(x(firstChapter.tick), f.top);
+        ctx.lineTo(x(firstChapter.tick), f.top + f.height);
+        ctx.stroke();
+        ctx.lineWidth = f.dpr;
+      }
+      // The trust floor, on the same 0 to 1 scale as the dashed trust line.
+      if (typeof replay.trust_floor === 'number' && Array.isArray(replay.mean_trust)) {
+        ctx.strokeStyle = COLORS.trust;
+        ctx.globalAlpha = 0.6;
+        ctx.setLineDash([1 * f.dpr, 3 * f.dpr]);
+        ctx.beginPath();
+        ctx.moveTo(f.left, y(replay.trust_floor));
+        ctx.lineTo(f.left + f.width, y(replay.trust_floor));
+        ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.globalAlpha = 1;
+        ctx.fillStyle = COLORS.trust;
+        ctx.textAlign = 'left';
+        ctx.textBaseline = 'bottom';
+        ctx.fillText('trust floor', f.left + 4 * f.dpr, y(replay.trust_floor) - 2 * f.dpr);
+        ctx.fillStyle = COLORS.text;
+      }
       // The critical mass.
       if (typeof replay.critical_mass === 'number') {
         ctx.strokeStyle = COLORS.axis;
@@ -649,6 +711,7 @@
     item(COLORS.sitting, 'sitting');
     if (replay && replay.first_follower != null) item(COLORS.first, 'first follower', false, true);
     if (replay && replay.second_follower != null) item(COLORS.second, 'second follower', false, true);
+    if (replay && Array.isArray(replay.mean_trust)) item(COLORS.trust, 'mean trust (dashed line on the curve)');
     if (replay && replay.trust) {
       item('linear-gradient(90deg,' + COLORS.following + ',' + FILLS[STATE.FOLLOWING * TRUST_LEVELS + TRUST_LEVELS - 1] + ')',
         'trust in the leader: full to none (darker, redder)');
@@ -659,7 +722,8 @@
   class Player {
     constructor(options) {
       this.options = options;
-      this.peopleView = new PeopleView(options.people);
+      this.peopleView = new PeopleView(options.people, { scale: options.classroom ? 1.6 : 1 });
+      this.pacing = options.pacing !== false;
       this.curveView = options.curve ? new CurveView(options.curve) : null;
       this.onTick = options.onTick || null;
       this.playing = false;
@@ -691,6 +755,61 @@
       return this.timeline.lastTick;
     }
 
+    /** Where playing stops: the replay's settled tick, or the last tick. */
+    _settled() {
+      const s = this.replay.settled_tick;
+      return Number.isInteger(s) && s > 0 && s <= this.replay.last_tick ? s : this.replay.last_tick;
+    }
+
+    /** Where playing stops (see `settled_tick`). */
+    get settledTick() {
+      return this._settled();
+    }
+
+    /** The chapters, in tick order. */
+    get chapters() {
+      return (this.replay && this.replay.chapters) || [];
+    }
+
+    /** Pauses and shows the k-th chapter's tick. */
+    chapter(k) {
+      const c = this.chapters[k];
+      if (!c) return;
+      this.pause();
+      this._show(c.tick, false);
+    }
+
+    /** One button per chapter in the `chapters` element. */
+    _chapterButtons(replay) {
+      const box = this.options.chapters;
+      if (!box) return;
+      box.textContent = '';
+      this.chapters.forEach((c, k) => {
+        const b = global.document.createElement('button');
+        b.type = 'button';
+        b.className = 'fp-chapter';
+        b.dataset.kind = c.kind;
+        b.dataset.tick = String(c.tick);
+        b.textContent = c.label + ' \u00b7 ' + c.tick;
+        b.title = c.caption;
+        b.addEventListener('click', () => this.chapter(k));
+        box.appendChild(b);
+      });
+      box.hidden = this.chapters.length === 0;
+    }
+
+    /** Speed factor at `tick`: slower within a window around each chapter. */
+    _pace(tick) {
+      if (!this.pacing) return 1;
+      const span = Math.max(1, this._settled());
+      const window = Math.max(3, span / 40);
+      let near = Infinity;
+      for (const c of this.chapters) near = Math.min(near, Math.abs(c.tick - tick));
+      if (near >= window) return 1;
+      const slow = Math.min(1, Math.max(4, this.ticksPerSecond / 6) / this.ticksPerSecond);
+      return slow + (1 - slow) * (near / window);
+    }
+
     /** Shows a new replay; with `keepTick`, stays at the current tick (or the new last one). */
     setReplay(replay, opts) {
       const problem = check(replay);
@@ -698,7 +817,8 @@
       const keep = opts && opts.keepTick;
       this.replay = replay;
       this.timeline = new Timeline(replay);
-      if (!this._speedGiven) this.ticksPerSecond = Math.max(10, replay.last_tick / 15);
+      if (!this._speedGiven) this.ticksPerSecond = Math.max(10, this._settled() / 12);
+      this._chapterButtons(replay);
       if (this.options.tick) {
         this.options.tick.min = 0;
         this.options.tick.max = replay.last_tick;
@@ -722,6 +842,21 @@
         o.label.textContent = 'tick ' + t + ' of ' + this.timeline.lastTick + ' \u00b7 ' +
           (this.timeline.following(t) * 100).toFixed(1) + '% following';
       }
+      let current = -1;
+      this.chapters.forEach((c, k) => {
+        if (c.tick <= t) current = k;
+      });
+      if (o.chapters) {
+        Array.from(o.chapters.children).forEach((b, k) => {
+          if (k === current) b.setAttribute('aria-current', 'step');
+          else b.removeAttribute('aria-current');
+        });
+      }
+      if (o.caption) {
+        const c = this.chapters[current];
+        o.caption.textContent = c ? c.caption
+          : (this.replay.leaders || []).length > 0 ? 'Tick ' + t + ': the leader dances alone.' : '';
+      }
       if (this.onTick) this.onTick(t);
     }
 
@@ -737,23 +872,33 @@
     play() {
       if (this.playing) return;
       if (this.tick >= this.timeline.lastTick) this._show(0, false);
+      // Stop where nothing changes any more; from there (or past it), play on to the end.
+      const end = this.pacing && this.tick < this._settled() ? this._settled() : this.timeline.lastTick;
       this.playing = true;
       this._carry = 0;
       this._last = null;
+      this._hold = 0;
       this._setButton();
       const frame = (now) => {
         if (!this.playing) return;
-        if (this._last !== null) {
+        if (this._last !== null && now >= this._hold) {
           // At most a quarter of a second per frame, so a hidden tab does not jump ahead.
-          this._carry += (Math.min(250, now - this._last) / 1000) * this.ticksPerSecond;
+          this._carry += (Math.min(250, now - this._last) / 1000) * this.ticksPerSecond * this._pace(this.tick);
         }
         this._last = now;
-        const whole = Math.floor(this._carry);
+        let whole = Math.floor(this._carry);
         if (whole > 0) {
           this._carry -= whole;
-          this._show(this.tick + whole, false);
+          // Never past a chapter in one step: land on it and hold it for a second.
+          const next = this.pacing ? this.chapters.find((c) => c.tick > this.tick && c.tick <= this.tick + whole) : null;
+          if (next) {
+            whole = next.tick - this.tick;
+            this._carry = 0;
+            this._hold = now + 1000;
+          }
+          this._show(Math.min(end, this.tick + whole), false);
         }
-        if (this.tick >= this.timeline.lastTick) {
+        if (this.tick >= end) {
           this.pause();
           return;
         }

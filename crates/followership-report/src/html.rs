@@ -55,6 +55,16 @@ pub enum Section {
         /// The replay data, serialised.
         json: String,
     },
+    /// The replays of several runs side by side, played in step by one control (a
+    /// comparison's variants).
+    Replays {
+        /// Heading.
+        title: String,
+        /// A sentence above the replays.
+        note: String,
+        /// Each replay's label and its [`crate::replay::Replay`] as JSON.
+        replays: Vec<(String, String)>,
+    },
     /// Text written in Markdown (the story of a run).
     Markdown {
         /// Heading.
@@ -179,11 +189,38 @@ impl Page {
                          <button id=\"replay-play\" type=\"button\">Play</button>\n\
                          <input id=\"replay-tick\" type=\"range\" min=\"0\" max=\"0\" value=\"0\" step=\"1\" aria-label=\"tick\">\n\
                          <span id=\"replay-tick-label\">tick 0</span>\n\
-                         </div>\n<div id=\"replay-legend\" class=\"legend\"></div>\n</div>\n</div>\n\
+                         </div>\n<p id=\"replay-caption\" class=\"caption\" aria-live=\"polite\"></p>\n\
+                         <div id=\"replay-chapters\" class=\"chapters\" aria-label=\"chapters\"></div>\n\
+                         <div id=\"replay-legend\" class=\"legend\"></div>\n</div>\n</div>\n\
                          <script type=\"application/json\" id=\"replay-data\">{}</script>\n",
                         escape(note),
                         script_safe(json)
                     );
+                }
+                Section::Replays { note, replays, .. } => {
+                    has_replay = true;
+                    let _ = write!(
+                        html,
+                        "<p class=\"note\">{}</p>\n<div class=\"controls\">\n\
+                         <button id=\"compare-play\" type=\"button\">Play</button>\n\
+                         <input id=\"compare-tick\" type=\"range\" min=\"0\" max=\"0\" value=\"0\" step=\"1\" aria-label=\"tick\">\n\
+                         <span id=\"compare-tick-label\">tick 0</span>\n</div>\n<div class=\"replays\">\n",
+                        escape(note)
+                    );
+                    for (k, (label, json)) in replays.iter().enumerate() {
+                        let _ = write!(
+                            html,
+                            "<div class=\"variant\">\n<h3>{}</h3>\n\
+                             <canvas id=\"compare-people-{k}\" width=\"420\" height=\"420\"></canvas>\n\
+                             <canvas id=\"compare-curve-{k}\" width=\"420\" height=\"160\"></canvas>\n\
+                             <p id=\"compare-label-{k}\" class=\"note\"></p>\n\
+                             <p id=\"compare-caption-{k}\" class=\"caption\"></p>\n\
+                             <script type=\"application/json\" class=\"compare-data\" data-index=\"{k}\">{}</script>\n</div>\n",
+                            escape(label),
+                            script_safe(json)
+                        );
+                    }
+                    html.push_str("</div>\n");
                 }
                 Section::Markdown { markdown, .. } => {
                     let parser = pulldown_cmark::Parser::new(markdown);
@@ -231,6 +268,7 @@ impl Section {
             Section::Table { title, .. }
             | Section::Figures { title, .. }
             | Section::Replay { title, .. }
+            | Section::Replays { title, .. }
             | Section::Markdown { title, .. }
             | Section::Code { title, .. }
             | Section::Note { title, .. } => title,

@@ -5,10 +5,12 @@
 //! draw them), the replay data of one run ([`replay`]) and `report.html` ([`html`]), one
 //! self-contained file with the scenario, the summary, the plots, the story and an animated
 //! replay. [`run`], [`sweep`], [`sensitivity`] and [`seeding`] decide what each kind of output
-//! directory shows.
+//! directory shows, and [`compare`] puts variants of a scenario side by side; [`animate`] draws the replay of one run as an animated GIF for slides.
 #![warn(missing_docs)]
 
+pub mod animate;
 pub mod assets;
+pub mod compare;
 pub mod html;
 pub mod plot;
 pub mod replay;
@@ -47,7 +49,7 @@ pub fn write_pictures(dir: &Path, figures: &[Figure], page: &html::Page) -> Resu
     write_file(&dir.join(REPORT_FILE), &page.render())
 }
 
-fn write_file(path: &Path, text: &str) -> Result<(), Error> {
+pub(crate) fn write_file(path: &Path, text: &str) -> Result<(), Error> {
     let mut file = AtomicFile::create(path)?;
     file.writer()
         .write_all(text.as_bytes())

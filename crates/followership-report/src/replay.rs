@@ -126,6 +126,19 @@ pub struct Replay {
     pub trust: Option<TrustFrames>,
     /// Leader events (promises kept, failures, violations) for markers on the curve.
     pub events: Vec<ReplayEvent>,
+    /// The key moments of the run in tick order (first and second follower, critical mass,
+    /// each leader event, the leader quitting, the end of change): chapter buttons, the slower
+    /// pace around them, and captions.
+    #[serde(default)]
+    pub chapters: Vec<Chapter>,
+    /// The tick after which nothing changes any more worth watching: the following share stays
+    /// within a percentage point of its final value and no chapter comes later. Playing stops
+    /// here (the slider still reaches the last tick).
+    #[serde(default)]
+    pub settled_tick: u32,
+    /// The trust floor (`trust.floor`), when trust is modelled: a line on the curve.
+    #[serde(default)]
+    pub trust_floor: Option<f64>,
     /// The last tick of the run.
     pub last_tick: u32,
     /// The sampling note, "showing 5,000 of 1,200,000 people (every 240th person)", when the
@@ -165,6 +178,105 @@ pub struct ReplayEvent {
     pub tick: u32,
     /// What happened, in plain words ("kept a promise").
     pub label: String,
+    /// A short label for the marker ("kept promise", "character violation").
+    #[serde(default)]
+    pub short: String,
+}
+
+/// A key moment of the run: a chapter of the replay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chapter {
+    /// The tick it happens.
+    pub tick: u32,
+    /// What kind of moment: `first-follower`, `second-follower`, `critical-mass`, `event`,
+    /// `leader-quit` or `settled`.
+    pub kind: String,
+    /// A button's label: "First follower", "Character violation".
+    pub label: String,
+    /// A sentence for a caption: "Tick 37: someone joins the leader, the first follower."
+    pub caption: String,
+}
+
+/// The chapters of `record` and the tick it settles at (see [`Replay::chapters`] and
+/// [`Replay::settled_tick`]), from its outcome, its leader events and `curve` (the share
+/// following at each tick).
+pub fn chapters(record: &RunRecord, curve: &[f32]) -> (Vec<Chapter>, u32) {
+    let o = &record.outcome;
+    let mut chapters = Vec::new();
+    let mut add = |tick: Option<u32>, kind: &str, label: &str, caption: String| {
+        if let Some(tick) = tick {
+            chapters.push(Chapter {
+                tick,
+                kind: kind.into(),
+                label: label.into(),
+                caption: format!("Tick {tick}: {caption}"),
+            });
+        }
+    };
+    add(
+        o.first_follower_tick,
+        "first-follower",
+        "First follower",
+        "the first follower joins the lone leader.".into(),
+    );
+    add(
+        o.second_follower_tick,
+        "second-follower",
+        "Second follower",
+        "a second follower joins: now it is a group.".into(),
+    );
+    add(
+        o.critical_mass_tick,
+        "critical-mass",
+        "Critical mass",
+        "the crowd passes the critical mass.".into(),
+    );
+    for e in &record.trust_events {
+        add(
+            Some(e.tick),
+            "event",
+            &capitalise(e.kind.label()),
+            format!("the leader {}.", e.kind.describe()),
+        );
+    }
+    add(
+        o.leader_quit_tick,
+        "leader-quit",
+        "Leader quits",
+        "the leader gives up and stops dancing.".into(),
+    );
+    // Stable: two chapters on one tick keep the order above.
+    chapters.sort_by_key(|c| c.tick);
+
+    let last = curve.len().saturating_sub(1) as u32;
+    let end = curve.last().copied().unwrap_or(0.0);
+    let quiet_from = curve
+        .iter()
+        .rposition(|&v| (v - end).abs() > 0.01)
+        .map_or(0, |i| i as u32 + 1);
+    let latest = chapters.last().map_or(0, |c| c.tick);
+    let settled = quiet_from.max(latest).min(last);
+    if settled < last {
+        chapters.push(Chapter {
+            tick: settled,
+            kind: "settled".into(),
+            label: "Settled".into(),
+            caption: format!(
+                "Tick {settled}: from here on, little changes ({} following at the end).",
+                followership::fmt::percent(f64::from(end))
+            ),
+        });
+    }
+    (chapters, settled)
+}
+
+/// `text` with its first letter upper case.
+fn capitalise(text: &str) -> String {
+    let mut c = text.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 impl Replay {
@@ -238,6 +350,7 @@ impl Replay {
         let crowd = nodes.saturating_sub(distinct(&record.leaders)) as u64;
         let curve = curve(record, crowd, last_tick);
         let mean_trust = mean_trust(record, last_tick);
+        let (chapters, settled_tick) = chapters(record, &curve);
 
         let mut notes = Vec::new();
         let note = (sampled < nodes).then(|| {
@@ -289,8 +402,12 @@ impl Replay {
                 .map(|e| ReplayEvent {
                     tick: e.tick,
                     label: e.kind.describe().to_string(),
+                    short: e.kind.label().to_string(),
                 })
                 .collect(),
+            chapters,
+            settled_tick,
+            trust_floor: None,
             last_tick,
             note,
             notes,

@@ -15,7 +15,9 @@ use followership::output::story::story;
 use followership::simulation::{RunOutcome, RunRecord};
 
 use crate::html::{Page, Section};
-use crate::plot::{self, AdoptionCurve, FirstFollower, LeaderQuit, PersonState, Snapshots};
+use crate::plot::{
+    self, AdoptionCurve, FirstFollower, LeaderQuit, PersonState, Snapshots, TrustCurve, TrustMark,
+};
 use crate::replay::{Replay, ReplayOptions};
 use crate::{Figure, percent, percent_range};
 
@@ -54,6 +56,31 @@ pub fn pictures(report: &Report<'_>, replay: &ReplayOptions) -> Result<(Vec<Figu
                 curve.runs
             ),
             svg: plot::adoption::render(&curve).map_err(plot_error)?,
+        });
+    }
+    if let Some(trust) = &scenario.trust
+        && let Some(curve) = trust_curve(
+            runs,
+            trust.floor,
+            trust_marks(
+                &scenario.events,
+                report.ensemble.recorded_run().map(|r| r.1),
+            ),
+        )
+    {
+        figures.push(Figure {
+            file_name: "trust.svg".into(),
+            title: "Trust in the leader over ticks".into(),
+            caption: format!(
+                "The followers' mean trust in the leader at the end of each tick: the median \
+                 over {} and the band from the 10th to the 90th percentile (over the runs that \
+                 had followers then); the grey line is the whole crowd's. Below the floor of {} \
+                 nobody joins and followers leave. Every leader event is marked: the scenario's \
+                 scripted ones, which happen in every run, and those of the recorded replicate.",
+                plural(curve.runs as u64, "replicate", "replicates"),
+                trust.floor
+            ),
+            svg: plot::trust::render(&curve).map_err(plot_error)?,
         });
     }
     let finals: Vec<f64> = outcomes.iter().map(|o| o.final_fraction).collect();
@@ -165,6 +192,9 @@ pub fn pictures(report: &Report<'_>, replay: &ReplayOptions) -> Result<(Vec<Figu
             "Intervals: a t-interval for the mean, a Wilson interval for the probability.".into(),
         ),
     }];
+    if let Some(table) = block_table(report, "Final size by block".into()) {
+        sections.push(table);
+    }
     if !figures.is_empty() {
         sections.push(Section::Figures {
             title: "Plots".into(),
@@ -172,12 +202,13 @@ pub fn pictures(report: &Report<'_>, replay: &ReplayOptions) -> Result<(Vec<Figu
         });
     }
     if let Some((replicate, record, graph)) = recorded {
-        let replay = Replay::new(
+        let mut replay = Replay::new(
             record,
             graph,
             scenario.momentum.as_ref().map(|m| m.critical_mass),
             replay,
         );
+        replay.trust_floor = scenario.trust.as_ref().map(|t| t.floor);
         let mut note = format!(
             "Replicate {replicate}, played from its joins and leaves: press play or drag the slider."
         );
@@ -275,7 +306,7 @@ fn moment_row(
 
 /// The median and 10-90% band of the fraction following at each tick over the replicates
 /// that recorded a time series; `None` when none did.
-fn adoption_curve(
+pub(crate) fn adoption_curve(
     runs: &[RunRecord],
     crowd: &dyn Fn(&RunRecord) -> usize,
     critical_mass: Option<f64>,
@@ -342,6 +373,134 @@ fn adoption_curve(
         leader_quit,
         runs: series.len(),
     })
+}
+
+/// The final share following of each block of a network with blocks (an organisation's
+/// levels): the mean over the runs and the 10th to 90th percentile; `None` without blocks.
+pub(crate) fn block_table(report: &Report<'_>, title: String) -> Option<Section> {
+    let blocks = report.ensemble.graph.blocks()?;
+    let shares: Vec<Vec<f64>> = report
+        .ensemble
+        .runs
+        .iter()
+        .map(|r| r.final_block_shares(blocks))
+        .collect();
+    let n = shares.iter().map(Vec::len).max().unwrap_or(0);
+    if n == 0 {
+        return None;
+    }
+    let mut sizes = vec![0u64; n];
+    for &b in blocks {
+        if let Some(s) = sizes.get_mut(b as usize) {
+            *s += 1;
+        }
+    }
+    let rows = (0..n)
+        .map(|b| {
+            let mut values: Vec<f64> = shares.iter().filter_map(|s| s.get(b).copied()).collect();
+            values.sort_by(f64::total_cmp);
+            let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
+            vec![
+                format!("block {b}"),
+                followership::fmt::grouped(sizes[b]),
+                percent(mean),
+                percent_range([quantile(&values, 0.1), quantile(&values, 0.9)]),
+            ]
+        })
+        .collect();
+    Some(Section::Table {
+        title,
+        header: vec![
+            "block".into(),
+            "people".into(),
+            "final share following (mean)".into(),
+            "10% to 90% of runs".into(),
+        ],
+        rows,
+        note: Some(
+            "The share of each block's people (leaders not counted) following at the end: in an \
+             organisation, how far the movement reached at each level."
+                .into(),
+        ),
+    })
+}
+
+/// The leader events to mark on the trust plot: the scenario's scripted `[[events]]` (every run
+/// has them) and the recorded replicate's, each (tick, kind) once, in tick order.
+fn trust_marks(
+    scripted: &[followership::model::movement::ScriptedEvent],
+    recorded: Option<&RunRecord>,
+) -> Vec<TrustMark> {
+    let mut events: Vec<(u32, followership::model::movement::LeaderEventKind)> = scripted
+        .iter()
+        .map(|e| (e.tick, e.kind))
+        .chain(
+            recorded
+                .into_iter()
+                .flat_map(|r| r.trust_events.iter().map(|e| (e.tick, e.kind))),
+        )
+        .collect();
+    events.sort_by_key(|e| (e.0, e.1.label()));
+    events.dedup();
+    events
+        .into_iter()
+        .map(|(tick, kind)| TrustMark {
+            tick,
+            label: kind.label().into(),
+            kept: kind == followership::model::movement::LeaderEventKind::KeptPromise,
+        })
+        .collect()
+}
+
+/// The median and 10-90% band of the followers' mean trust at each tick over the replicates
+/// that recorded a time series (at each tick, over those with followers then), and the median
+/// of the whole crowd's mean trust; `None` when no replicate recorded one.
+fn trust_curve(runs: &[RunRecord], floor: f64, events: Vec<TrustMark>) -> Option<TrustCurve> {
+    let series: Vec<&RunRecord> = runs.iter().filter(|r| !r.timeseries.is_empty()).collect();
+    let last = series
+        .iter()
+        .filter_map(|r| r.timeseries.last().map(|t| t.tick))
+        .max()?;
+    let step = (last as usize + 1).div_ceil(MAX_CURVE_POINTS).max(1);
+    let mut ticks: Vec<u32> = (0..=last).step_by(step).collect();
+    if ticks.last() != Some(&last) {
+        ticks.push(last);
+    }
+    let mut cursors = vec![0usize; series.len()];
+    let mut curve = TrustCurve {
+        floor,
+        events,
+        runs: series.len(),
+        ..TrustCurve::default()
+    };
+    let (mut followers, mut crowd) = (Vec::new(), Vec::new());
+    for &tick in &ticks {
+        followers.clear();
+        crowd.clear();
+        for (record, cursor) in series.iter().zip(&mut cursors) {
+            let ts = &record.timeseries;
+            while *cursor + 1 < ts.len() && ts[*cursor + 1].tick <= tick {
+                *cursor += 1;
+            }
+            crowd.push(ts[*cursor].mean_trust);
+            followers.extend(ts[*cursor].mean_trust_followers);
+        }
+        followers.sort_by(f64::total_cmp);
+        crowd.sort_by(f64::total_cmp);
+        let q = |v: &[f64], p: f64| {
+            if v.is_empty() {
+                f64::NAN
+            } else {
+                quantile(v, p)
+            }
+        };
+        curve.median.push(q(&followers, 0.5));
+        curve.p10.push(q(&followers, 0.1));
+        curve.p90.push(q(&followers, 0.9));
+        curve.crowd.push(q(&crowd, 0.5));
+    }
+    curve.ticks = ticks;
+    Some(curve)
 }
 
 /// Everyone's state at the `chosen` ticks of a recorded run (by default the moments of its

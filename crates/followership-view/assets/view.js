@@ -138,7 +138,7 @@
   }
 
   function setSpeed() {
-    if (player) player.ticksPerSecond = Math.max(10, player.lastTick / 15) * speed;
+    if (player) player.ticksPerSecond = Math.max(10, player.settledTick / 12) * speed;
   }
 
   function onTick(tick) {
@@ -184,6 +184,9 @@
           play: $('play'),
           tick: $('scrub'),
           legend: $('legend'),
+          chapters: $('chapters'),
+          caption: $('caption'),
+          classroom: Boolean(info.classroom),
           onTick,
         });
       }
@@ -207,6 +210,7 @@
       return;
     }
     $('title').textContent = info.name;
+    if (info.classroom) document.body.classList.add('classroom');
     $('summary').textContent = info.summary;
     $('description').textContent = info.description;
     document.title = info.name + ' · followership view';

@@ -58,6 +58,9 @@ pub struct ScenarioInfo {
     pub max_people: usize,
     /// Most people a page may ask for (network.nodes).
     pub max_nodes: usize,
+    /// Classroom mode (`--classroom`): large people, big type and the chapter buttons up
+    /// front, for a projector.
+    pub classroom: bool,
 }
 
 /// The scenario being viewed.
@@ -89,6 +92,7 @@ impl App {
             sliders: sliders::sliders_for(loaded, &limits),
             max_people: limits.max_people,
             max_nodes: limits.max_nodes,
+            classroom: false,
         };
         Ok(App {
             base,
@@ -97,6 +101,12 @@ impl App {
             network: Mutex::new(None),
             cache: Mutex::new(VecDeque::new()),
         })
+    }
+
+    /// The same app in classroom mode (or not): the page draws large people in big type.
+    pub fn classroom(mut self, on: bool) -> Self {
+        self.info.classroom = on;
+        self
     }
 
     /// What the page needs to build its controls.
@@ -178,6 +188,7 @@ impl App {
             Recording::everything().with_trust_stride(Some(trust_stride)),
         );
         let mut replay = Replay::new(&record, &graph, critical_mass, &options);
+        replay.trust_floor = s.trust.as_ref().map(|t| t.floor);
         replay.notes.extend(notes);
         Ok(replay)
     }

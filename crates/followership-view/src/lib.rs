@@ -110,6 +110,8 @@ pub struct ViewOptions {
     pub port: u16,
     /// What a page may ask for.
     pub limits: Limits,
+    /// Classroom mode: large people, big type and the chapter buttons, for a projector.
+    pub classroom: bool,
 }
 
 impl ViewOptions {
@@ -121,6 +123,7 @@ impl ViewOptions {
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
             limits: Limits::default(),
+            classroom: false,
         }
     }
 }
@@ -134,7 +137,8 @@ pub fn serve(options: ViewOptions) -> Result<(), Error> {
         options.scenario.clone(),
         options.overrides.clone(),
         options.limits,
-    )?;
+    )?
+    .classroom(options.classroom);
     // Run the scenario as the page will first ask for it: errors in the network show here, and
     // the first page load finds the replay ready.
     let first = app.first_request();

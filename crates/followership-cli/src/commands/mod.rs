@@ -1,5 +1,7 @@
 //! One module per subcommand.
 
+pub mod animate;
+pub mod compare;
 pub mod run;
 pub mod scenarios;
 pub mod schema;

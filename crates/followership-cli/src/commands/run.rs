@@ -92,12 +92,30 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
             serde_json::to_string_pretty(&value).expect("summary serialises")
         );
     } else if !args.quiet {
+        let by_block = ensemble.graph.blocks().map(|blocks| {
+            let shares: Vec<Vec<f64>> = ensemble
+                .runs
+                .iter()
+                .map(|r| r.final_block_shares(blocks))
+                .collect();
+            let n = shares.iter().map(Vec::len).max().unwrap_or(0);
+            (0..n)
+                .map(|b| {
+                    let values: Vec<f64> =
+                        shares.iter().filter_map(|s| s.get(b).copied()).collect();
+                    let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
+                    format!("block {b} {}", followership::fmt::percent(mean))
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
         print_summary(
             &scenario.name,
             &summary,
             &info,
             &out_dir,
             scenario.leaders.is_some(),
+            by_block.as_deref().filter(|b| !b.is_empty()),
         );
     }
     Ok(())
@@ -112,6 +130,7 @@ fn print_summary(
     info: &RunInfo,
     out_dir: &std::path::Path,
     has_leaders: bool,
+    by_block: Option<&str>,
 ) {
     let pct = followership::fmt::percent;
     let runs = |n: usize| plural(n as u64, "run", "runs");
@@ -187,6 +206,9 @@ fn print_summary(
         "  a run lasted         {} ticks (median)",
         tick(s.median_ticks)
     );
+    if let Some(line) = by_block {
+        outln!("  final size by block  {line} (mean over runs)");
+    }
     outln!("  results in           {}", out_dir.display());
 }
 

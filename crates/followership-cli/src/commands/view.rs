@@ -22,6 +22,10 @@ pub struct ViewArgs {
     /// Port to listen on; 0 (the default) lets the system pick a free one.
     #[arg(long, default_value_t = 0)]
     pub port: u16,
+    /// For a class on a projector: large people, big type, and a button for each key moment
+    /// (first follower, second follower, critical mass, leader events, the leader quitting).
+    #[arg(long)]
+    pub classroom: bool,
 }
 
 /// Serves the live view of the scenario until Ctrl-C, after printing its address.
@@ -40,6 +44,7 @@ pub fn execute(args: &ViewArgs) -> Result<(), Error> {
         overrides,
         host: args.host,
         port: args.port,
+        classroom: args.classroom,
         ..ViewOptions::new(scenario)
     })
 }

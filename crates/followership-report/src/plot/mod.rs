@@ -27,12 +27,14 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 pub mod adoption;
 mod bars;
+pub mod compare;
 pub mod final_size;
 pub mod parameter;
 pub mod phase;
 pub mod sensitivity;
 pub mod snapshots;
 pub mod strategies;
+pub mod trust;
 
 pub use adoption::{AdoptionCurve, FirstFollower, LeaderQuit};
 pub use parameter::ParameterCurve;
@@ -40,6 +42,7 @@ pub use phase::HeatMap;
 pub use sensitivity::IndexBars;
 pub use snapshots::{PersonState, Snapshots};
 pub use strategies::StrategyBars;
+pub use trust::{TrustCurve, TrustMark};
 
 /// Why a plot could not be drawn.
 ///

@@ -292,3 +292,57 @@ fn trust_rows_travel_as_base64() {
         frames
     );
 }
+
+#[test]
+fn chapters_are_the_key_moments_in_order_and_the_run_settles_after_the_last() {
+    use followership::model::movement::LeaderEventKind;
+    use followership::simulation::TrustEvent;
+    let mut record = small_run();
+    let o = &mut record.outcome;
+    o.first_follower_tick = Some(2);
+    o.second_follower_tick = Some(3);
+    o.critical_mass_tick = Some(3);
+    o.leader_quit_tick = Some(40);
+    record.trust_events = vec![TrustEvent {
+        tick: 20,
+        kind: LeaderEventKind::FailureDenied,
+        observers: 3,
+        mean_trust_before: 0.9,
+        mean_trust_after: 0.6,
+    }];
+    // The share rises to a half by tick 10, then stays within a point of its end.
+    let curve: Vec<f32> = (0..=100)
+        .map(|t| {
+            if t < 10 {
+                t as f32 / 20.0
+            } else {
+                0.5 + (t % 2) as f32 * 0.005
+            }
+        })
+        .collect();
+    let (found, settled) = super::chapters(&record, &curve);
+    let kinds: Vec<(&str, u32)> = found.iter().map(|c| (c.kind.as_str(), c.tick)).collect();
+    assert_eq!(
+        kinds,
+        [
+            ("first-follower", 2),
+            ("second-follower", 3),
+            ("critical-mass", 3),
+            ("event", 20),
+            ("leader-quit", 40),
+            ("settled", 40),
+        ]
+    );
+    assert_eq!(settled, 40, "nothing changes after the leader quits");
+    assert_eq!(found[3].label, "Denied failure");
+    assert_eq!(
+        found[3].caption,
+        "Tick 20: the leader failed and denied it."
+    );
+
+    // A run that changes until its last tick never settles early: no settled chapter.
+    let rising: Vec<f32> = (0..=50).map(|t| t as f32 / 50.0).collect();
+    let (found, settled) = super::chapters(&RunRecord::default(), &rising);
+    assert!(found.is_empty());
+    assert_eq!(settled, 50);
+}

@@ -45,7 +45,9 @@ impl Exporter for Timeseries {
     }
 }
 
-/// `summary.csv`: replicate and every outcome of [`RunOutcome::COLUMNS`].
+/// `summary.csv`: replicate and every outcome of [`RunOutcome::COLUMNS`], then, on a network
+/// with blocks (an organisation's levels), the final share following of each block's crowd
+/// (`final_fraction_block_0`, ...).
 pub struct Summary;
 
 impl Exporter for Summary {
@@ -55,8 +57,11 @@ impl Exporter for Summary {
 
     fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         let mut w = ::csv::Writer::from_writer(out);
-        let mut header = vec!["replicate"];
-        header.extend_from_slice(RunOutcome::COLUMNS);
+        let blocks = report.ensemble.graph.blocks();
+        let n_blocks = blocks.map_or(0, |b| b.iter().max().map_or(0, |&m| m as usize + 1));
+        let mut header: Vec<String> = vec!["replicate".into()];
+        header.extend(RunOutcome::COLUMNS.iter().map(|c| c.to_string()));
+        header.extend((0..n_blocks).map(|b| format!("final_fraction_block_{b}")));
         w.write_record(&header)?;
         for (r, run) in report.ensemble.runs.iter().enumerate() {
             let outcome = &run.outcome;
@@ -68,6 +73,12 @@ impl Exporter for Summary {
                     .iter()
                     .map(|v| v.map(|v| v.to_string()).unwrap_or_default()),
             );
+            if let Some(blocks) = blocks {
+                let shares = run.final_block_shares(blocks);
+                row.extend(
+                    (0..n_blocks).map(|b| shares.get(b).map(|s| s.to_string()).unwrap_or_default()),
+                );
+            }
             w.write_record(&row)?;
         }
         w.flush()

@@ -729,6 +729,7 @@ impl Tale<'_> {
                 }
                 None => s.push('.'),
             }
+            s.push_str(&self.lowest_trust());
         }
         let cutoff = percent(self.scenario.cascade_cutoff);
         if o.cascaded {
@@ -744,6 +745,40 @@ impl Tale<'_> {
         }
         let _ = write!(s, " The run lasted {}.", ticks(o.ticks));
         s
+    }
+}
+
+impl Tale<'_> {
+    /// How far trust fell relative to the floor: the crowd's lowest mean trust, when, and
+    /// how far above or below the floor, under which nobody joins and followers leave. Empty
+    /// without a time series.
+    fn lowest_trust(&self) -> String {
+        let Some(trust) = &self.scenario.trust else {
+            return String::new();
+        };
+        let Some(lowest) = self
+            .record
+            .timeseries
+            .iter()
+            .min_by(|a, b| a.mean_trust.total_cmp(&b.mean_trust))
+            .map(|t| (t.tick, t.mean_trust))
+        else {
+            return String::new();
+        };
+        let (tick, value) = lowest;
+        let floor = trust.floor;
+        let gap = value - floor;
+        let relation = if gap.abs() < 0.005 {
+            format!("at the floor of {floor:.2}")
+        } else if gap < 0.0 {
+            format!(
+                "{:.2} below the floor of {floor:.2}, under which nobody joins and followers leave",
+                -gap
+            )
+        } else {
+            format!("{gap:.2} above the floor of {floor:.2}, under which followers would have left")
+        };
+        format!(" At its lowest, at tick {tick}, it was {value:.2}: {relation}.")
     }
 }
 
@@ -983,7 +1018,9 @@ placement = "none"
             "0 of the 9 people in the crowd (everyone but the leader) dance at the end: 0%.",
             "At the peak, 66.7% followed.",
             "The leader is no longer dancing.",
-            "Mean trust in the leader is 0.40 (it was 1.00 at the start).",
+            "Mean trust in the leader is 0.40 (it was 1.00 at the start). At its lowest, at \
+             tick 8, it was 0.40: 0.10 below the floor of 0.50, under which nobody joins and \
+             followers leave.",
             "It did not cascade: the final share stayed below the cutoff of 50%.",
             "The run lasted 30 ticks.",
         ];

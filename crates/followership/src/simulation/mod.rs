@@ -1305,6 +1305,15 @@ impl<'a, 'g> Run<'a, 'g> {
             final_50_tick: self.tick_reaching_final(5),
             final_90_tick: self.tick_reaching_final(9),
         };
+        if let Some(blocks) = self.prep.graph.blocks() {
+            let mut counts = vec![0u32; blocks.iter().max().map_or(0, |&b| b as usize + 1)];
+            for (status, &b) in self.status.iter().zip(blocks) {
+                if *status == Status::Following {
+                    counts[b as usize] += 1;
+                }
+            }
+            self.record.final_by_block = counts;
+        }
         self.record
     }
 }

@@ -198,11 +198,87 @@ pub struct RunRecord {
     pub first_follower: Option<u32>,
     /// The second follower.
     pub second_follower: Option<u32>,
+    /// How many of the crowd (leaders not counted) follow at the end in each block of a
+    /// network with blocks (the levels of an organisation), by block number; empty for a
+    /// network without blocks.
+    pub final_by_block: Vec<u32>,
+}
+
+impl RunRecord {
+    /// The share of each block's crowd (its people but the leaders) following at the end, by
+    /// block number, given every person's block; empty when the run kept no counts by block. A
+    /// block of leaders only counts as 0.
+    pub fn final_block_shares(&self, blocks: &[u32]) -> Vec<f64> {
+        let mut crowd = vec![0u32; self.final_by_block.len()];
+        for &b in blocks {
+            if let Some(c) = crowd.get_mut(b as usize) {
+                *c += 1;
+            }
+        }
+        for &l in &self.leaders {
+            if let Some(c) = blocks
+                .get(l as usize)
+                .and_then(|&b| crowd.get_mut(b as usize))
+            {
+                *c = c.saturating_sub(1);
+            }
+        }
+        self.final_by_block
+            .iter()
+            .zip(&crowd)
+            .map(|(&f, &c)| {
+                if c == 0 {
+                    0.0
+                } else {
+                    f64::from(f) / f64::from(c)
+                }
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::experiment::Experiment;
+    use crate::simulation::Recording;
+
+    #[test]
+    fn an_organisation_counts_its_followers_level_by_level() {
+        let experiment = Experiment::builtin("middle-out").unwrap();
+        let run = experiment.replicate(0, Recording::default()).unwrap();
+        let record = &run.record;
+        assert_eq!(
+            record.final_by_block.len(),
+            3,
+            "executives, managers, front line"
+        );
+        assert_eq!(
+            record.final_by_block.iter().sum::<u32>(),
+            record.outcome.final_following,
+            "the blocks add up to the crowd following"
+        );
+        let blocks = run.graph.blocks().unwrap();
+        let shares = record.final_block_shares(blocks);
+        assert!(shares.iter().all(|s| (0.0..=1.0).contains(s)), "{shares:?}");
+        // Block 1 (the managers) holds the leader: 89 of its 90 people are its crowd.
+        let expected = f64::from(record.final_by_block[1]) / 89.0;
+        assert!((shares[1] - expected).abs() < 1e-12);
+
+        let hillside = Experiment::builtin("hillside").unwrap();
+        let run = hillside.replicate(0, Recording::default()).unwrap();
+        assert!(run.record.final_by_block.is_empty(), "no blocks, no counts");
+    }
+
+    #[test]
+    fn a_block_of_leaders_only_counts_as_nobody_following() {
+        let record = RunRecord {
+            final_by_block: vec![0, 2],
+            leaders: vec![0],
+            ..RunRecord::default()
+        };
+        assert_eq!(record.final_block_shares(&[0, 1, 1, 1, 1]), vec![0.0, 0.5]);
+    }
 
     #[test]
     fn outcomes_cross_as_words_bit_for_bit() {
