@@ -205,8 +205,8 @@ def evaluate(edges: Path, p: str, tag: str, seeds: list[int], runs: int) -> floa
     scen = scenario(WORK / f"eval-{tag}.toml", edges, p, ids=seeds, replicates=runs)
     out = subprocess.run([str(BIN), "run", str(scen), "--json", "--no-plots", "--out",
                           str(WORK / f"eval-{tag}")], capture_output=True, text=True, check=True)
-    summary = json.loads(out.stdout)["summary"]
-    return float(summary["final_following"]["mean"])
+    v = json.loads(out.stdout)
+    return float(v["summary"]["final_fraction_mean"]) * int(v["run"]["nodes"])
 
 
 def main() -> None:
@@ -221,9 +221,12 @@ def main() -> None:
     ap.add_argument("--epsilon", type=float, default=0.1)
     ap.add_argument("--python-epsilon", type=float, default=None,
                     help="epsilon of the Python IMM (default: --epsilon)")
+    ap.add_argument("--python-cascades", default=None,
+                    help="the cascades the Python IMM runs on (default: all of --cascades)")
     ap.add_argument("--cascades", default='"in-degree",0.01',
                     help='comma-separated probabilities: "in-degree" (weighted cascade) or a number')
-    ap.add_argument("--strategies", default="imm,opim")
+    ap.add_argument("--strategies", default="imm,opim",
+                    help="comma-separated; opim@S gives opim a time budget of S seconds")
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--eval-runs", type=int, default=200)
     ap.add_argument("--no-python", action="store_true")
@@ -251,16 +254,18 @@ def main() -> None:
                        capture_output=True)
         for strategy in a.strategies.split(","):
             for threads in a.threads.split(","):
-                cmd = [str(BIN), "seed", str(scen), "--k", str(a.k), "--strategy", strategy,
+                name_, _, budget = strategy.partition("@")
+                cmd = [str(BIN), "seed", str(scen), "--k", str(a.k), "--strategy", name_,
                        "--epsilon", str(a.epsilon), "--threads", threads, "--runs", "1",
                        "--json", "--no-plots", "--out", str(WORK / "out")]
+                cmd += ["--time-budget", budget] if budget else []
                 wall, rss, out = run_measured(cmd)
                 r = json.loads(out)["strategies"][0]
                 spread = evaluate(edges, p, "f", r["seeds"], a.eval_runs)
                 extra = f" (guarantee {r['guarantee']:.3f})" if r.get("guarantee") else ""
                 print(f"| {name} | followership {strategy}{extra} | {threads} | {wall:.2f} | {rss:.0f} | "
                       f"{r['rr_sets']:,} | {r['own_estimate']:.1f} | {spread:.1f} |", flush=True)
-        if not a.no_python:
+        if not a.no_python and (a.python_cascades is None or p in a.python_cascades.split(",")):
             eps = a.python_epsilon or a.epsilon
             wall, rss, out = run_measured([sys.executable, __file__, "imm", str(edges), p, str(a.k),
                                            str(eps)])

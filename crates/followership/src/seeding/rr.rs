@@ -9,8 +9,18 @@
 //! visited. The expected final size of a seed set `S` is `n` times the probability that `S`
 //! meets a random RR set, so `n * covered / theta` estimates it from `theta` sets.
 //!
+//! The cascade's sets are drawn by subset sampling ([`Sampler`]; SUBSIM, Guo, Wang, Wei and
+//! Chen, SIGMOD 2020): geometric jumps to the next live in-edge when a person's in-edges share
+//! one probability (a uniform `p`, or `1 / in-degree` of the recruit), jumps with thinning down
+//! in-lists sorted by probability when edge weights are the probabilities; so a weak cascade
+//! costs per set about what the set reaches, not the in-degrees of its members.
+//!
+//! Two ways to choose from the sets: [`imm`] samples IMM's worst-case number of sets; [`opim`]
+//! (OPIM-C) doubles two independent collections until instance-specific bounds certify the same
+//! guarantee, usually from far fewer sets, within optional time and memory budgets.
+//!
 //! Sets are sampled in parallel with rayon; set `i` draws from its own stream (named by the seed,
-//! a point reserved for RR sets, and `i`), so the collection does not depend on the number of
+//! a point reserved for RR sets, and `i`), so the collection (and every choice made from it) depends on the seed only, not on the number of
 //! threads. All sets live in one flat array of members with offsets, and the inverted index
 //! (person -> sets containing them) used by greedy coverage is flat too: about 4 bytes per
 //! entry each, plus 8 bytes per set and per person of offsets.
