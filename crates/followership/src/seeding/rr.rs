@@ -20,8 +20,8 @@
 //! guarantee, usually from far fewer sets, within optional time and memory budgets.
 //!
 //! Sets are sampled in parallel with rayon; set `i` draws from its own stream (named by the seed,
-//! a point reserved for RR sets, and `i`), so the collection (and every choice made from it) depends on the seed only, not on the number of
-//! threads. All sets live in one flat array of members with offsets, and the inverted index
+//! a point reserved for RR sets, and `i`), so the collection, and every choice made from it,
+//! depends on the seed only, not on the number of threads. All sets live in one flat array of members with offsets, and the inverted index
 //! (person -> sets containing them) used by greedy coverage is flat too: about 4 bytes per
 //! entry each, plus 8 bytes per set and per person of offsets.
 
