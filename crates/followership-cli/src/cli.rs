@@ -167,7 +167,8 @@ pub struct SeedArgs {
     #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
     pub ell: f64,
     /// opim: stop sampling after this many seconds (reporting the guarantee certified by
-    /// then); once the guarantee is certified, spend the rest on more sets.
+    /// then); once the guarantee is certified, spend the rest on more sets. With a budget the
+    /// choice depends on the machine's speed, not only on the seed.
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub time_budget: Option<f64>,
     /// opim: start no round of sampling whose sets would take more than this many megabytes.

@@ -193,7 +193,8 @@ pub struct Options {
     /// is `1/n^l` too).
     pub ell: f64,
     /// OPIM-C stops sampling after this many seconds (the round under way finishes) and spends
-    /// what is left of it, once the guarantee is certified, on more sets.
+    /// what is left of it, once the guarantee is certified, on more sets. With a time budget
+    /// the choice depends on the machine's speed, no longer on the seed alone.
     pub time_budget: Option<f64>,
     /// OPIM-C starts no round whose sets would take more than this many megabytes (10^6 bytes).
     pub memory_budget: Option<f64>,

@@ -813,7 +813,8 @@ pub struct OpimResult {
 /// `lower / upper >= 1 - 1/e - epsilon`, or at `theta_max` sets, the worst-case count.
 ///
 /// Set `i` of each collection draws from its own stream, so the result depends on the seed
-/// only, not on the number of threads. The budgets make it stop early with whatever ratio is
+/// only, not on the number of threads, except under a time budget: how many rounds fit in it
+/// depends on the machine's speed and load (a memory budget keeps the result deterministic). The budgets make it stop early with whatever ratio is
 /// certified by then ([`OpimResult::guarantee`]); `progress` hears every round.
 pub fn opim(
     graph: &Graph,
