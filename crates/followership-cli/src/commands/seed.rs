@@ -56,6 +56,7 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar
     };
+    let celf_started = std::sync::Mutex::new(None);
     let report = seeding::recruit(&experiment, &request, &|stage| match stage {
         RecruitStage::Choosing(s) => progress.set_message(format!("choosing with {}", s.name())),
         RecruitStage::Evaluating(s, runs) => {
@@ -74,7 +75,16 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
             seeds,
             evaluations,
         } => progress.set_message(if seeds == 0 {
-            format!("choosing with celf: {done} of {of} candidates, {evaluations} evaluations")
+            // The first pass evaluates every candidate once, at about the same cost each, so
+            // the time so far per candidate predicts the rest of it.
+            let started = *celf_started
+                .lock()
+                .expect("progress lock")
+                .get_or_insert_with(std::time::Instant::now);
+            let left = started.elapsed().as_secs_f64() / done.max(1) as f64 * (of - done) as f64;
+            format!(
+                "choosing with celf: {done} of {of} candidates, {evaluations} evaluations, about {left:.0} s left of the first pass"
+            )
         } else {
             format!("choosing with celf: {seeds} of {} seeds, {evaluations} evaluations", args.k)
         }),
