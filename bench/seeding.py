@@ -201,12 +201,16 @@ def python_imm(edges: Path, p: str, k: int, eps: float, seed: int = 1) -> dict:
 # --------------------------------------------------------------------------------------------
 
 
-def evaluate(edges: Path, p: str, tag: str, seeds: list[int], runs: int) -> float:
+def evaluate(edges: Path, p: str, tag: str, seeds: list[int], runs: int) -> str:
+    """The mean final size over `runs` runs with `seeds` as initial followers, with the
+    half-width of its 95% interval."""
     scen = scenario(WORK / f"eval-{tag}.toml", edges, p, ids=seeds, replicates=runs)
     out = subprocess.run([str(BIN), "run", str(scen), "--json", "--no-plots", "--out",
                           str(WORK / f"eval-{tag}")], capture_output=True, text=True, check=True)
     v = json.loads(out.stdout)
-    return float(v["summary"]["final_fraction_mean"]) * int(v["run"]["nodes"])
+    n = int(v["run"]["nodes"])
+    lo, hi = v["summary"]["final_fraction_ci"]
+    return f'{float(v["summary"]["final_fraction_mean"]) * n:.1f} +- {(hi - lo) / 2 * n:.1f}'
 
 
 def main() -> None:
@@ -243,7 +247,7 @@ def main() -> None:
     print(f"network: BA n={a.nodes:,} m={a.m} ({edges}, {time.perf_counter() - t:.1f} s); "
           f"k = {a.k}, epsilon = {a.epsilon}; spreads over {a.eval_runs} runs of "
           f"`followership run`", flush=True)
-    print("| cascade | tool | threads | wall s | peak RSS MB | RR sets | own estimate | spread (evaluator) |")
+    print("| cascade | tool | threads | wall s | peak RSS MB | RR sets | own estimate | spread (evaluator, 95% CI) |")
     print("|---|---|---|---|---|---|---|---|")
     for p in a.cascades.split(","):
         name = "WC 1/in-degree" if "degree" in p else f"IC p = {p}"
@@ -264,7 +268,7 @@ def main() -> None:
                 spread = evaluate(edges, p, "f", r["seeds"], a.eval_runs)
                 extra = f" (guarantee {r['guarantee']:.3f})" if r.get("guarantee") else ""
                 print(f"| {name} | followership {strategy}{extra} | {threads} | {wall:.2f} | {rss:.0f} | "
-                      f"{r['rr_sets']:,} | {r['own_estimate']:.1f} | {spread:.1f} |", flush=True)
+                      f"{r['rr_sets']:,} | {r['own_estimate']:.1f} | {spread} |", flush=True)
         if not a.no_python and (a.python_cascades is None or p in a.python_cascades.split(",")):
             eps = a.python_epsilon or a.epsilon
             wall, rss, out = run_measured([sys.executable, __file__, "imm", str(edges), p, str(a.k),
@@ -272,7 +276,7 @@ def main() -> None:
             r = json.loads(out)
             spread = evaluate(edges, p, "py", r["seeds"], a.eval_runs)
             print(f"| {name} | plain-Python IMM (epsilon {eps}; {r['load_seconds']:.1f} s reading) | 1 | "
-                  f"{wall:.2f} | {rss:.0f} | {r['rr_sets']:,} | {r['estimate']:.1f} | {spread:.1f} |",
+                  f"{wall:.2f} | {rss:.0f} | {r['rr_sets']:,} | {r['estimate']:.1f} | {spread} |",
                   flush=True)
 
 
