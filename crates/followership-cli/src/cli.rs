@@ -220,8 +220,8 @@ pub struct SeedArgs {
     /// How many people to recruit first.
     #[arg(long, allow_negative_numbers = true, value_parser = whole::<usize>)]
     pub k: usize,
-    /// imm, celf, degree-discount, pagerank, degree, k-core, clustered or random (default: imm
-    /// where the model allows it, celf otherwise).
+    /// imm, opim, celf, degree-discount, pagerank, degree, k-core, clustered or random
+    /// (default: imm where the model allows it, celf otherwise).
     #[arg(long, value_name = "NAME")]
     pub strategy: Option<String>,
     /// Evaluate every strategy on the same Monte-Carlo runs and print a table.
@@ -233,6 +233,14 @@ pub struct SeedArgs {
     /// IMM's l: the guarantee holds with probability at least 1 - 1/n^l.
     #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
     pub ell: f64,
+    /// opim: stop sampling after this many seconds (reporting the guarantee certified by
+    /// then); once the guarantee is certified, spend the rest on more sets. With a budget the
+    /// choice depends on the machine's speed, not only on the seed.
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    pub time_budget: Option<f64>,
+    /// opim: start no round of sampling whose sets would take more than this many megabytes.
+    #[arg(long, value_name = "MB", allow_negative_numbers = true)]
+    pub memory_budget: Option<f64>,
     /// Monte-Carlo runs per CELF evaluation.
     #[arg(long, default_value_t = 100, value_name = "N", allow_negative_numbers = true, value_parser = whole::<u64>)]
     pub celf_runs: u64,

@@ -67,6 +67,7 @@ fn compare_evaluates_every_strategy_on_the_same_runs() {
     let text = String::from_utf8_lossy(&o.stdout);
     for name in [
         "imm",
+        "opim",
         "celf",
         "degree-discount",
         "pagerank",
@@ -78,7 +79,7 @@ fn compare_evaluates_every_strategy_on_the_same_runs() {
         assert!(text.contains(name), "{name} missing from {text}");
     }
     let compare = std::fs::read_to_string(out.join("compare.csv")).unwrap();
-    assert_eq!(compare.lines().count(), 9);
+    assert_eq!(compare.lines().count(), 10);
 }
 
 #[test]
@@ -90,6 +91,10 @@ fn bad_input_exits_with_status_2() {
         (vec!["--k", "0"], "k = 0"),
         (vec!["--k", "201"], "larger than the network"),
         (vec!["--k", "2", "--strategy", "magic"], "no strategy named"),
+        (
+            vec!["--k", "2", "--strategy", "opim", "--time-budget", "-1"],
+            "--time-budget",
+        ),
     ] {
         let mut args = vec!["seed"];
         args.extend(extra);
@@ -115,4 +120,33 @@ fn bad_input_exits_with_status_2() {
         assert_eq!(o.status.code(), Some(2), "{builtin}: {}", stderr(&o));
         assert!(stderr(&o).contains("IMM applies to"), "{}", stderr(&o));
     }
+}
+
+#[test]
+fn opim_prints_its_certified_guarantee_and_keeps_a_zero_time_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let mut args = vec![
+        "seed",
+        "--k",
+        "3",
+        "--strategy",
+        "opim",
+        "--epsilon",
+        "0.05",
+        "--time-budget",
+        "0",
+        "--json",
+    ];
+    args.extend(SMALL);
+    args.extend(["--out", out.to_str().unwrap()]);
+    let o = followership(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let s = &v["strategies"][0];
+    assert_eq!(s["strategy"], "opim");
+    let g = s["guarantee"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&g), "{s}");
+    // A zero budget is spent after the first round, which does not certify epsilon 0.05 here.
+    assert_eq!(s["stopped"], "time budget reached", "{s}");
 }

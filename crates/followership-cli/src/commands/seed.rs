@@ -38,6 +38,8 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
         options: Options {
             epsilon: args.epsilon,
             ell: args.ell,
+            time_budget: args.time_budget,
+            memory_budget: args.memory_budget,
             celf_runs: args.celf_runs,
             celf_candidates: Some(args.candidates),
             seed: scenario.seed,
@@ -54,11 +56,38 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar
     };
+    let celf_started = std::sync::Mutex::new(None);
     let report = seeding::recruit(&experiment, &request, &|stage| match stage {
         RecruitStage::Choosing(s) => progress.set_message(format!("choosing with {}", s.name())),
         RecruitStage::Evaluating(s, runs) => {
             progress.set_message(format!("evaluating {} over {runs} runs", s.name()));
         }
+        RecruitStage::Sampling {
+            strategy,
+            sets,
+            guarantee,
+        } => progress.set_message(format!(
+            "choosing with {strategy}: {sets} reverse-reachable sets, guarantee {guarantee:.3} so far"
+        )),
+        RecruitStage::Celf {
+            done,
+            of,
+            seeds,
+            evaluations,
+        } => progress.set_message(if seeds == 0 {
+            // The first pass evaluates every candidate once, at about the same cost each, so
+            // the time so far per candidate predicts the rest of it.
+            let started = *celf_started
+                .lock()
+                .expect("progress lock")
+                .get_or_insert_with(std::time::Instant::now);
+            let left = started.elapsed().as_secs_f64() / done.max(1) as f64 * (of - done) as f64;
+            format!(
+                "choosing with celf: {done} of {of} candidates, {evaluations} evaluations, about {left:.0} s left of the first pass"
+            )
+        } else {
+            format!("choosing with celf: {seeds} of {} seeds, {evaluations} evaluations", args.k)
+        }),
     })
     .map_err(flag)?;
     progress.finish_and_clear();
@@ -101,6 +130,10 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
                     "runs": e.runs,
                     "own_estimate": c.estimate,
                     "rr_sets": c.rr_sets,
+                    "rr_selection_sets": c.rr_selection,
+                    "guarantee": c.guarantee.map(|(g, _)| g),
+                    "stopped": c.guarantee.map(|(_, s)| stop_name(s)),
+                    "evaluations": c.evaluations,
                     "seconds": seconds,
                 })
             })
@@ -160,15 +193,44 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
             e.runs
         );
         if let Some(own) = c.estimate {
-            let from = c
-                .rr_sets
-                .map(|m| format!("from {m} reverse-reachable sets"))
-                .unwrap_or_else(|| format!("from {} runs per evaluation", args.celf_runs));
+            let from = match (c.rr_sets, c.rr_selection, c.evaluations) {
+                (Some(all), Some(sel), _) if c.strategy == Strategy::Opim => format!(
+                    "on {sel} validation sets that did not choose; {all} reverse-reachable sets in all"
+                ),
+                (Some(all), Some(sel), _) => format!(
+                    "chosen and measured on {sel} reverse-reachable sets; {all} sampled in all"
+                ),
+                (_, _, Some(evals)) => format!(
+                    "on the runs it chose with: {evals} evaluations of {} runs each",
+                    args.celf_runs
+                ),
+                _ => String::new(),
+            };
             outln!("  strategy's estimate  {own:.1} ({from})");
+        }
+        if let Some((g, stop)) = c.guarantee {
+            outln!(
+                "  certified            {:.3} of the optimum with probability 1 - 1/n^{} ({}; target {:.3})",
+                g,
+                args.ell,
+                stop_name(stop),
+                1.0 - (-1f64).exp() - args.epsilon
+            );
         }
     }
     outln!("  wrote {}", path.display());
     Ok(())
+}
+
+/// Why OPIM-C stopped, in words.
+fn stop_name(stop: seeding::rr::OpimStop) -> &'static str {
+    use seeding::rr::OpimStop;
+    match stop {
+        OpimStop::Certified => "target certified",
+        OpimStop::Limit => "worst-case number of sets reached",
+        OpimStop::TimeBudget => "time budget reached",
+        OpimStop::MemoryBudget => "memory budget reached",
+    }
 }
 
 /// The engine names its arguments; on the command line they are flags.
@@ -181,6 +243,8 @@ fn flag(e: impl Into<Error>) -> Error {
                 "epsilon" => "--epsilon",
                 "ell" => "--ell",
                 "celf_runs" => "--celf-runs",
+                "time_budget" => "--time-budget",
+                "memory_budget" => "--memory-budget",
                 "runs" => "--runs",
                 _ => return Error::Input(i),
             };

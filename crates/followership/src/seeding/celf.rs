@@ -51,28 +51,59 @@ impl Ord for Entry {
     }
 }
 
+/// How far [`celf_with_progress`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CelfProgress {
+    /// Candidates whose first gain is known.
+    pub done: usize,
+    /// Seeds chosen so far.
+    pub seeds: usize,
+    /// Spread evaluations made so far.
+    pub evaluations: usize,
+}
+
 /// Chooses `k` of `candidates` greedily, maximising `spread` lazily.
 pub fn celf(candidates: &[u32], k: usize, spread: impl Fn(&[u32]) -> f64) -> CelfResult {
+    celf_with_progress(candidates, k, spread, |_| {})
+}
+
+/// [`celf`], telling `progress` after every evaluation: the first pass evaluates every
+/// candidate alone (most of the work when `k` is small), the rounds after it a few each.
+pub fn celf_with_progress(
+    candidates: &[u32],
+    k: usize,
+    spread: impl Fn(&[u32]) -> f64,
+    mut progress: impl FnMut(CelfProgress),
+) -> CelfResult {
     let mut seeds: Vec<u32> = Vec::with_capacity(k);
     let mut current = 0.0;
     let mut evaluations = 0;
-    let mut heap: BinaryHeap<Entry> = candidates
-        .iter()
-        .map(|&v| {
-            evaluations += 1;
-            Entry {
-                gain: spread(&[v]),
-                node: v,
-                round: 0,
-            }
-        })
-        .collect();
+    let mut heap: BinaryHeap<Entry> = BinaryHeap::with_capacity(candidates.len());
+    for &v in candidates {
+        evaluations += 1;
+        heap.push(Entry {
+            gain: spread(&[v]),
+            node: v,
+            round: 0,
+        });
+        progress(CelfProgress {
+            done: evaluations,
+            seeds: 0,
+            evaluations,
+        });
+    }
+    let done = candidates.len();
     let mut trial = Vec::with_capacity(k);
     while seeds.len() < k {
         let Some(mut top) = heap.pop() else { break };
         if top.round == seeds.len() {
             seeds.push(top.node);
             current += top.gain;
+            progress(CelfProgress {
+                done,
+                seeds: seeds.len(),
+                evaluations,
+            });
             continue;
         }
         trial.clear();
@@ -82,6 +113,11 @@ pub fn celf(candidates: &[u32], k: usize, spread: impl Fn(&[u32]) -> f64) -> Cel
         top.gain = spread(&trial) - current;
         top.round = seeds.len();
         heap.push(top);
+        progress(CelfProgress {
+            done,
+            seeds: seeds.len(),
+            evaluations,
+        });
     }
     CelfResult {
         seeds,

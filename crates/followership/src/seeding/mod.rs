@@ -6,6 +6,9 @@
 //! - [`Strategy::Imm`]: IMM (Tang, Xiao and Shi, SIGMOD 2015) on reverse-reachable sets, for the
 //!   independent cascade and linear threshold models ([`Diffusion`]); a `(1 - 1/e - epsilon)`
 //!   approximation with probability at least `1 - 1/n^l` (see [`rr`]);
+//! - [`Strategy::Opim`]: OPIM-C (Tang, Tang, Xiao and Yuan, SIGMOD 2018) on the same sets, the
+//!   same guarantee certified online by instance-specific bounds, with time and memory budgets
+//!   (see [`rr::opim`]);
 //! - [`Strategy::Celf`]: CELF lazy greedy on Monte-Carlo estimates of the expected final size
 //!   under the scenario's own dynamics, movement mechanisms included (see [`celf`]);
 //! - heuristics (see [`heuristics`]): random, highest degree, PageRank, k-core, degree discount,
@@ -14,7 +17,14 @@
 //! Every strategy returns dense ids; outputs translate them with [`Graph::label`]. The
 //! [`Evaluator`] measures any seed set the same way: Monte-Carlo runs of the scenario with those
 //! people as the initial followers, replicate `r` drawing from the streams of replicate `r` of
-//! `followership run`, so every strategy is judged on the same runs.
+//! `followership run`, so every strategy is judged on the same runs. No strategy chooses with
+//! those runs: CELF's Monte-Carlo estimates use replicates from [`CELF_REPLICATES`] on, and the
+//! RR-set strategies draw from streams of their own, so the evaluation is not flattered by the
+//! luck of the runs a choice was fitted to.
+//!
+//! Every strategy is deterministic for a given seed: the RR sets and Monte-Carlo runs draw from
+//! streams named by the seed and their index, so neither the choice nor the estimates depend on
+//! the number of threads.
 
 pub mod celf;
 pub mod heuristics;
@@ -37,6 +47,8 @@ use crate::simulation::Recording;
 pub enum Strategy {
     /// IMM on reverse-reachable sets (independent cascade and linear threshold only).
     Imm,
+    /// OPIM-C on reverse-reachable sets: IMM's guarantee, certified online (same models).
+    Opim,
     /// CELF lazy greedy with Monte-Carlo estimates under the scenario's dynamics.
     Celf,
     /// People chosen uniformly at random.
@@ -55,8 +67,9 @@ pub enum Strategy {
 
 impl Strategy {
     /// Every strategy, in the order `--compare` lists them.
-    pub const ALL: [Strategy; 8] = [
+    pub const ALL: [Strategy; 9] = [
         Strategy::Imm,
+        Strategy::Opim,
         Strategy::Celf,
         Strategy::DegreeDiscount,
         Strategy::PageRank,
@@ -70,6 +83,7 @@ impl Strategy {
     pub fn name(self) -> &'static str {
         match self {
             Strategy::Imm => "imm",
+            Strategy::Opim => "opim",
             Strategy::Celf => "celf",
             Strategy::Random => "random",
             Strategy::Degree => "degree",
@@ -175,8 +189,15 @@ impl Diffusion {
 pub struct Options {
     /// IMM's epsilon: the approximation ratio is at least `1 - 1/e - epsilon`.
     pub epsilon: f64,
-    /// IMM's `l`: the guarantee holds with probability at least `1 - 1/n^l`.
+    /// IMM's `l`: the guarantee holds with probability at least `1 - 1/n^l` (OPIM-C's `delta`
+    /// is `1/n^l` too).
     pub ell: f64,
+    /// OPIM-C stops sampling after this many seconds (the round under way finishes) and spends
+    /// what is left of it, once the guarantee is certified, on more sets. With a time budget
+    /// the choice depends on the machine's speed, no longer on the seed alone.
+    pub time_budget: Option<f64>,
+    /// OPIM-C starts no round whose sets would take more than this many megabytes (10^6 bytes).
+    pub memory_budget: Option<f64>,
     /// Monte-Carlo runs per CELF evaluation.
     pub celf_runs: u64,
     /// CELF considers only this many candidates, those of highest out-degree (all when `None`).
@@ -190,6 +211,8 @@ impl Default for Options {
         Options {
             epsilon: 0.1,
             ell: 1.0,
+            time_budget: None,
+            memory_budget: None,
             celf_runs: 100,
             celf_candidates: None,
             seed: 1,
@@ -205,10 +228,19 @@ pub struct Choice {
     /// The chosen people (dense ids), in the order chosen.
     pub seeds: Vec<u32>,
     /// The strategy's own estimate of the expected final size, when it makes one: IMM's
-    /// `n * covered / theta`, CELF's Monte-Carlo mean.
+    /// `n * covered / theta` on its selection sets, OPIM-C's on its validation sets, CELF's
+    /// Monte-Carlo mean on its own runs.
     pub estimate: Option<f64>,
-    /// Number of reverse-reachable sets IMM sampled.
+    /// Number of reverse-reachable sets sampled in all (IMM: estimation and selection phases;
+    /// OPIM-C: both collections).
     pub rr_sets: Option<usize>,
+    /// Of those, the sets the final selection was made on (IMM's theta, OPIM-C's `R1`).
+    pub rr_selection: Option<usize>,
+    /// OPIM-C: the approximation ratio certified with probability `1 - delta`, and why it
+    /// stopped sampling.
+    pub guarantee: Option<(f64, rr::OpimStop)>,
+    /// CELF: spread evaluations made (each of `celf_runs` runs).
+    pub evaluations: Option<usize>,
 }
 
 /// Checks that `k` people can be chosen from `graph`.
@@ -226,6 +258,10 @@ pub fn check_k(graph: &Graph, k: usize) -> Result<(), InputError> {
     Ok(())
 }
 
+/// The first replicate of CELF's Monte-Carlo estimates: far from the replicates `0..runs` that
+/// [`recruit`] evaluates every choice on, so CELF is not judged on the runs it chose with.
+pub const CELF_REPLICATES: u64 = 1 << 40;
+
 /// Chooses `k` people with `strategy`; `evaluator` supplies the scenario's dynamics to CELF.
 pub fn choose(
     strategy: Strategy,
@@ -234,6 +270,18 @@ pub fn choose(
     k: usize,
     options: &Options,
 ) -> Result<Choice, InputError> {
+    choose_with_progress(strategy, evaluator, scenario, k, options, &|_| {})
+}
+
+/// [`choose`], telling `progress` how the sampling (OPIM-C) or the candidates (CELF) go.
+pub fn choose_with_progress(
+    strategy: Strategy,
+    evaluator: &Evaluator<'_, '_>,
+    scenario: &Scenario,
+    k: usize,
+    options: &Options,
+    progress: &(dyn Fn(RecruitStage) + Sync),
+) -> Result<Choice, InputError> {
     let graph = evaluator.graph();
     check_k(graph, k)?;
     let mut choice = Choice {
@@ -241,9 +289,12 @@ pub fn choose(
         seeds: Vec::new(),
         estimate: None,
         rr_sets: None,
+        rr_selection: None,
+        guarantee: None,
+        evaluations: None,
     };
     choice.seeds = match strategy {
-        Strategy::Imm => {
+        Strategy::Imm | Strategy::Opim => {
             let model = Diffusion::of(scenario)?;
             if !(options.epsilon > 0.0 && options.epsilon < 1.0) {
                 return Err(InputError::new(
@@ -254,10 +305,27 @@ pub fn choose(
             if !(options.ell > 0.0 && options.ell.is_finite()) {
                 return Err(InputError::new("ell", "l must be a positive number"));
             }
-            let r = rr::imm(graph, model, k, options.epsilon, options.ell, options.seed);
-            choice.estimate = Some(r.estimate);
-            choice.rr_sets = Some(r.rr_sets);
-            r.seeds
+            if strategy == Strategy::Imm {
+                let r = rr::imm(graph, model, k, options.epsilon, options.ell, options.seed);
+                choice.estimate = Some(r.estimate);
+                choice.rr_sets = Some(r.sampled);
+                choice.rr_selection = Some(r.rr_sets);
+                r.seeds
+            } else {
+                let settings = opim_settings(graph, options)?;
+                let r = rr::opim(graph, model, k, &settings, options.seed, &|p| {
+                    progress(RecruitStage::Sampling {
+                        strategy,
+                        sets: p.sets,
+                        guarantee: p.guarantee,
+                    })
+                });
+                choice.estimate = Some(r.estimate);
+                choice.rr_sets = Some(r.sampled);
+                choice.rr_selection = Some(r.sampled / 2);
+                choice.guarantee = Some((r.guarantee, r.stop));
+                r.seeds
+            }
         }
         Strategy::Celf => {
             if options.celf_runs == 0 {
@@ -270,8 +338,22 @@ pub fn choose(
                 _ => (0..graph.node_count() as u32).collect(),
             };
             let runs = options.celf_runs;
-            let r = celf::celf(&candidates, k, |s| evaluator.mean_spread(s, runs));
+            let of = candidates.len();
+            let r = celf::celf_with_progress(
+                &candidates,
+                k,
+                |s| evaluator.mean_spread_from(s, CELF_REPLICATES, runs),
+                |p| {
+                    progress(RecruitStage::Celf {
+                        done: p.done,
+                        of,
+                        seeds: p.seeds,
+                        evaluations: p.evaluations,
+                    })
+                },
+            );
             choice.estimate = Some(r.spread);
+            choice.evaluations = Some(r.evaluations);
             r.seeds
         }
         Strategy::Random => heuristics::random(graph, k, options.seed),
@@ -284,6 +366,37 @@ pub fn choose(
         Strategy::Clustered => heuristics::clustered(graph, k),
     };
     Ok(choice)
+}
+
+/// OPIM-C's settings from the options, checking the budgets (`delta = 1/n^l`).
+fn opim_settings(graph: &Graph, options: &Options) -> Result<rr::OpimSettings, InputError> {
+    let time_budget = match options.time_budget {
+        None => None,
+        Some(t) if t >= 0.0 && t.is_finite() => Some(std::time::Duration::from_secs_f64(t)),
+        Some(t) => {
+            return Err(InputError::new(
+                "time_budget",
+                format!("a time budget of {t} seconds: give a number of seconds, 0 or more"),
+            ));
+        }
+    };
+    let memory_budget = match options.memory_budget {
+        None => None,
+        Some(m) if m >= 0.0 && m.is_finite() => Some((m * 1e6) as usize),
+        Some(m) => {
+            return Err(InputError::new(
+                "memory_budget",
+                format!("a memory budget of {m} MB: give a number of megabytes, 0 or more"),
+            ));
+        }
+    };
+    let n = graph.node_count().max(2) as f64;
+    Ok(rr::OpimSettings {
+        epsilon: options.epsilon,
+        delta: n.powf(-options.ell).max(f64::MIN_POSITIVE),
+        time_budget,
+        memory_budget,
+    })
 }
 
 /// The edge probability degree discount assumes: the cascade's uniform probability, the mean
@@ -343,7 +456,12 @@ impl<'e, 'g> Evaluator<'e, 'g> {
     /// Mean final size over runs `0..runs`, in parallel (the result does not depend on the
     /// number of threads: the sum is of integers).
     pub fn mean_spread(&self, seeds: &[u32], runs: u64) -> f64 {
-        let total: u64 = (0..runs)
+        self.mean_spread_from(seeds, 0, runs)
+    }
+
+    /// Mean final size over runs `first..first + runs` (see [`Evaluator::mean_spread`]).
+    pub fn mean_spread_from(&self, seeds: &[u32], first: u64, runs: u64) -> f64 {
+        let total: u64 = (first..first + runs)
             .into_par_iter()
             .map(|r| u64::from(self.final_size(seeds, r)))
             .sum();
@@ -438,10 +556,30 @@ pub struct SeedReport {
 }
 
 /// Where [`recruit`] is, for progress displays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum RecruitStage {
     /// Choosing with this strategy.
     Choosing(Strategy),
+    /// A round of RR-set sampling ended (OPIM-C).
+    Sampling {
+        /// The strategy sampling.
+        strategy: Strategy,
+        /// Sets sampled so far.
+        sets: usize,
+        /// The approximation ratio certified so far.
+        guarantee: f64,
+    },
+    /// CELF evaluated another candidate.
+    Celf {
+        /// Candidates whose first gain is known (all of them once the first seed is chosen).
+        done: usize,
+        /// All candidates.
+        of: usize,
+        /// Seeds chosen so far.
+        seeds: usize,
+        /// Spread evaluations made so far.
+        evaluations: usize,
+    },
     /// Evaluating this strategy's choice on this many runs.
     Evaluating(Strategy, u64),
 }
@@ -480,6 +618,10 @@ pub fn recruit(
         request.strategies.clone()
     };
     let runs = request.runs.unwrap_or(scenario.replicates);
+    let budgeted = request.options.time_budget.is_some() || request.options.memory_budget.is_some();
+    if budgeted && !strategies.contains(&Strategy::Opim) {
+        notes.push("the time and memory budgets apply to the opim strategy only".into());
+    }
     let options = Options {
         seed: scenario.seed,
         ..request.options.clone()
@@ -489,10 +631,15 @@ pub fn recruit(
     for &strategy in &strategies {
         let t = Instant::now();
         progress(RecruitStage::Choosing(strategy));
-        let choice = match choose(strategy, &evaluator, scenario, request.k, &options) {
+        let chosen = choose_with_progress(
+            strategy, &evaluator, scenario, request.k, &options, progress,
+        );
+        let choice = match chosen {
             Ok(c) => c,
-            Err(e) if strategies.len() > 1 && strategy == Strategy::Imm => {
-                notes.push(format!("imm skipped: {}", e.message));
+            Err(e)
+                if strategies.len() > 1 && matches!(strategy, Strategy::Imm | Strategy::Opim) =>
+            {
+                notes.push(format!("{strategy} skipped: {}", e.message));
                 continue;
             }
             Err(e) => return Err(e.into()),

@@ -9,9 +9,19 @@
 //! visited. The expected final size of a seed set `S` is `n` times the probability that `S`
 //! meets a random RR set, so `n * covered / theta` estimates it from `theta` sets.
 //!
+//! The cascade's sets are drawn by subset sampling ([`Sampler`]; SUBSIM, Guo, Wang, Wei and
+//! Chen, SIGMOD 2020): geometric jumps to the next live in-edge when a person's in-edges share
+//! one probability (a uniform `p`, or `1 / in-degree` of the recruit), jumps with thinning down
+//! in-lists sorted by probability when edge weights are the probabilities; so a weak cascade
+//! costs per set about what the set reaches, not the in-degrees of its members.
+//!
+//! Two ways to choose from the sets: [`imm`] samples IMM's worst-case number of sets; [`opim`]
+//! (OPIM-C) doubles two independent collections until instance-specific bounds certify the same
+//! guarantee, usually from far fewer sets, within optional time and memory budgets.
+//!
 //! Sets are sampled in parallel with rayon; set `i` draws from its own stream (named by the seed,
-//! a point reserved for RR sets, and `i`), so the collection does not depend on the number of
-//! threads. All sets live in one flat array of members with offsets, and the inverted index
+//! a point reserved for RR sets, and `i`), so the collection, and every choice made from it,
+//! depends on the seed only, not on the number of threads. All sets live in one flat array of members with offsets, and the inverted index
 //! (person -> sets containing them) used by greedy coverage is flat too: about 4 bytes per
 //! entry each, plus 8 bytes per set and per person of offsets.
 
@@ -30,6 +40,10 @@ use crate::random::{Purpose, Stream, stream, unit_f64};
 const POINT_ESTIMATION: u64 = 0x5EED_0001;
 /// The stream point of the fresh RR sets of IMM's selection phase.
 const POINT_SELECTION: u64 = 0x5EED_0002;
+/// The stream point of OPIM-C's selection sets (R1).
+const POINT_OPIM_SELECTION: u64 = 0x5EED_0003;
+/// The stream point of OPIM-C's validation sets (R2).
+const POINT_OPIM_VALIDATION: u64 = 0x5EED_0004;
 /// Sets sampled per parallel task.
 const CHUNK: usize = 512;
 
@@ -158,13 +172,34 @@ impl Scratch {
 }
 
 /// Draws RR sets of one diffusion model on one network.
+///
+/// By default the independent cascade is drawn by subset sampling (SUBSIM: Guo, Wang, Wei and
+/// Chen, "Influence Maximization Revisited: Efficient Sampling with Bound Tightened", SIGMOD
+/// 2020): instead of flipping a coin for every in-edge of every person reached, the sampler
+/// jumps straight to the next live in-edge, so a set costs about what it reaches rather than the
+/// in-degrees of its members. [`Sampler::plain`] flips every coin; both draw sets from the same
+/// distribution (not the same sets for a seed).
 pub struct Sampler<'g> {
     graph: &'g Graph,
     model: Diffusion,
-    /// Independent cascade with `1 / in-degree`: per-person 53-bit acceptance thresholds.
+    /// Whether the cascade is drawn by subset sampling.
+    subset: bool,
+    /// Plain sampler, independent cascade with `1 / in-degree`: per-person 53-bit acceptance
+    /// thresholds.
     accept: Vec<u64>,
+    /// Subset sampler, independent cascade with `1 / in-degree`: `ln(1 - 1/d)` per person.
+    ln_miss: Vec<f64>,
+    /// Subset sampler, edge weights as probabilities: every in-list sorted by probability,
+    /// highest first.
+    sorted: Option<SortedIn>,
     /// Linear threshold on a weighted network: each person's total in-weight.
     in_weight: Vec<f64>,
+}
+
+/// In-neighbours sorted by edge probability, highest first, on the in-adjacency's offsets.
+struct SortedIn {
+    sources: Vec<u32>,
+    probability: Vec<f32>,
 }
 
 /// `p` as a 53-bit acceptance threshold: `accept(rng, t)` is exactly `unit_f64(rng) < p`.
@@ -183,18 +218,58 @@ fn below(rng: &mut Stream, n: usize) -> usize {
     ((u128::from(rng.next_u64()) * n as u128) >> 64) as usize
 }
 
+/// The number of failures before the next success of independent trials that each succeed
+/// with probability `p`, given `ln_miss = ln(1 - p)` (negative; `-inf` for `p = 1`): the
+/// geometric law, drawn by inversion as `floor(ln U / ln(1 - p))` with `U` uniform on (0, 1].
+#[inline]
+fn gap(rng: &mut Stream, ln_miss: f64) -> usize {
+    // `+ 1` keeps U away from 0, whose logarithm is -inf.
+    let u = ((rng.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64);
+    let g = u.ln() / ln_miss;
+    // A gap past any in-list ends the walk; the float-to-int cast saturates anyway.
+    if g < 1e15 { g as usize } else { usize::MAX }
+}
+
 impl<'g> Sampler<'g> {
-    /// A sampler of `model` on `graph`.
+    /// A sampler of `model` on `graph`, by subset sampling where it applies.
     pub fn new(graph: &'g Graph, model: Diffusion) -> Self {
+        Sampler::build(graph, model, true)
+    }
+
+    /// A sampler that flips a coin for every in-edge it looks at: the textbook sampler, kept
+    /// as the reference the subset sampler is tested against.
+    pub fn plain(graph: &'g Graph, model: Diffusion) -> Self {
+        Sampler::build(graph, model, false)
+    }
+
+    fn build(graph: &'g Graph, model: Diffusion, subset: bool) -> Self {
         let n = graph.node_count() as u32;
-        let accept = match model {
-            Diffusion::IndependentCascade(EdgeProbability::InverseInDegree) => (0..n)
+        let inverse = model == Diffusion::IndependentCascade(EdgeProbability::InverseInDegree);
+        let accept = if inverse && !subset {
+            (0..n)
                 .map(|v| match graph.in_degree(v) {
                     0 => 0,
                     d => acceptance(1.0 / d as f64),
                 })
-                .collect(),
-            _ => Vec::new(),
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let ln_miss = if inverse && subset {
+            (0..n)
+                .map(|v| match graph.in_degree(v) {
+                    0 => 0.0,
+                    d => (-1.0 / d as f64).ln_1p(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let sorted = match model {
+            Diffusion::IndependentCascade(EdgeProbability::Weight) if subset => {
+                Some(sort_in_lists(graph))
+            }
+            _ => None,
         };
         let in_weight = match (model, graph.in_adjacency().all_weights()) {
             (Diffusion::LinearThreshold, Some(_)) => (0..n)
@@ -210,86 +285,217 @@ impl<'g> Sampler<'g> {
         Sampler {
             graph,
             model,
+            subset,
             accept,
+            ln_miss,
+            sorted,
             in_weight,
         }
+    }
+
+    /// Bytes of heap memory the sampler's tables hold.
+    pub fn heap_bytes(&self) -> usize {
+        self.accept.capacity() * 8
+            + self.ln_miss.capacity() * 8
+            + self.in_weight.capacity() * 8
+            + self.sorted.as_ref().map_or(0, |s| {
+                s.sources.capacity() * 4 + s.probability.capacity() * 4
+            })
     }
 
     /// Appends one RR set, drawn from `rng`, to `out`.
     fn sample(&self, rng: &mut Stream, scratch: &mut Scratch, out: &mut Vec<u32>) {
         let g = self.graph;
-        let inn = g.in_adjacency();
         scratch.next_epoch();
         let root = below(rng, g.node_count()) as u32;
         scratch.visit(root);
-        let start = out.len();
         out.push(root);
         match self.model {
-            Diffusion::IndependentCascade(p) => {
-                let uniform = match p {
-                    EdgeProbability::Uniform(p) => acceptance(p),
-                    _ => 0,
-                };
-                let mut head = start;
-                while head < out.len() {
-                    let w = out[head];
-                    head += 1;
-                    let weights = inn.weights(w);
-                    for (j, &u) in inn.neighbors(w).iter().enumerate() {
-                        if scratch.mark[u as usize] == scratch.epoch {
-                            continue;
-                        }
-                        let live = match p {
-                            EdgeProbability::Uniform(_) => accept(rng, uniform),
-                            EdgeProbability::InverseInDegree => {
-                                accept(rng, self.accept[w as usize])
-                            }
-                            EdgeProbability::Weight => {
-                                let q = weights.map_or(1.0, |ws| f64::from(ws[j]));
-                                unit_f64(rng) < q
-                            }
-                        };
-                        if live {
-                            scratch.visit(u);
-                            out.push(u);
-                        }
-                    }
-                }
+            Diffusion::IndependentCascade(p) if self.subset => {
+                self.cascade_subset(p, rng, scratch, out)
             }
-            Diffusion::LinearThreshold => {
-                let mut w = root;
-                loop {
-                    let nbrs = inn.neighbors(w);
-                    if nbrs.is_empty() {
+            Diffusion::IndependentCascade(p) => self.cascade_plain(p, rng, scratch, out),
+            Diffusion::LinearThreshold => self.threshold_walk(root, rng, scratch, out),
+        }
+    }
+
+    /// Reverse cascade by subset sampling: per person reached, the live in-edges are found by
+    /// geometric jumps (equal probabilities) or jumps with thinning down a sorted list.
+    fn cascade_subset(
+        &self,
+        p: EdgeProbability,
+        rng: &mut Stream,
+        scratch: &mut Scratch,
+        out: &mut Vec<u32>,
+    ) {
+        let inn = self.graph.in_adjacency();
+        let uniform_miss = match p {
+            EdgeProbability::Uniform(p) if p >= 1.0 => f64::NEG_INFINITY,
+            EdgeProbability::Uniform(p) if p > 0.0 => (-p).ln_1p(),
+            _ => 0.0,
+        };
+        let mut head = out.len() - 1;
+        while head < out.len() {
+            let w = out[head];
+            head += 1;
+            if let Some(sorted) = &self.sorted {
+                let offsets = inn.offsets();
+                let (a, b) = (
+                    offsets[w as usize] as usize,
+                    offsets[w as usize + 1] as usize,
+                );
+                let (sources, prob) = (&sorted.sources[a..b], &sorted.probability[a..b]);
+                // Thinning: candidates come at rate `bound` (the probability of the last
+                // candidate, at least that of every edge after it, as the list is sorted), and
+                // a candidate at `j` is live with probability `prob[j] / bound`; so every edge
+                // is live with its own probability, independently, and the work is about the
+                // number of candidates rather than the in-degree.
+                let mut j = 0usize;
+                let mut bound = match prob.first() {
+                    Some(&q) => f64::from(q),
+                    None => continue,
+                };
+                while bound > 0.0 {
+                    if bound < 1.0 {
+                        j = j.saturating_add(gap(rng, (-bound).ln_1p()));
+                    }
+                    if j >= sources.len() {
                         break;
                     }
-                    let u = match inn.weights(w) {
-                        None => nbrs[below(rng, nbrs.len())],
-                        Some(ws) => {
-                            let total = self.in_weight[w as usize];
-                            if total <= 0.0 {
-                                break;
-                            }
-                            let mut x = unit_f64(rng) * total;
-                            let mut pick = nbrs[nbrs.len() - 1];
-                            for (&u, &wt) in nbrs.iter().zip(ws) {
-                                x -= f64::from(wt);
-                                if x < 0.0 {
-                                    pick = u;
-                                    break;
-                                }
-                            }
-                            pick
-                        }
-                    };
-                    if !scratch.visit(u) {
-                        break;
+                    let q = f64::from(prob[j]);
+                    if (q >= bound || unit_f64(rng) * bound < q) && scratch.visit(sources[j]) {
+                        out.push(sources[j]);
                     }
+                    bound = q;
+                    j += 1;
+                }
+                continue;
+            }
+            let ln_miss = match p {
+                EdgeProbability::InverseInDegree => self.ln_miss[w as usize],
+                _ => uniform_miss,
+            };
+            if ln_miss == 0.0 {
+                // Probability 0 (or nobody to come from).
+                continue;
+            }
+            let nbrs = inn.neighbors(w);
+            let mut j = gap(rng, ln_miss);
+            while j < nbrs.len() {
+                let u = nbrs[j];
+                if scratch.visit(u) {
                     out.push(u);
-                    w = u;
+                }
+                j = j.saturating_add(1).saturating_add(gap(rng, ln_miss));
+            }
+        }
+    }
+
+    /// Reverse cascade with one coin per in-edge to a person not yet reached.
+    fn cascade_plain(
+        &self,
+        p: EdgeProbability,
+        rng: &mut Stream,
+        scratch: &mut Scratch,
+        out: &mut Vec<u32>,
+    ) {
+        let inn = self.graph.in_adjacency();
+        let uniform = match p {
+            EdgeProbability::Uniform(p) => acceptance(p),
+            _ => 0,
+        };
+        let mut head = out.len() - 1;
+        while head < out.len() {
+            let w = out[head];
+            head += 1;
+            let weights = inn.weights(w);
+            for (j, &u) in inn.neighbors(w).iter().enumerate() {
+                if scratch.mark[u as usize] == scratch.epoch {
+                    continue;
+                }
+                let live = match p {
+                    EdgeProbability::Uniform(_) => accept(rng, uniform),
+                    EdgeProbability::InverseInDegree => accept(rng, self.accept[w as usize]),
+                    EdgeProbability::Weight => {
+                        let q = weights.map_or(1.0, |ws| f64::from(ws[j]));
+                        unit_f64(rng) < q
+                    }
+                };
+                if live {
+                    scratch.visit(u);
+                    out.push(u);
                 }
             }
         }
+    }
+
+    /// Reverse random walk of the linear threshold model (already as cheap as what it reaches).
+    fn threshold_walk(
+        &self,
+        root: u32,
+        rng: &mut Stream,
+        scratch: &mut Scratch,
+        out: &mut Vec<u32>,
+    ) {
+        let inn = self.graph.in_adjacency();
+        let mut w = root;
+        loop {
+            let nbrs = inn.neighbors(w);
+            if nbrs.is_empty() {
+                break;
+            }
+            let u = match inn.weights(w) {
+                None => nbrs[below(rng, nbrs.len())],
+                Some(ws) => {
+                    let total = self.in_weight[w as usize];
+                    if total <= 0.0 {
+                        break;
+                    }
+                    let mut x = unit_f64(rng) * total;
+                    let mut pick = nbrs[nbrs.len() - 1];
+                    for (&u, &wt) in nbrs.iter().zip(ws) {
+                        x -= f64::from(wt);
+                        if x < 0.0 {
+                            pick = u;
+                            break;
+                        }
+                    }
+                    pick
+                }
+            };
+            if !scratch.visit(u) {
+                break;
+            }
+            out.push(u);
+            w = u;
+        }
+    }
+}
+
+/// Every in-list of `graph` sorted by edge probability (the weight clamped to [0, 1]; 1 when
+/// unweighted), highest first; ties keep the adjacency's order so the table is deterministic.
+fn sort_in_lists(graph: &Graph) -> SortedIn {
+    let inn = graph.in_adjacency();
+    let n = graph.node_count() as u32;
+    let mut sources = Vec::with_capacity(inn.targets().len());
+    let mut probability = Vec::with_capacity(inn.targets().len());
+    let mut order: Vec<(f32, u32)> = Vec::new();
+    for v in 0..n {
+        order.clear();
+        let nbrs = inn.neighbors(v);
+        match inn.weights(v) {
+            Some(ws) => order.extend(ws.iter().zip(nbrs).map(|(&w, &u)| (w.clamp(0.0, 1.0), u))),
+            None => order.extend(nbrs.iter().map(|&u| (1.0, u))),
+        }
+        order.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for &(q, u) in &order {
+            sources.push(u);
+            probability.push(q);
+        }
+    }
+    SortedIn {
+        sources,
+        probability,
     }
 }
 
@@ -300,6 +506,33 @@ impl<'g> Sampler<'g> {
 /// The inverted index (person -> sets) is built flat: one array of set ids with per-person
 /// offsets; picks come from a lazy max-heap of coverage counts.
 pub fn max_coverage(sets: &RrSets, n: usize, k: usize) -> (Vec<u32>, usize) {
+    let g = greedy(sets, n, k, false);
+    (g.seeds, g.covered)
+}
+
+/// What greedy coverage found.
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    /// The people chosen, in order.
+    pub seeds: Vec<u32>,
+    /// How many sets they cover.
+    pub covered: usize,
+    /// An upper bound on the number of sets any `k` people cover (when asked for): the least
+    /// of `covered / (1 - 1/e)` and, after every pick `i`, the sets covered by the first `i`
+    /// picks plus the `k` largest marginal coverages then (Tang, Tang, Xiao and Yuan 2018,
+    /// Lemma 6.1: by submodularity the optimum covers no more).
+    pub upper: f64,
+}
+
+/// Bytes the inverted index and counts of [`greedy`] take for `entries` members among `n`
+/// people and `sets` sets (what a memory budget must leave room for).
+pub fn greedy_bytes(entries: usize, n: usize, sets: usize) -> usize {
+    entries * 4 + n * (8 + 4 + 8) + sets
+}
+
+/// Greedy maximum coverage with, if `bound`, the instance-specific upper bound of
+/// [`Coverage::upper`]. The picks are those of [`max_coverage`] either way.
+pub fn greedy(sets: &RrSets, n: usize, k: usize, bound: bool) -> Coverage {
     let mut count = vec![0u32; n];
     for &v in &sets.members {
         count[v as usize] += 1;
@@ -323,6 +556,7 @@ pub fn max_coverage(sets: &RrSets, n: usize, k: usize) -> (Vec<u32>, usize) {
     let mut covered_set = vec![false; sets.len()];
     let mut seeds = Vec::with_capacity(k);
     let mut covered = 0usize;
+    let mut upper = f64::INFINITY;
     // Lazy greedy: counts only fall, so a heap entry is an upper bound of its person's count;
     // the top entry is the pick when its bound is still exact, otherwise it goes back with its
     // present count. The order (count, then lower id) is the plain scan's, so the picks are too,
@@ -330,14 +564,31 @@ pub fn max_coverage(sets: &RrSets, n: usize, k: usize) -> (Vec<u32>, usize) {
     let mut heap: BinaryHeap<(u32, Reverse<u32>)> = (0..n as u32)
         .map(|v| (count[v as usize], Reverse(v)))
         .collect();
-    while seeds.len() < k.min(n) {
-        let Some((bound, Reverse(v))) = heap.pop() else {
-            break;
-        };
-        if bound != count[v as usize] {
-            heap.push((count[v as usize], Reverse(v)));
-            continue;
+    let want = if bound { k } else { 1 };
+    let mut fresh: Vec<(u32, Reverse<u32>)> = Vec::with_capacity(want);
+    loop {
+        // The `want` largest present counts, best first: popped until that many are exact
+        // (a stale entry goes back with its present count).
+        fresh.clear();
+        while fresh.len() < want {
+            let Some((c, Reverse(v))) = heap.pop() else {
+                break;
+            };
+            if c != count[v as usize] {
+                heap.push((count[v as usize], Reverse(v)));
+            } else {
+                fresh.push((c, Reverse(v)));
+            }
         }
+        if bound {
+            let top: u64 = fresh.iter().map(|&(c, _)| u64::from(c)).sum();
+            upper = upper.min((covered as u64 + top) as f64);
+        }
+        if seeds.len() >= k.min(n) || fresh.is_empty() {
+            break;
+        }
+        let (_, Reverse(v)) = fresh[0];
+        heap.extend(fresh.drain(1..));
         seeds.push(v);
         let (a, b) = (
             index_offsets[v as usize] as usize,
@@ -353,7 +604,15 @@ pub fn max_coverage(sets: &RrSets, n: usize, k: usize) -> (Vec<u32>, usize) {
             }
         }
     }
-    (seeds, covered)
+    let e1 = 1.0 - (-1f64).exp();
+    if bound {
+        upper = upper.min(covered as f64 / e1);
+    }
+    Coverage {
+        seeds,
+        covered,
+        upper,
+    }
 }
 
 /// What IMM chose and measured.
@@ -365,6 +624,8 @@ pub struct ImmResult {
     pub estimate: f64,
     /// Number of RR sets of the selection phase (theta).
     pub rr_sets: usize,
+    /// Number of RR sets sampled in all, the estimation phase's included.
+    pub sampled: usize,
     /// Members over all selection sets.
     pub rr_entries: usize,
     /// Lower bound on the optimum found by the estimation phase.
@@ -408,6 +669,7 @@ pub fn imm(
             seeds: (0..n as u32).collect(),
             estimate: n as f64,
             rr_sets: sets.len(),
+            sampled: sets.len(),
             rr_entries: sets.entries(),
             lower_bound: n as f64,
         };
@@ -439,6 +701,7 @@ pub fn imm(
             break;
         }
     }
+    let estimation_sets = sets.len();
     drop(sets);
     let theta = (lambda_star / lb).ceil() as usize;
     let mut sets = RrSets::new();
@@ -448,6 +711,7 @@ pub fn imm(
         seeds,
         estimate: nf * covered as f64 / sets.len() as f64,
         rr_sets: sets.len(),
+        sampled: estimation_sets + sets.len(),
         rr_entries: sets.entries(),
         lower_bound: lb,
     }
@@ -473,4 +737,192 @@ pub fn estimate_spread(
         .filter(|&i| sets.set(i).iter().any(|&v| is_seed[v as usize]))
         .count();
     graph.node_count() as f64 * covered as f64 / theta as f64
+}
+
+/// Limits and accuracy of [`opim`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OpimSettings {
+    /// The target: a `(1 - 1/e - epsilon)` approximation.
+    pub epsilon: f64,
+    /// The guarantee holds with probability at least `1 - delta`.
+    pub delta: f64,
+    /// Stop sampling once this much time has passed (the round under way finishes), and, once
+    /// the target is certified, keep doubling the sets while the next round fits in it.
+    pub time_budget: Option<std::time::Duration>,
+    /// Do not start a round whose sets and greedy index would take more than this many bytes.
+    pub memory_budget: Option<usize>,
+}
+
+/// Why [`opim`] stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpimStop {
+    /// The bounds certified the target approximation.
+    Certified,
+    /// The worst-case number of sets was reached (the target then holds by the worst-case
+    /// analysis of the paper, whatever the instance bounds say).
+    Limit,
+    /// The time budget ran out before the target was certified.
+    TimeBudget,
+    /// The next round would not have fitted in the memory budget.
+    MemoryBudget,
+}
+
+/// Where [`opim`] is, after each round.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OpimProgress {
+    /// Sets sampled so far (both collections).
+    pub sets: usize,
+    /// The approximation ratio certified so far (lower bound of the chosen set's spread over
+    /// the upper bound of the optimum).
+    pub guarantee: f64,
+}
+
+/// What [`opim`] chose and measured.
+#[derive(Debug, Clone)]
+pub struct OpimResult {
+    /// The chosen people, in the order chosen.
+    pub seeds: Vec<u32>,
+    /// Unbiased estimate of their expected final size: `n * covered / theta` on the validation
+    /// sets, which did not choose them.
+    pub estimate: f64,
+    /// Lower bound of their expected final size (probability `1 - delta` over all the bounds).
+    pub lower: f64,
+    /// Upper bound of the optimum's expected final size.
+    pub upper: f64,
+    /// The certified approximation ratio `lower / upper`.
+    pub guarantee: f64,
+    /// Sets sampled in all (both collections).
+    pub sampled: usize,
+    /// Members over all sets.
+    pub entries: usize,
+    /// Why sampling stopped.
+    pub stop: OpimStop,
+}
+
+/// OPIM-C (Tang, Tang, Xiao and Yuan, "Online Processing Algorithms for Influence
+/// Maximization", SIGMOD 2018, Algorithm 2 with the bound of Section 6): `k` seeds whose
+/// expected spread is at least `(1 - 1/e - epsilon)` of the optimum with probability at least
+/// `1 - delta`, usually from far fewer sets than IMM's worst-case count.
+///
+/// Two independent collections of RR sets, `R1` and `R2`, start at `theta_0` sets each and
+/// double every round. Greedy coverage on `R1` chooses `S` and bounds the optimum's coverage
+/// from above ([`greedy`]); `S`'s coverage of `R2` bounds its spread from below. With
+/// `a = ln(3 i_max / delta)` (the failure probability shared by the bounds of all rounds),
+/// `lower = ((sqrt(L2 + 2a/9) - sqrt(a/2))^2 - a/18) n / |R2|` and
+/// `upper = (sqrt(U1 + a/2) + sqrt(a/2))^2 n / |R1|`; sampling stops as soon as
+/// `lower / upper >= 1 - 1/e - epsilon`, or at `theta_max` sets, the worst-case count.
+///
+/// Set `i` of each collection draws from its own stream, so the result depends on the seed
+/// only, not on the number of threads, except under a time budget: how many rounds fit in it
+/// depends on the machine's speed and load (a memory budget keeps the result deterministic). The budgets make it stop early with whatever ratio is
+/// certified by then ([`OpimResult::guarantee`]); `progress` hears every round.
+pub fn opim(
+    graph: &Graph,
+    model: Diffusion,
+    k: usize,
+    settings: &OpimSettings,
+    seed: u64,
+    progress: &dyn Fn(OpimProgress),
+) -> OpimResult {
+    let started = std::time::Instant::now();
+    let n = graph.node_count();
+    let k = k.min(n);
+    let nf = n as f64;
+    let sampler = Sampler::new(graph, model);
+    let e1 = 1.0 - (-1f64).exp();
+    let target = e1 - settings.epsilon;
+    let eps = settings.epsilon;
+    let ln6 = (6.0 / settings.delta).ln();
+    let lcnk = if k < n { ln_choose(n, k) } else { 0.0 };
+    let theta_max =
+        2.0 * nf * (e1 * ln6.sqrt() + (e1 * (lcnk + ln6)).sqrt()).powi(2) / (eps * eps * k as f64);
+    let theta_0 = (theta_max * eps * eps * k as f64 / nf).max(1.0);
+    let i_max = (theta_max / theta_0).log2().ceil().max(1.0);
+    let a = (3.0 * i_max / settings.delta).ln();
+    let mut r1 = RrSets::new();
+    let mut r2 = RrSets::new();
+    let mut theta = theta_0.ceil() as usize;
+    let mut last_round = std::time::Duration::ZERO;
+    loop {
+        let round = std::time::Instant::now();
+        r1.extend_to(&sampler, seed, POINT_OPIM_SELECTION, theta);
+        r2.extend_to(&sampler, seed, POINT_OPIM_VALIDATION, theta);
+        let cover = greedy(&r1, n, k, true);
+        let covered2 = coverage_of(&r2, n, &cover.seeds);
+        let l2 = covered2 as f64;
+        let lower = (((l2 + 2.0 * a / 9.0).sqrt() - (a / 2.0).sqrt()).powi(2) - a / 18.0).max(0.0)
+            * nf
+            / r2.len() as f64;
+        let upper =
+            ((cover.upper + a / 2.0).sqrt() + (a / 2.0).sqrt()).powi(2) * nf / r1.len() as f64;
+        let upper = upper.min(nf);
+        let guarantee = if upper > 0.0 {
+            (lower / upper).min(1.0)
+        } else {
+            1.0
+        };
+        last_round = last_round.max(round.elapsed());
+        progress(OpimProgress {
+            sets: r1.len() + r2.len(),
+            guarantee,
+        });
+        let elapsed = started.elapsed();
+        let next_bytes = 2 * (r1.heap_bytes() + r2.heap_bytes())
+            + greedy_bytes(2 * r1.entries(), n, 2 * r1.len())
+            + sampler.heap_bytes();
+        let certified = guarantee >= target;
+        // Past the target, a time budget is spent on more sets (better seeds), while the next
+        // round (about twice the last) fits in what is left.
+        let more_time = settings
+            .time_budget
+            .is_some_and(|b| elapsed + 2 * last_round <= b);
+        let stop = if theta as f64 >= theta_max {
+            Some(if certified {
+                OpimStop::Certified
+            } else {
+                OpimStop::Limit
+            })
+        } else if settings.time_budget.is_some_and(|b| elapsed >= b) {
+            Some(if certified {
+                OpimStop::Certified
+            } else {
+                OpimStop::TimeBudget
+            })
+        } else if settings.memory_budget.is_some_and(|b| next_bytes > b) {
+            Some(if certified {
+                OpimStop::Certified
+            } else {
+                OpimStop::MemoryBudget
+            })
+        } else if certified && !more_time {
+            Some(OpimStop::Certified)
+        } else {
+            None
+        };
+        if let Some(stop) = stop {
+            return OpimResult {
+                seeds: cover.seeds,
+                estimate: nf * l2 / r2.len() as f64,
+                lower,
+                upper,
+                guarantee,
+                sampled: r1.len() + r2.len(),
+                entries: r1.entries() + r2.entries(),
+                stop,
+            };
+        }
+        theta = (2 * theta).min(theta_max.ceil() as usize);
+    }
+}
+
+/// How many of `sets` contain one of `seeds`.
+fn coverage_of(sets: &RrSets, n: usize, seeds: &[u32]) -> usize {
+    let mut is_seed = vec![false; n];
+    for &s in seeds {
+        is_seed[s as usize] = true;
+    }
+    (0..sets.len())
+        .into_par_iter()
+        .filter(|&i| sets.set(i).iter().any(|&v| is_seed[v as usize]))
+        .count()
 }

@@ -133,7 +133,7 @@ fn imm_and_celf_are_near_the_brute_force_optimum() {
             seed: 5,
             ..Options::default()
         };
-        for strategy in [Strategy::Imm, Strategy::Celf] {
+        for strategy in [Strategy::Imm, Strategy::Opim, Strategy::Celf] {
             let c = choose(strategy, &evaluator, &s, 2, &options).unwrap();
             let ratio = value(&exact, &c.seeds) / best;
             eprintln!(
@@ -414,4 +414,216 @@ fn recruiting_compares_strategies_on_the_same_runs_and_names_its_arguments() {
     let none = Request::new(0);
     let e = recruit(&experiment, &none, &|_| {}).err().unwrap();
     assert!(e.to_string().starts_with("k:"), "{e}");
+}
+
+/// A directed BA-like graph of 300 people with edge weights spread over [0, 0.6], some zero,
+/// for the weighted cascade of per-edge probabilities.
+fn weighted_medium() -> Graph {
+    let base = medium();
+    let mut b = GraphBuilder::new(base.node_count(), true);
+    let mut h = 77u64;
+    for v in 0..base.node_count() as u32 {
+        for &u in base.out_adjacency().neighbors(v) {
+            h = splitmix64(h);
+            let w = (h % 7) as f32 * 0.1;
+            b.add_weighted_edge(v, u, w);
+        }
+    }
+    b.build().0
+}
+
+/// Per-person frequency of membership and mean size of `count` sets drawn by `sampler`.
+fn frequencies(sampler: &rr::Sampler<'_>, n: usize, count: usize, seed: u64) -> (Vec<f64>, f64) {
+    let mut sets = rr::RrSets::new();
+    sets.extend_to(sampler, seed, 1, count);
+    let mut freq = vec![0.0; n];
+    for i in 0..sets.len() {
+        for &v in sets.set(i) {
+            freq[v as usize] += 1.0;
+        }
+    }
+    let mean = sets.entries() as f64 / count as f64;
+    (freq.into_iter().map(|f| f / count as f64).collect(), mean)
+}
+
+#[test]
+fn subset_sampling_draws_the_sets_plain_sampling_draws() {
+    // Same law, different random numbers: the mean set size and every person's frequency of
+    // membership agree within 5 standard errors of their difference (plus a small floor for
+    // people in almost no set), over 40,000 sets of each sampler with fixed seeds.
+    let (g, w) = (medium(), weighted_medium());
+    let count = 40_000;
+    for (graph, model) in [
+        (
+            &g,
+            Diffusion::IndependentCascade(EdgeProbability::Uniform(0.1)),
+        ),
+        (
+            &g,
+            Diffusion::IndependentCascade(EdgeProbability::Uniform(0.3)),
+        ),
+        (
+            &g,
+            Diffusion::IndependentCascade(EdgeProbability::InverseInDegree),
+        ),
+        (&w, Diffusion::IndependentCascade(EdgeProbability::Weight)),
+    ] {
+        let n = graph.node_count();
+        let (fp, mp) = frequencies(&rr::Sampler::plain(graph, model), n, count, 21);
+        let (fs, ms) = frequencies(&rr::Sampler::new(graph, model), n, count, 22);
+        let rel = (mp - ms).abs() / mp;
+        eprintln!("{model:?}: mean size plain {mp:.6}, subset {ms:.6} ({rel:.6})");
+        for v in 0..n {
+            let f = 0.5 * (fp[v] + fs[v]);
+            let se = (2.0 * f * (1.0 - f) / count as f64).sqrt();
+            assert!(
+                (fp[v] - fs[v]).abs() <= 5.0 * se + 2e-4,
+                "{model:?}: person {v} in {} of plain sets, {} of subset sets",
+                fp[v],
+                fs[v]
+            );
+        }
+        // The size is a sum of the frequencies, within about 1% here.
+        assert!(rel < 0.03, "{model:?}: mean size {mp} vs {ms}");
+    }
+}
+
+#[test]
+fn opim_does_not_depend_on_the_number_of_threads() {
+    let g = medium();
+    let model = Diffusion::IndependentCascade(EdgeProbability::InverseInDegree);
+    let settings = rr::OpimSettings {
+        epsilon: 0.1,
+        delta: 1.0 / 300.0,
+        time_budget: None,
+        memory_budget: None,
+    };
+    let run = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| rr::opim(&g, model, 5, &settings, 11, &|_| {}))
+    };
+    let (a, b) = (run(1), run(4));
+    assert_eq!(a.seeds, b.seeds);
+    assert_eq!(a.estimate, b.estimate);
+    assert_eq!(a.guarantee, b.guarantee);
+    assert_eq!(a.sampled, b.sampled);
+    assert_eq!(a.entries, b.entries);
+    assert_eq!(a.stop, rr::OpimStop::Certified);
+    assert!(a.guarantee >= 1.0 - 1.0 / std::f64::consts::E - 0.1);
+}
+
+#[test]
+fn opim_keeps_its_budgets() {
+    // No timing is asserted: a zero budget is spent once the first round is done, whatever the
+    // machine's speed, and a zero memory budget leaves no room for a second round.
+    let g = medium();
+    let model = Diffusion::IndependentCascade(EdgeProbability::Uniform(0.05));
+    let target = 1.0 - 1.0 / std::f64::consts::E - 0.01;
+    let base = rr::OpimSettings {
+        epsilon: 0.01,
+        delta: 1.0 / 300.0,
+        time_budget: None,
+        memory_budget: None,
+    };
+    let rounds = |settings: &rr::OpimSettings| {
+        let seen = std::sync::Mutex::new(Vec::new());
+        let r = rr::opim(&g, model, 10, settings, 3, &|p| {
+            seen.lock().unwrap().push(p)
+        });
+        (r, seen.into_inner().unwrap())
+    };
+    let (free, free_rounds) = rounds(&base);
+    assert!(free_rounds.len() > 1, "epsilon 0.01 takes several rounds");
+    assert!(free.guarantee >= target || free.stop == rr::OpimStop::Limit);
+    for (settings, why) in [
+        (
+            rr::OpimSettings {
+                time_budget: Some(std::time::Duration::ZERO),
+                ..base
+            },
+            rr::OpimStop::TimeBudget,
+        ),
+        (
+            rr::OpimSettings {
+                memory_budget: Some(0),
+                ..base
+            },
+            rr::OpimStop::MemoryBudget,
+        ),
+    ] {
+        let (r, seen) = rounds(&settings);
+        assert_eq!(seen.len(), 1, "{why:?}: one round");
+        assert_eq!(r.sampled, free_rounds[0].sets);
+        assert_eq!(r.guarantee, free_rounds[0].guarantee);
+        assert_eq!(r.stop, why);
+        assert!(r.guarantee < target);
+    }
+}
+
+#[test]
+fn opim_refuses_bad_budgets_by_name() {
+    let g = small_graph();
+    let s = scenario(IC);
+    let experiment = Experiment::from_scenario(s.clone()).unwrap();
+    let evaluator = Evaluator::new(experiment.runner(&g).unwrap());
+    for (options, place) in [
+        (
+            Options {
+                time_budget: Some(-1.0),
+                ..Options::default()
+            },
+            "time_budget",
+        ),
+        (
+            Options {
+                memory_budget: Some(f64::NAN),
+                ..Options::default()
+            },
+            "memory_budget",
+        ),
+    ] {
+        let e = choose(Strategy::Opim, &evaluator, &s, 2, &options).unwrap_err();
+        assert_eq!(e.place, place);
+    }
+}
+
+#[test]
+fn celf_chooses_on_runs_the_evaluation_does_not_use() {
+    let g = small_graph();
+    let s = scenario(IC);
+    let experiment = Experiment::from_scenario(s.clone()).unwrap();
+    let evaluator = Evaluator::new(experiment.runner(&g).unwrap());
+    let options = Options {
+        celf_runs: 50,
+        ..Options::default()
+    };
+    let stages = std::sync::Mutex::new(Vec::new());
+    let c = choose_with_progress(Strategy::Celf, &evaluator, &s, 2, &options, &|st| {
+        stages.lock().unwrap().push(st)
+    })
+    .unwrap();
+    // Its own estimate is the mean over its own runs, from CELF_REPLICATES on.
+    let own = evaluator.mean_spread_from(&c.seeds, CELF_REPLICATES, 50);
+    assert!((c.estimate.unwrap() - own).abs() < 1e-9);
+    let stages = stages.into_inner().unwrap();
+    let evaluations = c.evaluations.unwrap();
+    assert!(evaluations >= 10);
+    // Progress counts the candidates (all 10 people) and ends with the last evaluation.
+    assert!(stages.contains(&RecruitStage::Celf {
+        done: 10,
+        of: 10,
+        seeds: 0,
+        evaluations: 10
+    }));
+    match stages.last() {
+        Some(RecruitStage::Celf {
+            seeds,
+            evaluations: e,
+            ..
+        }) => assert_eq!((*seeds, *e), (2, evaluations)),
+        other => panic!("last stage {other:?}"),
+    }
 }
