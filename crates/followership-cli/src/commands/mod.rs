@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod fit;
 pub mod run;
 pub mod scenarios;
 pub mod schema;

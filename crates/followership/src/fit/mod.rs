@@ -642,8 +642,8 @@ impl Fit {
         })
     }
 
-    /// `experiment` with `max_ticks` raised, when needed, to cover data time `until` at the
-    /// largest time scale and offset the priors allow.
+    /// `experiment` with `max_ticks` just covering data time `until` at the largest time scale
+    /// and offset the priors allow.
     fn with_ticks_for(
         experiment: &Experiment,
         spec: &FitSpec,
@@ -657,13 +657,19 @@ impl Fit {
         };
         let scale = largest(TIME_SCALE, spec.time.scale);
         let offset = largest(TIME_OFFSET, spec.time.offset);
-        let needed = (offset + scale * until).ceil() + 1.0;
+        // The runs of a fit stop at the last observation: ticks after it cannot change the
+        // distance (a run's random numbers are drawn tick by tick, so its earlier ticks are the
+        // same whatever the limit), and a long scenario would otherwise cost most of the fit.
+        let needed =
+            ((offset + scale * until).ceil() + 1.0).clamp(1.0, f64::from(limits::MAX_TICKS));
+        let ticks = needed as u32;
         let max_ticks = experiment.scenario().max_ticks;
-        if needed > f64::from(max_ticks) {
-            let ticks = needed.min(f64::from(limits::MAX_TICKS)) as u32;
-            return Ok(experiment.clone().set("max_ticks", ticks)?);
+        match experiment.clone().set("max_ticks", ticks) {
+            Ok(e) => Ok(e),
+            // Scripted events or snapshots after the data keep the scenario's own limit.
+            Err(_) if ticks < max_ticks => Ok(experiment.clone()),
+            Err(e) => Err(e),
         }
-        Ok(experiment.clone())
     }
 
     /// The fitted parameters' keys, in the order of a particle's values.

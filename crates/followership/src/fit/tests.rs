@@ -136,6 +136,21 @@ fn least_squares(observed: &[(f64, f64)]) -> (f64, f64) {
 fn quietly(_: &Progress) {}
 
 #[test]
+fn a_shorter_tick_limit_leaves_the_earlier_ticks_of_a_run_alone() {
+    // Fits stop their runs at the last observation; this is why that changes nothing.
+    let e = Experiment::from_toml(&scenario(500, 10, 1)).unwrap();
+    let recording = Recording {
+        timeseries: true,
+        ..Recording::default()
+    };
+    let long = e.replicate(3, recording).unwrap().record.timeseries;
+    let short = e.clone().set("max_ticks", 11).unwrap();
+    let short = short.replicate(3, recording).unwrap().record.timeseries;
+    assert_eq!(short.len(), 12);
+    assert_eq!(short[..], long[..12]);
+}
+
+#[test]
 fn bass_parameters_are_recovered_and_agree_with_least_squares() {
     let dir = tempfile::tempdir().unwrap();
     let (p, q) = (0.02, 0.5);
@@ -302,3 +317,4 @@ fn bad_fit_sections_and_parameters_name_the_key() {
     let missing = Fit::new(&e, None).err().unwrap().to_string();
     assert!(missing.starts_with("fit.data.path:"), "{missing}");
 }
+
