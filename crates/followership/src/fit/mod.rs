@@ -36,7 +36,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, InputError};
-use crate::experiment::Experiment;
+use crate::experiment::{Experiment, Value};
 use crate::graph::Graph;
 use crate::limits;
 use crate::scenario::Override;
@@ -524,6 +524,9 @@ struct Group {
     graph: Option<Arc<Graph>>,
     /// The observed series.
     series: Series,
+    /// The group's scenario as a TOML tree, when setting keys in it gives exactly what
+    /// overrides of the text give (checked at the start): the fast way to set a particle.
+    tree: Option<toml::Table>,
 }
 
 /// A fit ready to run: the scenario, its priors, and the observed data.
@@ -613,6 +616,7 @@ impl Fit {
                 experiment,
                 graph,
                 series: series.clone(),
+                tree: None,
             });
         }
         if let Some(name) = spec
@@ -625,6 +629,31 @@ impl Fit {
                 "no series of the data has this group; name groups as the data's group column does",
             )
             .into());
+        }
+        // Setting a particle's values in the scenario's TOML tree skips reading the whole text
+        // again for every simulation (most of the cost of a small run); it is used when it
+        // gives the same scenarios as overrides at every edge of the priors.
+        for g in &mut groups {
+            let tree = toml::Table::try_from(g.experiment.scenario()).ok();
+            let agrees = tree.as_ref().is_some_and(|tree| {
+                priors.iter().all(|p| {
+                    p.key == TIME_SCALE
+                        || p.key == TIME_OFFSET
+                        || prior_extremes(p).into_iter().all(|x| {
+                            let one = [(p.key.as_str(), p.setting(x))];
+                            match (
+                                set_in_tree(&g.experiment, tree, &one),
+                                set_by_overrides(&g.experiment, &one),
+                            ) {
+                                (Ok(a), Ok(b)) => a.scenario() == b.scenario(),
+                                _ => false,
+                            }
+                        })
+                })
+            });
+            if agrees {
+                g.tree = tree;
+            }
         }
         let fingerprint = {
             let text = format!("{}\n{:?}\n{:?}", loaded.source, observed, spec);
@@ -725,29 +754,13 @@ impl Fit {
         point: u64,
         max_ticks: Option<u32>,
     ) -> Result<Vec<Curve>, Error> {
-        let mut overrides = Vec::new();
-        for (p, &x) in self.priors.iter().zip(theta) {
-            if p.key != TIME_SCALE && p.key != TIME_OFFSET {
-                overrides.push(Override::new(&p.key, p.setting(x).to_toml())?);
-            }
-        }
-        if let Some(t) = max_ticks {
-            overrides.push(Override::new(
-                "max_ticks",
-                toml_edit::Value::from(i64::from(t)),
-            )?);
-        }
         let recording = Recording {
             timeseries: true,
             ..Recording::default()
         };
         let mut curves = Vec::with_capacity(self.groups.len());
         for g in &self.groups {
-            let e = g
-                .experiment
-                .clone()
-                .with_overrides(&overrides)?
-                .at_point(point);
+            let e = self.particle(g, theta, max_ticks)?.at_point(point);
             let mut shares: Vec<f64> = Vec::new();
             let mut crowd = 0.0;
             for r in 0..u64::from(self.spec.runs) {
@@ -777,6 +790,35 @@ impl Fit {
             curves.push(Curve { shares, crowd });
         }
         Ok(curves)
+    }
+
+    /// The scenario keys a particle sets, with their values (the time mapping is no key).
+    fn settings(&self, theta: &[f64], max_ticks: Option<u32>) -> Vec<(&str, Value)> {
+        let mut out: Vec<(&str, Value)> = self
+            .priors
+            .iter()
+            .zip(theta)
+            .filter(|(p, _)| p.key != TIME_SCALE && p.key != TIME_OFFSET)
+            .map(|(p, &x)| (p.key.as_str(), p.setting(x)))
+            .collect();
+        if let Some(t) = max_ticks {
+            out.push(("max_ticks", Value::Integer(i64::from(t))));
+        }
+        out
+    }
+
+    /// Group `g`'s experiment with particle `theta`'s values set.
+    fn particle(
+        &self,
+        g: &Group,
+        theta: &[f64],
+        max_ticks: Option<u32>,
+    ) -> Result<Experiment, Error> {
+        let settings = self.settings(theta, max_ticks);
+        match &g.tree {
+            Some(tree) => set_in_tree(&g.experiment, tree, &settings),
+            None => set_by_overrides(&g.experiment, &settings),
+        }
     }
 
     /// The observed shares of group `g` (counts divided by the population, or by the model's
@@ -903,6 +945,57 @@ fn prior_extremes(p: &Prior) -> Vec<f64> {
     match p.kind {
         PriorKind::Choices => (0..p.choices.len()).map(|i| i as f64).collect(),
         _ => vec![p.low, p.high],
+    }
+}
+
+/// `experiment` with `settings` applied as overrides of its text (the way `--set` does).
+fn set_by_overrides(
+    experiment: &Experiment,
+    settings: &[(&str, Value)],
+) -> Result<Experiment, Error> {
+    let overrides = settings
+        .iter()
+        .map(|(k, v)| Override::new(k, v.to_toml()))
+        .collect::<Result<Vec<_>, _>>()?;
+    experiment.clone().with_overrides(&overrides)
+}
+
+/// `experiment` with `settings` set in `tree` (its scenario as TOML), read back and checked.
+fn set_in_tree(
+    experiment: &Experiment,
+    tree: &toml::Table,
+    settings: &[(&str, Value)],
+) -> Result<Experiment, Error> {
+    let mut tree = tree.clone();
+    for (key, value) in settings {
+        let mut table = &mut tree;
+        let parts: Vec<&str> = key.split('.').collect();
+        for part in &parts[..parts.len() - 1] {
+            table = table
+                .entry(part.to_string())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+                .as_table_mut()
+                .ok_or_else(|| InputError::new(*key, "not a section of the scenario"))?;
+        }
+        table.insert(parts[parts.len() - 1].to_string(), to_toml(value));
+    }
+    let scenario: crate::scenario::Scenario = toml::Value::Table(tree)
+        .try_into()
+        .map_err(|e: toml::de::Error| InputError::new("fit", e.message().to_string()))?;
+    scenario.validate()?;
+    let mut loaded = experiment.loaded().clone();
+    loaded.scenario = scenario;
+    Ok(Experiment::from_loaded(loaded))
+}
+
+/// A scenario value as a TOML value.
+fn to_toml(v: &Value) -> toml::Value {
+    match v {
+        Value::Bool(b) => toml::Value::Boolean(*b),
+        Value::Integer(i) => toml::Value::Integer(*i),
+        Value::Float(x) => toml::Value::Float(*x),
+        Value::Text(t) => toml::Value::String(t.clone()),
+        Value::List(items) => toml::Value::Array(items.iter().map(to_toml).collect()),
     }
 }
 

@@ -154,9 +154,13 @@ fn a_shorter_tick_limit_leaves_the_earlier_ticks_of_a_run_alone() {
 fn bass_parameters_are_recovered_and_agree_with_least_squares() {
     let dir = tempfile::tempdir().unwrap();
     let (p, q) = (0.02, 0.5);
-    let (data, shares) = observe(2000, p, q, 2, 30, dir.path());
-    let e = Experiment::from_toml(&scenario(2000, 150, 6)).unwrap();
+    let (data, shares) = observe(1000, p, q, 2, 30, dir.path());
+    let e = Experiment::from_toml(&scenario(1000, 100, 5)).unwrap();
     let fit = Fit::new(&e, Some(&data)).unwrap();
+    assert!(
+        fit.groups[0].tree.is_some(),
+        "particles are set the fast way"
+    );
     let posterior = fit.run(&FitOptions::default(), &mut quietly).unwrap();
     let summary = summarise(&fit, &posterior);
     let (sp, sq) = (&summary[0].interval, &summary[1].interval);
@@ -317,4 +321,3 @@ fn bad_fit_sections_and_parameters_name_the_key() {
     let missing = Fit::new(&e, None).err().unwrap().to_string();
     assert!(missing.starts_with("fit.data.path:"), "{missing}");
 }
-
