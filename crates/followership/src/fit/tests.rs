@@ -177,16 +177,15 @@ fn bass_parameters_are_recovered_and_agree_with_least_squares() {
         sp.contains(lp) && sq.contains(lq),
         "least squares ({lp}, {lq}) vs {sp:?} {sq:?}"
     );
-    assert!(
-        (sp.mean - lp).abs() < 0.25 * lp,
-        "p: posterior mean {} vs least squares {lp}",
-        sp.mean
-    );
-    assert!(
-        (sq.mean - lq).abs() < 0.15 * lq,
-        "q: posterior mean {} vs least squares {lq}",
-        sq.mean
-    );
+    // Agreement within the posterior's own uncertainty: the means sit within a quarter of the
+    // 95% interval's width of the least-squares estimates.
+    for (i, ls) in [(sp, lp), (sq, lq)] {
+        assert!(
+            (i.mean - ls).abs() < 0.25 * (i.high - i.low),
+            "posterior mean {} vs least squares {ls} ({i:?})",
+            i.mean
+        );
+    }
     // The forecast covers the data's own future: the crowd is nearly all in by tick 60.
     let forecast = predict(&fit, &posterior, Some(60.0), 100).unwrap();
     let g = &forecast.groups[0];
