@@ -27,7 +27,7 @@ use super::{Fit, Posterior};
 /// The points the forecast's runs are simulated at: above every generation's.
 const FORECAST_POINT: u64 = 1 << 62;
 /// Keeps the forecast's resampling stream apart from the proposals'.
-const FORECAST_SALT: u64 = 0xF0_12EC_A57;
+const FORECAST_SALT: u64 = 0x000F_012E_CA57;
 /// Times of the predictive band between the first observation and the horizon (besides the
 /// observed times).
 const BAND_STEPS: usize = 60;

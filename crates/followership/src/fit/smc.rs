@@ -19,7 +19,7 @@ use super::prior::Kernel;
 const GENERATION_SHIFT: u32 = 40;
 
 /// A salt that keeps the proposal streams apart from every stream of the runs.
-const PROPOSAL_SALT: u64 = 0xF17_AB_C5_3C;
+const PROPOSAL_SALT: u64 = 0x000F_17AB_C53C;
 
 /// How a fit is run.
 #[derive(Debug, Clone, Default)]
