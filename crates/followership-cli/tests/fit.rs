@@ -47,6 +47,7 @@ fn the_example_fits_and_writes_its_files_the_same_on_any_thread_count_and_after_
         "summary.json",
         "predictive.csv",
         "forecast.csv",
+        "predictive.svg",
     ] {
         assert_eq!(read(&one, file), read(&two, file), "{file}");
     }

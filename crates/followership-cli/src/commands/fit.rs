@@ -3,8 +3,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use followership::atomic::AtomicFile;
 use followership::error::Error;
-use followership::fit::output::{predict, summarise, write};
+use followership::fit::output::{Forecast, predict, summarise, write};
 use followership::fit::{Fit, FitOptions, Progress};
 use followership::fmt::{grouped, percent};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -79,6 +80,7 @@ pub fn execute(args: &FitArgs) -> Result<(), Error> {
     bar.finish_and_clear();
     let forecast = predict(&fit, &posterior, args.forecast, particles.min(MAX_DRAWS))?;
     write(&out, &fit, &posterior, &forecast, args.forecast.is_some())?;
+    write_pictures(&out, &fit, &forecast, &name)?;
     if args.quiet {
         return Ok(());
     }
@@ -135,5 +137,51 @@ pub fn execute(args: &FitArgs) -> Result<(), Error> {
         }
     }
     outln!("  results in {}", out.display());
+    Ok(())
+}
+
+/// Writes `predictive.svg` (one `predictive-GROUP.svg` per group of several): the observed
+/// curve over the posterior predictive band.
+fn write_pictures(
+    out: &std::path::Path,
+    fit: &Fit,
+    forecast: &Forecast,
+    name: &str,
+) -> Result<(), Error> {
+    use followership_report::plot::{PredictiveBand, predictive};
+    let several = forecast.groups.len() > 1;
+    for g in &forecast.groups {
+        let picture = PredictiveBand {
+            title: if several {
+                format!("Fit of {name}: {}", g.group)
+            } else {
+                format!("Fit of {name}")
+            },
+            x_name: fit.spec().data.time.clone(),
+            band: g
+                .band
+                .iter()
+                .map(|r| (r.time, r.band.low, r.band.median, r.band.high))
+                .collect(),
+            observed: g
+                .band
+                .iter()
+                .filter_map(|r| Some((r.time, r.observed?)))
+                .collect(),
+            draws: forecast.draws,
+        };
+        let svg = predictive::render(&picture)
+            .map_err(|e| Error::io("predictive.svg", std::io::Error::other(e.to_string())))?;
+        let file = if several {
+            out.join(format!("predictive-{}.svg", g.group))
+        } else {
+            out.join("predictive.svg")
+        };
+        let mut f = AtomicFile::create(&file)?;
+        f.writer()
+            .write_all(svg.as_bytes())
+            .map_err(|e| Error::io(&file, e))?;
+        f.commit()?;
+    }
     Ok(())
 }

@@ -110,7 +110,8 @@ pub enum PriorKind {
     Uniform,
     /// Uniform in the logarithm between `low` and `high` (both above 0).
     LogUniform,
-    /// Normal with `mean` and `sd`, cut to [`low`, `high`] when given.
+    /// Normal with `mean` and `sd`, cut to [`low`, `high`] when given (at four standard
+    /// deviations from the mean otherwise).
     Normal,
     /// One of the listed `values`, each equally likely.
     Choices,
