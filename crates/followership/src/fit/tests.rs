@@ -320,3 +320,75 @@ fn bad_fit_sections_and_parameters_name_the_key() {
     let missing = Fit::new(&e, None).err().unwrap().to_string();
     assert!(missing.starts_with("fit.data.path:"), "{missing}");
 }
+
+#[test]
+fn hillside_courage_and_thresholds_are_recovered() {
+    // The festival hillside, small and quick: 400 people, the leader persisting, a curve
+    // observed every 5 ticks. The fit looks for the courage to go first (spontaneous, log
+    // scale) and the mean threshold.
+    let text = format!(
+        "{}\n{}",
+        crate::scenario::builtin::text("hillside").unwrap(),
+        r#"
+[fit]
+particles = 100
+generations = 5
+
+[[fit.parameters]]
+key = "dynamics.spontaneous"
+prior = "log-uniform"
+low = 0.0003
+high = 0.03
+
+[[fit.parameters]]
+key = "people.threshold.mean"
+prior = "uniform"
+low = 1.8
+high = 3.5
+"#
+    );
+    let base = Experiment::from_toml(&text)
+        .unwrap()
+        .set("network.nodes", 400)
+        .unwrap()
+        .set("max_ticks", 150)
+        .unwrap();
+    let (p, mean) = (0.003, 2.5);
+    let truth = base
+        .clone()
+        .set("dynamics.spontaneous", p)
+        .unwrap()
+        .set("people.threshold.mean", mean)
+        .unwrap()
+        .with_seed(4)
+        .unwrap();
+    let run = truth
+        .replicate(
+            0,
+            Recording {
+                timeseries: true,
+                ..Recording::default()
+            },
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("tick,share\n");
+    let crowd = f64::from(400 - 1);
+    for t in (0..=150).step_by(5) {
+        let following = run
+            .record
+            .timeseries
+            .iter()
+            .take_while(|r| r.tick <= t)
+            .last()
+            .map_or(0, |r| r.following);
+        csv.push_str(&format!("{t},{}\n", f64::from(following) / crowd));
+    }
+    let data = dir.path().join("hillside.csv");
+    std::fs::write(&data, csv).unwrap();
+    let fit = Fit::new(&base, Some(&data)).unwrap();
+    let posterior = fit.run(&FitOptions::default(), &mut quietly).unwrap();
+    let summary = summarise(&fit, &posterior);
+    assert!(summary[0].interval.contains(p), "{summary:?}");
+    assert!(summary[1].interval.contains(mean), "{:?}", summary[1]);
+}
