@@ -6,7 +6,7 @@ use std::time::Instant;
 use followership::atomic::AtomicFile;
 use followership::error::Error;
 use followership::fit::output::{Forecast, predict, summarise, write};
-use followership::fit::{Fit, FitOptions, Progress};
+use followership::fit::{Fit, FitOptions, Posterior, Progress};
 use followership::fmt::{grouped, percent};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -81,6 +81,7 @@ pub fn execute(args: &FitArgs) -> Result<(), Error> {
     let forecast = predict(&fit, &posterior, args.forecast, particles.min(MAX_DRAWS))?;
     write(&out, &fit, &posterior, &forecast, args.forecast.is_some())?;
     write_pictures(&out, &fit, &forecast, &name)?;
+    write_marginals(&out, &fit, &posterior)?;
     if args.quiet {
         return Ok(());
     }
@@ -177,11 +178,37 @@ fn write_pictures(
         } else {
             out.join("predictive.svg")
         };
-        let mut f = AtomicFile::create(&file)?;
-        f.writer()
-            .write_all(svg.as_bytes())
-            .map_err(|e| Error::io(&file, e))?;
-        f.commit()?;
+        save(&file, &svg)?;
     }
     Ok(())
+}
+
+/// Writes `posterior-KEY.svg` for each fitted parameter: its weighted histogram and 95%
+/// credible interval.
+fn write_marginals(out: &std::path::Path, fit: &Fit, posterior: &Posterior) -> Result<(), Error> {
+    use followership_report::plot::{Marginal, marginal};
+    for (i, s) in summarise(fit, posterior).into_iter().enumerate() {
+        let picture = Marginal {
+            name: s.key.clone(),
+            particles: posterior
+                .particles()
+                .iter()
+                .map(|p| (fit.value_number(i, p.values[i]), p.weight))
+                .collect(),
+            interval: (s.interval.low, s.interval.high),
+        };
+        let svg = marginal::render(&picture)
+            .map_err(|e| Error::io("posterior.svg", std::io::Error::other(e.to_string())))?;
+        save(&out.join(format!("posterior-{}.svg", s.key)), &svg)?;
+    }
+    Ok(())
+}
+
+/// Writes `text` to `path` atomically.
+fn save(path: &std::path::Path, text: &str) -> Result<(), Error> {
+    let mut f = AtomicFile::create(path)?;
+    f.writer()
+        .write_all(text.as_bytes())
+        .map_err(|e| Error::io(path, e))?;
+    f.commit()
 }

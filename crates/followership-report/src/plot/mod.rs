@@ -28,6 +28,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 pub mod adoption;
 mod bars;
 pub mod final_size;
+pub mod marginal;
 pub mod parameter;
 pub mod phase;
 pub mod predictive;
@@ -36,6 +37,7 @@ pub mod snapshots;
 pub mod strategies;
 
 pub use adoption::{AdoptionCurve, FirstFollower, LeaderQuit};
+pub use marginal::Marginal;
 pub use parameter::ParameterCurve;
 pub use phase::HeatMap;
 pub use predictive::PredictiveBand;
