@@ -28,6 +28,10 @@ pub enum Command {
     /// first-order and total indices of the outcomes, per parameter and per group, with
     /// bootstrap intervals. Runs as a sweep over a Saltelli design, so it resumes and shards.
     Sensitivity(SweepArgs),
+    /// Fit the scenario's `[fit]` parameters to an observed adoption curve (ABC-SMC): posterior
+    /// samples, credible intervals and, with `--forecast T`, the final size and time to tipping
+    /// by time T; resumable with `--resume`.
+    Fit(FitArgs),
     /// Combine the output directories of the shards of one sweep into what one process would
     /// have written.
     Merge(MergeArgs),
@@ -198,6 +202,33 @@ pub struct SweepArgs {
     /// Write no SVG plots and no report.html (faster for scripts that only read the CSVs).
     #[arg(long)]
     pub no_plots: bool,
+}
+
+/// Options of `followership fit`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// The scenario, with a `[fit]` section.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// The observed data (CSV; replaces `fit.data.path`).
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Forecast up to time T (in the data's time unit): the final size at T and the time to
+    /// tipping, with 95% intervals.
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    pub forecast: Option<f64>,
+    /// Worker threads (default: one per core); results do not depend on it.
+    #[arg(long, allow_negative_numbers = true, value_parser = whole::<usize>)]
+    pub threads: Option<usize>,
+    /// Output directory (default: fits/<scenario name>).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Continue the interrupted fit in the output directory from its last complete generation.
+    #[arg(long)]
+    pub resume: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Options of `followership merge`.

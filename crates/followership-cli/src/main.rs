@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         cli::Command::Story(story) => commands::story::execute(&story),
         cli::Command::Sweep(sweep) => commands::sweep::execute(&sweep),
         cli::Command::Sensitivity(args) => commands::sweep::sensitivity(&args),
+        cli::Command::Fit(fit) => commands::fit::execute(&fit),
         cli::Command::Merge(merge) => commands::sweep::merge(&merge),
         cli::Command::Seed(seed) => commands::seed::execute(&seed),
         cli::Command::Compare(args) => commands::compare::execute(&args),

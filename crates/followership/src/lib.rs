@@ -49,6 +49,8 @@
 //! - [`experiment`]: the entry point: many runs in parallel with reproducible random streams,
 //!   and sweeps that hand typed rows to sinks, shard by shard (scenario, graph, model and
 //!   simulation come together here);
+//! - [`fit`]: the `[fit]` section: calibration of a scenario to an observed adoption curve by
+//!   ABC-SMC, on experiments (posterior, summaries, forecasts);
 //! - [`analysis`]: what the runs mean (intervals, probabilities, Sobol sensitivity indices);
 //! - [`seeding`]: whom to recruit first (IMM, CELF and heuristics), on experiments;
 //! - [`output`]: the files people read (CSV, JSON, the story of a run, the resolved scenario,
@@ -68,6 +70,7 @@ pub mod atomic;
 pub mod design;
 pub mod error;
 pub mod experiment;
+pub mod fit;
 pub mod fmt;
 pub mod graph;
 pub mod limits;

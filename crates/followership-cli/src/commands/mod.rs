@@ -2,6 +2,7 @@
 
 pub mod animate;
 pub mod compare;
+pub mod fit;
 pub mod run;
 pub mod scenarios;
 pub mod schema;

@@ -87,6 +87,9 @@ pub struct Scenario {
     /// A variance-based sensitivity analysis, run by `followership sensitivity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<crate::analysis::sensitivity::SensitivitySpec>,
+    /// Calibration to an observed adoption curve, run by `followership fit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fit: Option<crate::fit::FitSpec>,
     /// What to record.
     #[serde(default)]
     pub output: OutputSpec,
@@ -415,6 +418,9 @@ impl Scenario {
         }
         if let Some(sweep) = &self.sweep {
             sweep.validate()?;
+        }
+        if let Some(fit) = &self.fit {
+            fit.validate()?;
         }
         if let Some(sa) = &self.sensitivity {
             sa.validate()?;
