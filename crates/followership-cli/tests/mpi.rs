@@ -121,6 +121,37 @@ fn a_sweep_on_any_number_of_ranks_writes_the_files_of_a_local_sweep() {
     }
 }
 
+/// Blocks of the default size are large messages, sent without buffering: the protocol must
+/// not wait on itself.
+#[test]
+fn large_blocks_cross_without_deadlock() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.toml");
+    std::fs::write(
+        &file,
+        SCENARIO.replace("replicates = 6", "replicates = 150"),
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let local = dir.path().join("local");
+    let args = |out: &Path| -> Vec<String> {
+        ["sweep", file, "-q", "--no-plots", "--block", "700", "--out"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain([out.to_str().unwrap().to_string()])
+            .collect()
+    };
+    let local_args = args(&local);
+    let local_args: Vec<&str> = local_args.iter().map(String::as_str).collect();
+    ok(&followership(&local_args));
+    let out = dir.path().join("mpi");
+    let mut mpi_args = args(&out);
+    mpi_args.push("--mpi".into());
+    let mpi_args: Vec<&str> = mpi_args.iter().map(String::as_str).collect();
+    ok(&mpirun(3, &mpi_args, &[]));
+    same_files(&local, &out);
+}
+
 #[test]
 fn a_sensitivity_analysis_on_three_ranks_is_the_local_one() {
     let dir = tempfile::tempdir().unwrap();

@@ -4,9 +4,9 @@
 //!
 //! Rank 0 is the coordinator: it runs the sweep as a local process would (resume, sinks,
 //! pictures), but hands its blocks to the other ranks through a [`Coordinator`], the engine's
-//! [`BlockRunner`]. Blocks go out on demand (self-scheduling: a rank that finishes early asks
-//! for the next, so slow points do not hold the others up), two at a time per rank so no rank
-//! waits for the coordinator, and come back as typed rows (run number and
+//! [`BlockRunner`]. Blocks go out on demand (self-scheduling: a rank that finishes early gets
+//! the next, so slow points do not hold the others up), one at a time per rank, and come back
+//! as typed rows (run number and
 //! [`RunOutcome::to_words`], every bit kept). The coordinator hands them to the sinks in block
 //! order, which is why the files are the same bytes as a local sweep's.
 //!
@@ -35,8 +35,11 @@ const STOP: Tag = 2;
 const ROWS: Tag = 3;
 /// A worker to rank 0: a block could not be run (the message, as UTF-8 bytes).
 const FAIL: Tag = 4;
-/// Blocks in flight per worker: one running, one waiting, so a worker never waits for rank 0.
-const IN_FLIGHT: usize = 2;
+/// Blocks in flight per worker. One: rank 0 then only ever sends to a worker that is waiting
+/// for work, and a worker only ever sends to rank 0, which is either receiving or sending to an
+/// idle worker. With two, a large block (sent without buffering) and a large reply would wait
+/// for each other for ever.
+const IN_FLIGHT: usize = 1;
 
 /// How a worker runs a block: the rows of the given run numbers, or why it cannot.
 pub type BlockFn<'a> = dyn Fn(&[u64]) -> Result<Vec<Row>, String> + 'a;
