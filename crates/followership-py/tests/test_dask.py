@@ -7,12 +7,12 @@ import os
 import threading
 import time
 
+import distributed  # installed by the test command: a missing Dask fails, never skips
 import pytest
 
 import followership as fs
 import followership.dask
 
-distributed = pytest.importorskip("distributed")
 
 DESIGN = {"leaders.persistence": [20, 60, 120], "dynamics.spontaneous": [0.001, 0.003]}
 
