@@ -54,6 +54,25 @@ fn mpirun(ranks: usize, args: &[&str], env: &[(&str, &str)]) -> Output {
     command.output().expect("mpirun runs (install openmpi-bin)")
 }
 
+/// The scenario `text` written into `dir`, and its local sweep in blocks of `block` into
+/// `dir/local`: what every MPI run is compared with.
+fn local_sweep(dir: &Path, text: &str, block: &str) -> (String, std::path::PathBuf) {
+    let file = dir.join("s.toml");
+    std::fs::write(&file, text).unwrap();
+    let file = file.to_str().unwrap().to_string();
+    let local = dir.join("local");
+    ok(&followership(&[
+        "sweep",
+        &file,
+        "-q",
+        "--block",
+        block,
+        "--out",
+        local.to_str().unwrap(),
+    ]));
+    (file, local)
+}
+
 /// Every file of `dir`, by name, with its bytes.
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
@@ -87,19 +106,8 @@ fn same_files(a: &Path, b: &Path) {
 #[test]
 fn a_sweep_on_any_number_of_ranks_writes_the_files_of_a_local_sweep() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("s.toml");
-    std::fs::write(&file, SCENARIO).unwrap();
-    let file = file.to_str().unwrap();
-    let local = dir.path().join("local");
-    ok(&followership(&[
-        "sweep",
-        file,
-        "-q",
-        "--block",
-        "4",
-        "--out",
-        local.to_str().unwrap(),
-    ]));
+    let (file, local) = local_sweep(dir.path(), SCENARIO, "4");
+    let file = file.as_str();
     for ranks in [1, 2, 3] {
         let out = dir.path().join(format!("mpi{ranks}"));
         let o = mpirun(
@@ -217,19 +225,8 @@ fn a_scenario_error_is_reported_once_by_rank_zero() {
 #[test]
 fn a_job_stopped_mid_sweep_resumes_with_or_without_mpi() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("s.toml");
-    std::fs::write(&file, SCENARIO).unwrap();
-    let file = file.to_str().unwrap();
-    let local = dir.path().join("local");
-    ok(&followership(&[
-        "sweep",
-        file,
-        "-q",
-        "--block",
-        "4",
-        "--out",
-        local.to_str().unwrap(),
-    ]));
+    let (file, local) = local_sweep(dir.path(), SCENARIO, "4");
+    let file = file.as_str();
     for (i, resume_with_mpi) in [false, true].into_iter().enumerate() {
         let out = dir.path().join(format!("stopped{i}"));
         let out_s = out.to_str().unwrap();
