@@ -132,6 +132,10 @@ pub struct CompareArgs {
     /// Number of replicates of each variant (overrides the scenarios').
     #[arg(long)]
     pub replicates: Option<u64>,
+    /// One seed for every variant (overrides the scenarios'): with the same seed, the variants'
+    /// replicates share their random streams, so differences come from the change, not luck.
+    #[arg(long, allow_negative_numbers = true, value_parser = seed_number)]
+    pub seed: Option<u64>,
     /// Worker threads (default: one per core); results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,

@@ -41,6 +41,8 @@ fn compare_puts_variants_side_by_side() {
         "network.nodes=300",
         "--replicates",
         "3",
+        "--seed",
+        "11",
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -55,6 +57,12 @@ fn compare_puts_variants_side_by_side() {
     );
     let html = read(&out, "report.html");
     assert!(html.contains("compare-people-1") && html.contains("adoption-compare"));
+    // One seed for both variants, shown in each variant's scenario.
+    assert_eq!(
+        html.matches("seed = 11").count(),
+        2,
+        "--seed reaches every variant"
+    );
     let said = String::from_utf8_lossy(&o.stdout);
     assert!(said.contains("minus hillside"), "{said}");
 

@@ -40,7 +40,11 @@ struct Plan {
 }
 
 /// A scenario argument: a file when one exists at that path, otherwise a built-in.
-fn scenario_args(name: &str, overrides: Vec<String>) -> Result<ScenarioArgs, Error> {
+fn scenario_args(
+    name: &str,
+    overrides: Vec<String>,
+    seed: Option<u64>,
+) -> Result<ScenarioArgs, Error> {
     let path = Path::new(name);
     let (file, builtin) = if path.exists() {
         (Some(path.to_path_buf()), None)
@@ -64,7 +68,7 @@ fn scenario_args(name: &str, overrides: Vec<String>) -> Result<ScenarioArgs, Err
         file,
         builtin,
         overrides,
-        seed: None,
+        seed,
     })
 }
 
@@ -88,14 +92,14 @@ fn plans(args: &CompareArgs) -> Result<Vec<Plan>, Error> {
             };
             plans.push(Plan {
                 label,
-                args: scenario_args(name, with(extra))?,
+                args: scenario_args(name, with(extra), args.seed)?,
             });
         }
     } else {
         for name in &args.scenarios {
             plans.push(Plan {
                 label: name.clone(),
-                args: scenario_args(name, with(&[]))?,
+                args: scenario_args(name, with(&[]), args.seed)?,
             });
         }
     }
@@ -116,7 +120,7 @@ fn plans(args: &CompareArgs) -> Result<Vec<Plan>, Error> {
                     file: file.clone(),
                     builtin: builtin.clone(),
                     overrides: o,
-                    seed: None,
+                    seed: args.seed,
                 },
             });
         }
