@@ -28,6 +28,7 @@ test('the live view draws, re-runs on a slider, plays, and explains bad input', 
 
   // Every slider of the hillside is there, with its value.
   for (const key of ['leaders.persistence', 'leaders.weight', 'influence.follower', 'influence.embrace',
+    'influence.embrace_holds',
     'dynamics.visibility', 'momentum.critical_mass']) {
     assert.equal(await page.locator(`[data-key="${key}"]`).count(), 1, `slider ${key}`);
   }

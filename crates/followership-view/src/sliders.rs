@@ -175,6 +175,22 @@ pub fn sliders_for(loaded: &LoadedScenario, limits: &Limits) -> Vec<Slider> {
                 value: f64::from(u8::from(s.influence.embrace)),
             },
         );
+        // Whether the embrace also keeps the first follower dancing: switching it off shows a
+        // class the first follower who sits down again when the leader alone cannot hold them.
+        out.insert(
+            at + 1,
+            Slider {
+                key: "influence.embrace_holds",
+                name: "Embrace holds",
+                description: "Whether the leader's embrace keeps the first follower following",
+                kind: "toggle",
+                min: 0.0,
+                max: 1.0,
+                step: 1.0,
+                integer: true,
+                value: f64::from(u8::from(s.influence.embrace_holds)),
+            },
+        );
     }
     out
 }
@@ -364,6 +380,7 @@ mod tests {
                 "influence.follower",
                 "influence.first_follower",
                 "influence.embrace",
+                "influence.embrace_holds",
                 "dynamics.visibility",
                 "dynamics.spontaneous",
                 "momentum.critical_mass",
@@ -376,6 +393,8 @@ mod tests {
         );
         let embrace = &s[5];
         assert_eq!((embrace.kind, embrace.value), ("toggle", 1.0));
+        let holds = &s[6];
+        assert_eq!((holds.kind, holds.value), ("toggle", 1.0));
         assert_eq!(s[0].max, 30_000.0);
     }
 
