@@ -63,7 +63,10 @@ pub fn sliders_for(loaded: &LoadedScenario, limits: &Limits) -> Vec<Slider> {
                 max: max.max(value),
                 step,
                 // The keys whose values are counts.
-                integer: matches!(key, "network.nodes" | "leaders.persistence"),
+                integer: matches!(
+                    key,
+                    "network.nodes" | "leaders.persistence" | "leaders.block"
+                ),
                 value,
             });
         };
@@ -96,6 +99,20 @@ pub fn sliders_for(loaded: &LoadedScenario, limits: &Limits) -> Vec<Slider> {
             (0.0, 5.0, 0.05),
             l.weight,
         );
+        // Where in the organisation the leader starts: the champion in the middle or the
+        // mandate from the top, and every level between, on one slider.
+        if let (Some(block), NetworkSpec::StochasticBlock { blocks, .. }) = (l.block, &s.network)
+            && blocks.len() > 1
+        {
+            range(
+                "leaders.block",
+                "Leader's level",
+                "The block (level or department) the leader starts in: 0 is the first block of \
+                 the network, e.g. the executives",
+                (0.0, (blocks.len() - 1) as f64, 1.0),
+                f64::from(block),
+            );
+        }
     }
     if s.leaders.is_some() || has_table("influence") {
         range(
@@ -415,6 +432,35 @@ mod tests {
                 assert!(s.min <= s.value && s.value <= s.max, "{name}: {s:?}");
             }
         }
+    }
+
+    #[test]
+    fn an_organisation_lets_the_leader_start_at_any_level() {
+        let s = sliders("middle-out");
+        let level = s
+            .iter()
+            .find(|s| s.key == "leaders.block")
+            .expect("a level slider for a leader placed in a block");
+        assert_eq!(
+            (level.min, level.max, level.value, level.integer),
+            (0.0, 2.0, 1.0, true)
+        );
+        let ask = |v: serde_json::Value| {
+            let values: BTreeMap<String, serde_json::Value> =
+                [("leaders.block".to_string(), v)].into();
+            overrides(&s, &values, None, &Limits::default())
+        };
+        let top = ask(json!(0)).expect("the executives");
+        assert_eq!(top, vec![("leaders.block".to_string(), Value::Integer(0))]);
+        let at_the_top = followership::experiment::Experiment::builtin("middle-out")
+            .and_then(|e| e.set("leaders.block", Value::Integer(0)))
+            .expect("the leader among the executives is a valid scenario");
+        assert_eq!(
+            at_the_top.scenario().leaders.as_ref().and_then(|l| l.block),
+            Some(0)
+        );
+        assert!(ask(json!(3)).unwrap_err().message.contains("out of range"));
+        assert!(!keys(&sliders("hillside")).contains(&"leaders.block"));
     }
 
     #[test]
