@@ -78,3 +78,33 @@ test('the replay in report.html advances when played', { timeout: 240_000 }, asy
   assert.deepEqual(browser.external, [], 'the report fetched nothing from outside');
   assert.deepEqual(browser.errors, [], 'no script errors');
 });
+
+test('an organisation\'s replay names its blocks', { timeout: 240_000 }, async (t) => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'followership-blocks-'));
+  t.after(() => fs.rmSync(out, { recursive: true, force: true }));
+  execFileSync(BIN, ['run', '--builtin', 'middle-out', '--set', 'replicates=3', '--quiet', '--out', out], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 180_000,
+  });
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const { page } = browser;
+  await page.goto(pathToFileURL(path.join(out, 'report.html')).href);
+  const legend = await page.textContent('#replay-legend');
+  for (const b of [0, 1, 2]) assert.match(legend, new RegExp(`block ${b} \\(dashed outline\\)`), legend);
+  // Each block's outline is drawn in its own ink: the three hues are on the canvas.
+  const inks = await page.evaluate(() => {
+    const c = document.getElementById('replay-people');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const want = [[0x9a, 0x6a, 0x00], [0x2f, 0x66, 0x90], [0x3d, 0x7a, 0x3d]];
+    return want.map(([r, g, b]) => {
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (Math.abs(d[i] - r) < 6 && Math.abs(d[i + 1] - g) < 6 && Math.abs(d[i + 2] - b) < 6) n++;
+      }
+      return n;
+    });
+  });
+  for (const [b, n] of inks.entries()) assert.ok(n > 20, `block ${b}'s outline: ${n} pixels`);
+});

@@ -70,6 +70,8 @@
  *   edges             [a0, b0, a1, b1, ...] ties among the people shown (capped)
  *   edges_among_shown how many ties there are before the cap
  *   directed          whether ties have a direction
+ *   blocks            the block of each person shown (levels, departments), or absent: each
+ *                     block's region is tinted and named under the people (optional)
  *   leaders           indices of the leaders
  *   first_follower, second_follower   indices, or null
  *   changes           { tick: [...], person: [...], joined: [1 or 0, ...] } in tick order:
@@ -121,6 +123,59 @@
     second: '#009e73',
   });
   const STATE_COLORS = [COLORS.sitting, COLORS.following, COLORS.leader, COLORS.quit, COLORS.left];
+  // Pale tints for the blocks of an organisation (levels, departments): the background of each
+  // block's region, light enough that the people's state colours stay what the eye reads first.
+  const BLOCK_TINTS = ['#f6e7c8', '#d9e9f5', '#dcefd9', '#efdcee', '#f6ddd3', '#e2e2f4',
+    '#e9efcf', '#d6efee'];
+  // The same hues, dark enough for each region's outline and name drawn over the people.
+  const BLOCK_INKS = ['#9a6a00', '#2f6690', '#3d7a3d', '#8a4a8a', '#a5522e', '#55559a',
+    '#6b7a1f', '#2a7a76'];
+  // Beyond this many blocks, regions are still tinted but not named one by one.
+  const MAX_NAMED_BLOCKS = 12;
+
+  /** The block of each person shown, or null when the replay has none (or a malformed list). */
+  function blocksOf(replay) {
+    const b = replay && replay.blocks;
+    return Array.isArray(b) && b.length === replay.shown ? b : null;
+  }
+
+  /** Per block: the centre and spread of its people's positions (unit square), by block id. */
+  function blockRegions(replay) {
+    const b = blocksOf(replay);
+    if (!b) return [];
+    const p = replay.positions;
+    const acc = new Map();
+    for (let i = 0; i < b.length; i++) {
+      let a = acc.get(b[i]);
+      if (!a) acc.set(b[i], (a = { block: b[i], n: 0, x: 0, y: 0, xx: 0, yy: 0 }));
+      const x = p[2 * i];
+      const y = p[2 * i + 1];
+      a.n++;
+      a.x += x;
+      a.y += y;
+      a.xx += x * x;
+      a.yy += y * y;
+    }
+    return [...acc.values()].sort((u, v) => u.block - v.block).map((a) => {
+      const cx = a.x / a.n;
+      const cy = a.y / a.n;
+      return {
+        block: a.block,
+        cx,
+        cy,
+        sx: Math.sqrt(Math.max(0, a.xx / a.n - cx * cx)),
+        sy: Math.sqrt(Math.max(0, a.yy / a.n - cy * cy)),
+      };
+    });
+  }
+
+  function blockTint(block) {
+    return BLOCK_TINTS[block % BLOCK_TINTS.length];
+  }
+
+  function blockInk(block) {
+    return BLOCK_INKS[block % BLOCK_INKS.length];
+  }
   // Trust is shown in this many steps: enough to see it fall, few enough to draw in one path
   // per colour.
   const TRUST_LEVELS = 6;
@@ -352,6 +407,14 @@
       const ctx = layer.getContext('2d');
       ctx.fillStyle = '#ffffff';
       ctx.fillRect(0, 0, w, h);
+      // Each block's region tinted under the ties (its outline and name come over the people).
+      for (const b of this._regions(replay)) {
+        this._ellipse(ctx, g, b);
+        ctx.fillStyle = blockTint(b.block);
+        ctx.globalAlpha = 0.8;
+        ctx.fill();
+        ctx.globalAlpha = 1;
+      }
       const e = replay.edges || [];
       const p = replay.positions;
       const count = e.length / 2;
@@ -377,6 +440,57 @@
       this._baseFor = replay;
       this._baseSize = size;
       return this._base;
+    }
+
+    /** The block regions of `replay` (cached per replay). */
+    _regions(replay) {
+      if (this._regionsFor !== replay) {
+        this._regionsList = blockRegions(replay);
+        this._regionsFor = replay;
+      }
+      return this._regionsList;
+    }
+
+    /** A path around block region `b`: two standard deviations of its people's positions. */
+    _ellipse(ctx, g, b) {
+      ctx.beginPath();
+      ctx.ellipse(g.x0 + b.cx * g.size, g.y0 + b.cy * g.size,
+        2 * b.sx * g.size + 2 * g.r, 2 * b.sy * g.size + 2 * g.r, 0, 0, 2 * Math.PI);
+    }
+
+    /**
+     * Each block's outline and name over the people: an organisation's levels often sit inside
+     * one another in a force layout, where a tint underneath would be hidden by the crowd.
+     */
+    _blockLabels(replay, g) {
+      const regions = this._regions(replay);
+      if (regions.length === 0 || regions.length > MAX_NAMED_BLOCKS) return;
+      const ctx = this.ctx;
+      const dpr = global.devicePixelRatio || 1;
+      ctx.save();
+      ctx.lineWidth = Math.max(1, 1.5 * dpr);
+      ctx.setLineDash([6 * dpr, 4 * dpr]);
+      for (const b of regions) {
+        this._ellipse(ctx, g, b);
+        ctx.strokeStyle = blockInk(b.block);
+        ctx.stroke();
+      }
+      ctx.setLineDash([]);
+      ctx.font = 'bold ' + Math.round(12 * dpr * this.scale) + 'px sans-serif';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.lineJoin = 'round';
+      ctx.lineWidth = 4 * dpr;
+      ctx.strokeStyle = '#ffffff';
+      const h = 14 * dpr * this.scale;
+      for (const b of regions) {
+        const x = g.x0 + b.cx * g.size;
+        const y = clamp(g.y0 + (b.cy - 2 * b.sy) * g.size - 2 * g.r, h, this.canvas.height - h);
+        ctx.strokeText('block ' + b.block, x, y);
+        ctx.fillStyle = blockInk(b.block);
+        ctx.fillText('block ' + b.block, x, y);
+      }
+      ctx.restore();
     }
 
     /** Draws everyone in `states` (from a Timeline), with `trust` (0..255 per sampled person). */
@@ -458,6 +572,7 @@
         }
       }
       ctx.putImageData(this._image, 0, 0);
+      this._blockLabels(replay, g);
 
       // Leaders last and larger, with a dark outline.
       const lr = Math.max(r * 2.2, 4);
@@ -709,6 +824,12 @@
     item(COLORS.following, 'following');
     item(COLORS.left, 'left');
     item(COLORS.sitting, 'sitting');
+    const regions = blockRegions(replay);
+    if (regions.length > MAX_NAMED_BLOCKS) {
+      item(blockTint(0), 'background: ' + regions.length + ' blocks, tinted');
+    } else {
+      for (const b of regions) item(blockInk(b.block), 'block ' + b.block + ' (dashed outline)', false, true);
+    }
     if (replay && replay.first_follower != null) item(COLORS.first, 'first follower', false, true);
     if (replay && replay.second_follower != null) item(COLORS.second, 'second follower', false, true);
     if (replay && Array.isArray(replay.mean_trust)) item(COLORS.trust, 'mean trust (dashed line on the curve)');

@@ -108,6 +108,11 @@ pub struct Replay {
     pub edges_among_shown: u64,
     /// Whether ties have a direction.
     pub directed: bool,
+    /// The block (an organisation's level or department) of each person shown, when the network
+    /// has blocks: the picture tints each block's region and names it, so a class sees the
+    /// movement cross from one level to the next.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocks: Option<Vec<u32>>,
     /// Indices of the leaders.
     pub leaders: Vec<u32>,
     /// Index of the first follower, when there was one and they are shown.
@@ -312,21 +317,19 @@ impl Replay {
         let shown = sample.len();
 
         let (edges, edges_among_shown) = ties(graph, &sample, options.max_edges);
+        let blocks: Option<Vec<u32>> = graph
+            .blocks()
+            .filter(|b| b.len() == nodes)
+            .map(|b| (0..shown).map(|i| b[sample.id(i) as usize]).collect());
         let (positions, layout) = match graph.positions() {
             Some(p) if p.len() == nodes => (
                 (0..shown).map(|i| p[sample.id(i) as usize]).collect(),
                 "network",
             ),
-            _ => {
-                let blocks: Option<Vec<u32>> = graph
-                    .blocks()
-                    .filter(|b| b.len() == nodes)
-                    .map(|b| (0..shown).map(|i| b[sample.id(i) as usize]).collect());
-                (
-                    layout::force_directed(shown, &edges, blocks.as_deref()),
-                    "force",
-                )
-            }
+            _ => (
+                layout::force_directed(shown, &edges, blocks.as_deref()),
+                "force",
+            ),
         };
         let positions = positions
             .iter()
@@ -388,6 +391,7 @@ impl Replay {
             edges,
             edges_among_shown,
             directed: graph.is_directed(),
+            blocks,
             leaders,
             first_follower,
             second_follower,

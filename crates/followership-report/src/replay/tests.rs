@@ -346,3 +346,23 @@ fn chapters_are_the_key_moments_in_order_and_the_run_settles_after_the_last() {
     assert!(found.is_empty());
     assert_eq!(settled, 50);
 }
+
+#[test]
+fn an_organisation_replays_with_the_block_of_everyone_shown() {
+    let experiment = Experiment::builtin("middle-out").expect("builtin");
+    let run = experiment
+        .replicate(0, Recording::everything())
+        .expect("run");
+    let r = Replay::new(&run.record, &run.graph, None, &ReplayOptions::default());
+    let blocks = r.blocks.as_ref().expect("a block model has blocks");
+    assert_eq!(blocks.len(), r.shown as usize);
+    // Ten executives, ninety managers and nine hundred on the front line, in id order.
+    let count = |b: u32| blocks.iter().filter(|&&x| x == b).count();
+    assert_eq!((count(0), count(1), count(2)), (10, 90, 900));
+    assert!(
+        Replay::new(&small_run(), &path(5), None, &ReplayOptions::default())
+            .blocks
+            .is_none(),
+        "a network without blocks has none"
+    );
+}
