@@ -254,3 +254,33 @@ fn people_who_join_and_leave_for_ever_end_in_a_cycle_and_are_told_so() {
         "{rows}"
     );
 }
+
+#[test]
+fn the_command_line_names_its_options_where_the_engine_names_the_input() {
+    // The engine says "built-in scenario `hilside`" and "shard 5/4"; the CLI says which option.
+    refused(
+        &["run", "--builtin", "hilside"],
+        &[
+            "--builtin hilside: no built-in scenario has this name; did you mean `hillside`?",
+            "run `followership scenarios` to read what each is",
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    refused(
+        &[
+            "sweep",
+            "--builtin",
+            "hillside",
+            "--shard",
+            "5/4",
+            "--out",
+            dir.path().join("s").to_str().unwrap(),
+        ],
+        &["--shard 5/4: expected I/N, shard I of N shards with 1 <= I <= N, for example 2/4"],
+    );
+    let missing = dir.path().join("missing.toml");
+    refused(
+        &["run", missing.to_str().unwrap()],
+        &["cannot read the scenario file", "`--builtin NAME`"],
+    );
+}
