@@ -3,9 +3,10 @@
 //! outcome says so.
 //!
 //! Synchronous threshold dynamics with leaving are deterministic, and on a finite crowd they
-//! must end in a fixed point or a cycle; with symmetric influence the cycle has period 1 or 2
-//! (Goles' theorem), with one-way ties it can be longer. A fixed point already ends a run
-//! ("nothing changed"); a cycle used to run on to `max_ticks`.
+//! must end in a fixed point or a cycle. Purely synchronous threshold networks with symmetric
+//! influence have period 1 or 2 (Goles' theorem); one-way ties, and the order in which a tick's
+//! joiners get their staying points, give longer ones (a wave of period 7 around a ring of 7).
+//! A fixed point already ends a run ("nothing changed"); a cycle used to run on to `max_ticks`.
 //!
 //! Watching costs one XOR per join or leave and a few comparisons per tick: a Zobrist hash of
 //! who is dancing (each person's key is a hash of their id, so nothing is stored per person) is
@@ -19,9 +20,8 @@
 
 use crate::random::splitmix64;
 
-/// The longest period looked for: periods of synchronous threshold networks are 1 or 2 when
-/// influence is symmetric; longer ones, up to this, are caught too. A longer cycle runs on to
-/// `max_ticks` as before.
+/// The longest period looked for: 1 and 2 are the common ones, longer ones up to this are
+/// caught too. A longer cycle runs on to `max_ticks` as before.
 pub(crate) const MAX_PERIOD: u32 = 64;
 
 /// The longest wait between two copies of the state after candidates that did not repeat.

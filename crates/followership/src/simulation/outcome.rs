@@ -65,8 +65,7 @@ pub struct TrustSnapshot {
 /// it was ended at the tick the state came back.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Cycle {
-    /// Ticks between two equal states (the smallest such number; 2 for the synchronous
-    /// threshold networks of Goles' theorem).
+    /// Ticks between two equal states (the smallest such number; most often 2).
     pub period: u32,
     /// The tick whose state came back at the run's last tick (`from_tick + period`); the run
     /// repeats from there (at the latest).
