@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{followership, ok, stderr};
+use common::{followership, ok, read, stderr};
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let p = dir.join(name);
@@ -185,4 +185,102 @@ fn truncated_normals_with_almost_no_mass_in_the_window_are_drawn_at_once() {
         }
         ok(&followership(&args));
     }
+}
+
+/// Three people who all see each other: a leader who never sits down, and two who take turns
+/// (the one dancing sees only the leader and leaves, the one watching sees both and joins).
+const TAKING_TURNS: &str = r#"
+name = "taking-turns"
+seed = 1
+replicates = 4
+max_ticks = 10000000
+[network]
+kind = "complete"
+nodes = 3
+[people]
+threshold = { distribution = "constant", value = 2.0 }
+[dynamics]
+rule = "threshold"
+social_proof = "count"
+[leaders]
+placement = "ids"
+ids = [0]
+[influence]
+follower = 1e9
+[leaving]
+hysteresis = 0.5
+[initial]
+placement = "ids"
+ids = [1]
+"#;
+
+#[test]
+fn people_who_join_and_leave_for_ever_end_in_a_cycle_and_are_told_so() {
+    // Used to run to max_ticks (10^7 ticks of the same two moves); now it ends at tick 5.
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(dir.path(), "turns.toml", TAKING_TURNS);
+    let out = dir.path().join("out");
+    let o = followership(&["run", &scenario, "--out", out.to_str().unwrap()]);
+    ok(&o);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains(
+            "  endless cycle        4 of 4 runs joined and left in a repeating cycle, every 2 \
+             ticks from tick 3; each was ended there (final size as at that tick; 50.0% \
+             following at every tick of the cycles)\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("a run lasted         5 ticks (median)"),
+        "{text}"
+    );
+    let story = read(&out, "story.md");
+    assert!(
+        story.contains("- **Tick 5.** The crowd is back where it stood at tick 3"),
+        "{story}"
+    );
+    assert!(story.contains("in an endless cycle."), "{story}");
+    let json: serde_json::Value = serde_json::from_str(&read(&out, "run.json")).unwrap();
+    let cycles = &json["summary"]["cycles"];
+    assert_eq!(cycles["runs"], 4);
+    assert_eq!(cycles["periods"][0]["period"], 2);
+    // Per-run files keep their columns: the last tick is the tick the cycle was found.
+    let rows = read(&out, "summary.csv");
+    assert!(
+        rows.lines()
+            .skip(1)
+            .all(|l| l.split(',').nth(4) == Some("5")),
+        "{rows}"
+    );
+}
+
+#[test]
+fn the_command_line_names_its_options_where_the_engine_names_the_input() {
+    // The engine says "built-in scenario `hilside`" and "shard 5/4"; the CLI says which option.
+    refused(
+        &["run", "--builtin", "hilside"],
+        &[
+            "--builtin hilside: no built-in scenario has this name; did you mean `hillside`?",
+            "run `followership scenarios` to read what each is",
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    refused(
+        &[
+            "sweep",
+            "--builtin",
+            "hillside",
+            "--shard",
+            "5/4",
+            "--out",
+            dir.path().join("s").to_str().unwrap(),
+        ],
+        &["--shard 5/4: expected I/N, shard I of N shards with 1 <= I <= N, for example 2/4"],
+    );
+    let missing = dir.path().join("missing.toml");
+    refused(
+        &["run", missing.to_str().unwrap()],
+        &["cannot read the scenario file", "`--builtin NAME`"],
+    );
 }

@@ -192,6 +192,14 @@ pub fn pictures(report: &Report<'_>, replay: &ReplayOptions) -> Result<(Vec<Figu
             "Intervals: a t-interval for the mean, a Wilson interval for the probability.".into(),
         ),
     }];
+    if let (Some(c), Section::Table { rows, .. }) = (&s.cycles, &mut sections[0]) {
+        // Only when a run cycled: reports of runs that do not cycle stay as they were.
+        rows.push(vec![
+            "ended in an endless join/leave cycle".into(),
+            plural(c.runs as u64, "run", "runs"),
+            c.in_words(s.replicates),
+        ]);
+    }
     if let Some(table) = block_table(report, "Final size by block".into()) {
         sections.push(table);
     }
@@ -621,6 +629,7 @@ mod tests {
                 final_mean_trust: 1.0,
                 final_50_tick: None,
                 final_90_tick: None,
+                cycle: None,
             },
             timeseries: following
                 .iter()

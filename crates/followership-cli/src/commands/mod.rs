@@ -30,8 +30,33 @@ pub fn load_scenario(args: &ScenarioArgs, extra: &[Override]) -> Result<LoadedSc
         overrides.push(option("seed", "--seed", seed)?);
     }
     let loaded = match (&args.file, &args.builtin) {
-        (Some(path), _) => Scenario::load_file(path, &overrides)?,
-        (None, Some(name)) => Scenario::load_builtin(name, &overrides)?,
+        (Some(path), _) => Scenario::load_file(path, &overrides).map_err(|e| {
+            // The engine says what a library user can do; here the fix is an option.
+            if e.place == path.display().to_string() && e.message.starts_with("cannot read") {
+                InputError::new(
+                    e.place,
+                    format!(
+                        "{}: `--builtin NAME` (see `followership scenarios`)",
+                        e.message
+                    ),
+                )
+            } else {
+                e
+            }
+        })?,
+        (None, Some(name)) => Scenario::load_builtin(name, &overrides).map_err(|e| {
+            if e.place == format!("built-in scenario `{name}`") {
+                InputError::new(
+                    format!("--builtin {name}"),
+                    format!(
+                        "{}; run `followership scenarios` to read what each is",
+                        e.message
+                    ),
+                )
+            } else {
+                e
+            }
+        })?,
         (None, None) => Scenario::load_builtin(builtin::DEFAULT, &overrides)?,
     };
     Ok(loaded)

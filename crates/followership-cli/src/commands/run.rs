@@ -206,6 +206,9 @@ fn print_summary(
         "  a run lasted         {} ticks (median)",
         tick(s.median_ticks)
     );
+    if let Some(c) = &s.cycles {
+        outln!("  endless cycle        {}", c.in_words(s.replicates));
+    }
     if let Some(line) = by_block {
         outln!("  final size by block  {line} (mean over runs)");
     }

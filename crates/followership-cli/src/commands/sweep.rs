@@ -14,7 +14,7 @@
 use std::path::{Path, PathBuf};
 
 use followership::analysis::points::PointSummary;
-use followership::error::Error;
+use followership::error::{Error, InputError};
 use followership::experiment::Experiment;
 use followership::experiment::sweep::{BlockRunner, Shard, Sweep};
 use followership::output::sensitivity::Analysis;
@@ -210,7 +210,10 @@ fn prepare(args: &SweepArgs) -> Result<(Shard, Experiment, u64), Error> {
     }
     use_threads(args.threads)?;
     let shard = match &args.shard {
-        Some(text) => Shard::parse(text)?,
+        // The engine names the shard; the command line names its option.
+        Some(text) => {
+            Shard::parse(text).map_err(|e| InputError::new(format!("--shard {text}"), e.message))?
+        }
         None => Shard::WHOLE,
     };
     let experiment = Experiment::from_loaded(load_scenario(&args.scenario, &[])?);

@@ -102,12 +102,14 @@ impl Shard {
     /// The whole sweep in one process.
     pub const WHOLE: Shard = Shard { index: 0, count: 1 };
 
-    /// Parses `I/N` with 1 <= I <= N (shards are numbered from 1 on the command line).
+    /// Parses `I/N` with 1 <= I <= N (shards are numbered from 1 where people write them).
+    /// The error's place is `shard I/N` as written: a front end names its own option instead
+    /// (the CLI's `--shard`).
     pub fn parse(text: &str) -> Result<Shard, InputError> {
         let bad = || {
             InputError::new(
-                format!("--shard {text}"),
-                "expected I/N with 1 <= I <= N, for example --shard 2/4",
+                format!("shard {text}"),
+                "expected I/N, shard I of N shards with 1 <= I <= N, for example 2/4",
             )
         };
         let (i, n) = text.split_once('/').ok_or_else(bad)?;

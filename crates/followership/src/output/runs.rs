@@ -462,6 +462,9 @@ fn outcome_from(v: [Option<f64>; 12]) -> Option<RunOutcome> {
         final_mean_trust: v[9]?,
         final_50_tick: tick(v[10])?,
         final_90_tick: tick(v[11])?,
+        // `runs.csv` has no cycle columns (see `RunOutcome::cycle`): a row read back does not
+        // say whether its run ended in a cycle, and nothing read back from it needs to.
+        cycle: None,
     };
     // Written and read by the same order of columns: checked, not assumed.
     (outcome.values() == v).then_some(outcome)
@@ -486,6 +489,7 @@ mod tests {
             final_mean_trust: 1.0,
             final_50_tick: Some(20),
             final_90_tick: None,
+            cycle: None,
         };
         assert_eq!(outcome_from(o.values()), Some(o));
         let mut v = o.values();

@@ -125,16 +125,29 @@ pub fn story(scenario: &Scenario, graph: &Graph, record: &RunRecord, replicate: 
     if !record.leaders.is_empty() {
         tale.giving_up(&mut moments);
     }
-    let limit = if outcome.ticks >= scenario.max_ticks {
-        ", at the tick limit"
+    let text = if let Some(c) = &outcome.cycle {
+        format!(
+            "The crowd is back where it stood at tick {}: with nothing left to chance, the same \
+             joins and leaves would repeat every {} for ever ({}), so the run ends here, in an \
+             endless cycle.",
+            c.from_tick,
+            if c.period == 1 {
+                "tick".to_string()
+            } else {
+                ticks(c.period)
+            },
+            swing(c),
+        )
+    } else if outcome.ticks >= scenario.max_ticks {
+        "The run ends, at the tick limit.".to_string()
     } else {
-        ""
+        "The run ends.".to_string()
     };
     moments.push(Moment {
         tick: outcome.ticks,
         until: None,
         order: THE_END,
-        text: format!("The run ends{limit}."),
+        text,
     });
     moments.sort_by_key(|m| (m.tick, m.order));
     md.push_str("## Timeline\n\n");
@@ -744,7 +757,30 @@ impl Tale<'_> {
             );
         }
         let _ = write!(s, " The run lasted {}.", ticks(o.ticks));
+        if let Some(c) = &o.cycle {
+            let _ = write!(
+                s,
+                " It ended in an endless join/leave cycle of period {} from tick {}: the size \
+                 given is the one at its last tick ({}).",
+                ticks(c.period),
+                c.from_tick,
+                swing(c),
+            );
+        }
         s
+    }
+}
+
+/// How far the crowd swings in a cycle: "50% following at every tick", "40% to 60% following".
+fn swing(c: &crate::simulation::Cycle) -> String {
+    if percent(c.low_fraction) == percent(c.high_fraction) {
+        format!("{} following at every tick", percent(c.low_fraction))
+    } else {
+        format!(
+            "{} to {} following",
+            percent(c.low_fraction),
+            percent(c.high_fraction)
+        )
     }
 }
 
@@ -943,6 +979,7 @@ placement = "none"
                 final_mean_trust: 0.4,
                 final_50_tick: None,
                 final_90_tick: None,
+                cycle: None,
             },
             timeseries,
             changes: vec![

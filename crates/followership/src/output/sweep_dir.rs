@@ -501,7 +501,7 @@ pub fn merge(out: &Path, shards: &[PathBuf]) -> Result<MergeReport, Error> {
                 place,
                 format!(
                     "this shard belongs to a different sweep than {}: {}; run every shard from \
-                     the same scenario with the same options (only --shard I/N differs)",
+                     the same scenario with the same options (only the shard differs)",
                     shards[0].display(),
                     what.join("; ")
                 ),

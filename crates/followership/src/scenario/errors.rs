@@ -164,11 +164,26 @@ pub(crate) fn deserialize_error(src: &Sources<'_>, e: &toml::de::Error) -> Input
             if unknown_key.is_none()
                 && !(message.starts_with("missing field") && offset == Some(0)) =>
         {
-            format!("{path}: {rewritten}")
+            naming_key(&place, path, &rewritten)
         }
         _ => rewritten,
     };
     InputError::new(place, rewritten)
+}
+
+/// `message` with the key path `path` in front, so that an option or a line that holds several
+/// keys still says which one, unless `place` already ends with that path: a key the file leaves
+/// out and no option set is placed as `origin: path` (see [`Sources::place_of`]), and the key
+/// is then said once, not twice.
+fn naming_key(place: &str, path: &str, message: &str) -> String {
+    if place
+        .strip_suffix(path)
+        .is_some_and(|rest| rest.ends_with(": "))
+    {
+        message.to_string()
+    } else {
+        format!("{path}: {message}")
+    }
 }
 
 /// The value serde says it found (`invalid type: integer `3`, expected ...`), as TOML.
@@ -377,9 +392,9 @@ fn rewrite_unknown(message: &str, prefix: &str, noun: &str) -> Option<String> {
 /// Adds the place (`file:line:column`, or the option that set the value) to a validation error
 /// that names a key path.
 pub(crate) fn locate(src: &Sources<'_>, e: InputError) -> InputError {
-    let key = e.place.clone();
-    let place = src.place_of(&key);
-    InputError::new(place, format!("{key}: {}", e.message))
+    let place = src.place_of(&e.place);
+    let message = naming_key(&place, &e.place, &e.message);
+    InputError::new(place, message)
 }
 
 /// The key path (`a.b[2].c`) of the key, table header or array element that starts last at or

@@ -232,7 +232,7 @@ impl Scenario {
         let text = std::fs::read_to_string(path).map_err(|e| {
             InputError::new(
                 path.display().to_string(),
-                format!("cannot read the scenario file: {e}; check the path, or use --builtin NAME (see `followership scenarios`)"),
+                format!("cannot read the scenario file: {e}; check the path, or choose a built-in scenario by name instead"),
             )
         })?;
         let origin = path.display().to_string();
@@ -259,8 +259,11 @@ impl Scenario {
                 .map(|s| format!("did you mean `{s}`? "))
                 .unwrap_or_default();
             InputError::new(
-                "--builtin",
-                format!("no built-in scenario named `{name}`; {hint}run `followership scenarios` to list them"),
+                format!("built-in scenario `{name}`"),
+                format!(
+                    "no built-in scenario has this name; {hint}the built-in scenarios are {}",
+                    names.join(", ")
+                ),
             )
         })?;
         let origin = format!("builtin:{name}");

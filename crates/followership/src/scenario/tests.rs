@@ -433,3 +433,50 @@ fn leaders_without_an_initial_section_start_alone() {
         InitialFollowers::Random { count: 1 }
     );
 }
+
+#[test]
+fn a_key_the_file_leaves_out_is_named_once_in_a_message() {
+    // `[output]` is not in the hillside's file: the place falls back to `origin: key`, and the
+    // message used to name the key a second time.
+    let loaded = Scenario::load_builtin("hillside", &[]).unwrap();
+    let e = loaded.locate(InputError::new(
+        "output.timeseries",
+        "expected true or false",
+    ));
+    assert_eq!(
+        e.to_string(),
+        "builtin:hillside: output.timeseries: expected true or false"
+    );
+    // Set by an option, or written in the file: the place is the option or the line, and the
+    // message names the key (an option or a line may hold several).
+    let set: Override = "output.timeseries=true".parse().unwrap();
+    let loaded = Scenario::load_builtin("hillside", &[set]).unwrap();
+    let e = loaded.locate(InputError::new(
+        "output.timeseries",
+        "expected true or false",
+    ));
+    assert_eq!(
+        e.to_string(),
+        "--set output.timeseries=true: output.timeseries: expected true or false"
+    );
+    let e = loaded.locate(InputError::new("network.nodes", "too many"));
+    assert_eq!(
+        e.to_string(),
+        "builtin:hillside:23:1: network.nodes: too many"
+    );
+}
+
+#[test]
+fn library_errors_name_the_built_in_scenario_not_a_command_line_option() {
+    let e = Scenario::load_builtin("hilside", &[]).unwrap_err();
+    assert_eq!(e.place, "built-in scenario `hilside`");
+    assert!(e.message.contains("did you mean `hillside`?"), "{e}");
+    assert!(e.message.contains("granovetter-riot, watts-cascade"), "{e}");
+    let e = Scenario::load_file(Path::new("no/such/file.toml"), &[]).unwrap_err();
+    assert!(!e.to_string().contains("--"), "{e}");
+    let e = crate::experiment::sweep::Shard::parse("5/4").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "shard 5/4: expected I/N, shard I of N shards with 1 <= I <= N, for example 2/4"
+    );
+}

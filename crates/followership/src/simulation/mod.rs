@@ -20,6 +20,7 @@
 //! replicates of a scenario; [`simulate`] runs one classic replicate and [`simulate_run`] one with
 //! leaders and the movement mechanisms.
 
+mod cycle;
 mod movement;
 pub mod outcome;
 mod prefetch;
@@ -36,7 +37,7 @@ use crate::graph::Graph;
 use crate::model::{Dynamics, EdgeProbability, Movement, Rule, RuleKind, SocialProof, Update};
 use crate::random::{Stream, splitmix64, unit_f64};
 
-pub use outcome::{Change, RunOutcome, RunRecord, TickRecord, TrustEvent, TrustSnapshot};
+pub use outcome::{Change, Cycle, RunOutcome, RunRecord, TickRecord, TrustEvent, TrustSnapshot};
 use prefetch::prefetch;
 use proof::ProofStore;
 
@@ -490,6 +491,31 @@ struct Run<'a, 'g> {
     last_joined: u32,
     last_left: u32,
     record: RunRecord,
+    /// The detector of endless join/leave cycles; `None` for runs that cannot cycle for ever
+    /// without a random draw (see [`Run::may_cycle`]).
+    cycle_watch: Option<cycle::Watch<Box<RunState>>>,
+    /// The cycle the run ended in, if it did.
+    cycle: Option<cycle::Found>,
+}
+
+/// A copy of everything in a [`Run`] that the ticks ahead depend on: when the state at the end
+/// of a later tick equals it (floats bit for bit), every tick after repeats those in between.
+/// Outcome bookkeeping (peak, the ticks of moments, the record) is left out: it does not
+/// change what happens.
+struct RunState {
+    status: Vec<Status>,
+    proof: Option<ProofStore>,
+    watchers: Option<Vec<u32>>,
+    carried: Vec<u32>,
+    following: u32,
+    crowd_weight: u64,
+    leaders_dancing: u32,
+    lonely_ticks: u32,
+    first_follower: Option<u32>,
+    second_follower: Option<u32>,
+    movement: Option<movement::MovementState>,
+    rng: Stream,
+    events_rng: Stream,
 }
 
 impl<'a, 'g> Run<'a, 'g> {
@@ -522,6 +548,7 @@ impl<'a, 'g> Run<'a, 'g> {
             )
         });
         let movement = movement_mode.then(|| movement::MovementState::new(prep, input));
+        let may_cycle = Self::may_cycle(prep, movement_mode);
         Run {
             prep,
             thresholds,
@@ -549,6 +576,107 @@ impl<'a, 'g> Run<'a, 'g> {
             last_joined: 0,
             last_left: 0,
             record: RunRecord::default(),
+            cycle_watch: may_cycle.then(cycle::Watch::new),
+            cycle: None,
+        }
+    }
+
+    /// Whether runs of `prep` can join and leave for ever without a random draw: synchronous
+    /// threshold decisions with leaving, and nobody joining on a whim. (Without leaving a crowd
+    /// only grows and every run ends; with a draw on every tick no state repeats exactly.)
+    fn may_cycle(prep: &Prepared<'_>, movement_mode: bool) -> bool {
+        let d = &prep.dynamics;
+        movement_mode
+            && prep.movement.leaving.is_some()
+            && d.rule.kind() == RuleKind::Threshold
+            && d.update == Update::Synchronous
+            && d.spontaneous <= 0.0
+    }
+
+    /// A copy of the state the ticks ahead depend on.
+    fn state_copy(&self) -> RunState {
+        RunState {
+            status: self.status.clone(),
+            proof: self.proof.clone(),
+            watchers: self.watchers.as_ref().map(|w| w.list.clone()),
+            carried: self.carried.clone(),
+            following: self.following,
+            crowd_weight: self.crowd_weight.to_bits(),
+            leaders_dancing: self.leaders_dancing,
+            lonely_ticks: self.lonely_ticks,
+            first_follower: self.record.first_follower,
+            second_follower: self.record.second_follower,
+            movement: self.movement.clone(),
+            rng: self.rng.clone(),
+            events_rng: self.events_rng.clone(),
+        }
+    }
+
+    /// Whether the state now is `old`, floats bit for bit.
+    fn same_state(&self, old: &RunState) -> bool {
+        let proof_same = match (&self.proof, &old.proof) {
+            (Some(a), Some(b)) => a.same_as(b),
+            (None, None) => true,
+            _ => false,
+        };
+        let movement_same = match (&self.movement, &old.movement) {
+            (Some(a), Some(b)) => a.same_as(b),
+            (None, None) => true,
+            _ => false,
+        };
+        self.following == old.following
+            && self.crowd_weight.to_bits() == old.crowd_weight
+            && self.leaders_dancing == old.leaders_dancing
+            && self.lonely_ticks == old.lonely_ticks
+            && self.record.first_follower == old.first_follower
+            && self.record.second_follower == old.second_follower
+            && self.carried == old.carried
+            && self.watchers.as_ref().map(|w| &w.list) == old.watchers.as_ref()
+            && self.rng == old.rng
+            && self.events_rng == old.events_rng
+            && self.status == old.status
+            && proof_same
+            && movement_same
+    }
+
+    /// At the end of a movement tick: whether the run has come back to a state it was in a few
+    /// ticks ago with nothing random or scheduled ahead, and so would repeat for ever. The
+    /// cycle found is kept for the outcome.
+    fn ended_in_cycle(&mut self) -> bool {
+        let Some(mut watch) = self.cycle_watch.take() else {
+            return false;
+        };
+        let event_rate = self
+            .prep
+            .movement
+            .leaders
+            .as_ref()
+            .map_or(0.0, |l| l.event_rate);
+        let deterministic = self
+            .movement
+            .as_ref()
+            .is_some_and(|m| m.nothing_scheduled(self.leaders_dancing, event_rate));
+        let found = if deterministic {
+            watch.end_of_tick(
+                self.tick,
+                self.following,
+                || Box::new(self.state_copy()),
+                |old| self.same_state(old),
+            )
+        } else {
+            watch.forget();
+            None
+        };
+        self.cycle_watch = Some(watch);
+        self.cycle = found;
+        found.is_some()
+    }
+
+    /// Person `v` started or stopped dancing (or leading): the cycle detector's hash follows.
+    #[inline]
+    fn toggle_dancing(&mut self, v: u32) {
+        if let Some(w) = &mut self.cycle_watch {
+            w.toggle(v);
         }
     }
 
@@ -597,6 +725,7 @@ impl<'a, 'g> Run<'a, 'g> {
     /// longer moves them, and they stop watching. Returns their influence weight.
     fn start_dancing(&mut self, v: u32, status: Status) -> f64 {
         self.status[v as usize] = status;
+        self.toggle_dancing(v);
         let weight = self.weight_of(v);
         self.crowd_weight += weight;
         if let Some(p) = &mut self.proof {
@@ -707,6 +836,7 @@ impl<'a, 'g> Run<'a, 'g> {
     fn quit(&mut self, v: u32) {
         let weight = self.weight_of(v);
         self.status[v as usize] = Status::Quit;
+        self.toggle_dancing(v);
         self.leaders_dancing -= 1;
         self.crowd_weight -= weight;
         self.withdraw(v, weight);
@@ -797,6 +927,9 @@ impl<'a, 'g> Run<'a, 'g> {
                 self.record_tick(step.joined, step.left);
                 if step.trust_changed {
                     self.record_trust();
+                }
+                if self.ended_in_cycle() {
+                    return Step::Played { over: true };
                 }
                 return self.played();
             }
@@ -1304,6 +1437,12 @@ impl<'a, 'g> Run<'a, 'g> {
             final_mean_trust: self.mean_trust().0,
             final_50_tick: self.tick_reaching_final(5),
             final_90_tick: self.tick_reaching_final(9),
+            cycle: self.cycle.map(|c| Cycle {
+                period: c.period,
+                from_tick: c.from_tick,
+                low_fraction: f64::from(c.low) / crowd,
+                high_fraction: f64::from(c.high) / crowd,
+            }),
         };
         if let Some(blocks) = self.prep.graph.blocks() {
             let mut counts = vec![0u32; blocks.iter().max().map_or(0, |&b| b as usize + 1)];

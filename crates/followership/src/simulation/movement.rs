@@ -17,6 +17,7 @@ use crate::random::unit_f64;
 use crate::simulation::outcome::TrustEvent;
 
 /// Per-run state of the movement mechanisms.
+#[derive(Clone)]
 pub(super) struct MovementState {
     /// Trust in the leader, per person, when trust is modelled.
     trust: Option<Vec<f64>>,
@@ -110,6 +111,47 @@ impl MovementState {
         if let Some(t) = &self.trust {
             self.trust_sum_followers -= t[v as usize];
         }
+    }
+
+    /// Whether `self` and `other` are the same state, floats bit for bit (what the cycle
+    /// detector compares). What never changes in a run (who sees a leader, the script) is
+    /// compared too: it costs little and keeps the comparison obviously complete.
+    pub fn same_as(&self, other: &Self) -> bool {
+        let bits = |a: &[f64], b: &[f64]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+        };
+        let trust_same = match (&self.trust, &other.trust) {
+            (Some(a), Some(b)) => bits(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        let pass_same = match (self.pass, other.pass) {
+            (Some((w, p)), Some((v, q))) => {
+                w.to_bits() == v.to_bits() && p.to_bits() == q.to_bits()
+            }
+            (None, None) => true,
+            _ => false,
+        };
+        trust_same
+            && pass_same
+            && self.trust_sum.to_bits() == other.trust_sum.to_bits()
+            && self.trust_sum_followers.to_bits() == other.trust_sum_followers.to_bits()
+            && self.near_leader == other.near_leader
+            && bits(&self.stay_at, &other.stay_at)
+            && self.leaving == other.leaving
+            && self.scripted == other.scripted
+            && self.next_scripted == other.next_scripted
+            && self.first_follower_left == other.first_follower_left
+            && self.bounds_stale == other.bounds_stale
+    }
+
+    /// Whether the ticks ahead can be decided without a random draw or a scheduled change:
+    /// no scripted leader event is still to come and no leader can draw one (events matter
+    /// only when trust is modelled).
+    pub fn nothing_scheduled(&self, leaders_dancing: u32, event_rate: f64) -> bool {
+        self.trust.is_none()
+            || (self.next_scripted == self.scripted.len()
+                && (leaders_dancing == 0 || event_rate <= 0.0))
     }
 
     /// Everyone's trust in the leader, when trust is modelled.
@@ -343,6 +385,7 @@ impl Run<'_, '_> {
             self.state_mut().first_follower_left = true;
         }
         self.status[v as usize] = Status::Watching;
+        self.toggle_dancing(v);
         self.following -= 1;
         self.crowd_weight -= weight;
         self.state_mut().on_leave(v);

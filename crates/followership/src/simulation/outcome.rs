@@ -1,6 +1,8 @@
 //! What one run produces: a row per tick, a summary of the whole run, and (when asked) every
 //! change and leader event, for stories and replays.
 
+use serde::Serialize;
+
 use crate::model::movement::LeaderEventKind;
 
 /// The state of the crowd at the end of one tick.
@@ -58,6 +60,22 @@ pub struct TrustSnapshot {
     pub trust: Vec<f32>,
 }
 
+/// A run that came back to a state it was in a few ticks earlier, with nothing random or
+/// scheduled ahead: it would have repeated those ticks, joins and leaves, until `max_ticks`, so
+/// it was ended at the tick the state came back.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Cycle {
+    /// Ticks between two equal states (the smallest such number; most often 2).
+    pub period: u32,
+    /// The tick whose state came back at the run's last tick (`from_tick + period`); the run
+    /// repeats from there (at the latest).
+    pub from_tick: u32,
+    /// The smallest fraction of the crowd following at the end of a tick of the cycle.
+    pub low_fraction: f64,
+    /// The largest fraction of the crowd following at the end of a tick of the cycle.
+    pub high_fraction: f64,
+}
+
 /// The summary of one run.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct RunOutcome {
@@ -67,7 +85,8 @@ pub struct RunOutcome {
     pub final_fraction: f64,
     /// Largest fraction following at the end of any tick.
     pub peak_fraction: f64,
-    /// The last tick simulated: when nothing could change any more, or the tick limit.
+    /// The last tick simulated: when nothing could change any more, the tick limit, or the
+    /// tick a repeating cycle was found (see [`RunOutcome::cycle`]).
     pub ticks: u32,
     /// Whether the final fraction reached the scenario's cascade cutoff.
     pub cascaded: bool,
@@ -87,11 +106,16 @@ pub struct RunOutcome {
     pub final_50_tick: Option<u32>,
     /// The first tick at which at least 90% of the final number of followers danced.
     pub final_90_tick: Option<u32>,
+    /// The endless join/leave cycle the run ended in, if it did. The final size is then the
+    /// size at the last tick (a state of the cycle), and the cycle's low and high say how far
+    /// it swings. Not one of [`RunOutcome::COLUMNS`]: files of runs that do not cycle keep
+    /// their columns; the summaries and the story say it in words.
+    pub cycle: Option<Cycle>,
 }
 
 impl RunOutcome {
     /// Length of [`RunOutcome::to_words`].
-    pub const WORDS: usize = 12;
+    pub const WORDS: usize = 15;
 
     /// The outcome as fixed-width words, every bit kept (floats by their bits, a moment that
     /// never came as `u64::MAX`): what crosses between processes, so that a row computed
@@ -111,6 +135,11 @@ impl RunOutcome {
             self.final_mean_trust.to_bits(),
             tick(self.final_50_tick),
             tick(self.final_90_tick),
+            self.cycle.map_or(u64::MAX, |c| {
+                u64::from(c.period) << 32 | u64::from(c.from_tick)
+            }),
+            self.cycle.map_or(u64::MAX, |c| c.low_fraction.to_bits()),
+            self.cycle.map_or(u64::MAX, |c| c.high_fraction.to_bits()),
         ]
     }
 
@@ -138,6 +167,17 @@ impl RunOutcome {
             final_mean_trust: f64::from_bits(w[9]),
             final_50_tick: tick(w[10])?,
             final_90_tick: tick(w[11])?,
+            cycle: match (w[12], w[13], w[14]) {
+                (u64::MAX, u64::MAX, u64::MAX) => None,
+                // A period is at least 1 tick.
+                (p, _, _) if p >> 32 == 0 || p == u64::MAX => return None,
+                (p, low, high) => Some(Cycle {
+                    period: (p >> 32) as u32,
+                    from_tick: p as u32,
+                    low_fraction: f64::from_bits(low),
+                    high_fraction: f64::from_bits(high),
+                }),
+            },
         })
     }
 
@@ -295,9 +335,33 @@ mod tests {
             final_mean_trust: -0.0,
             final_50_tick: Some(17),
             final_90_tick: None,
+            cycle: None,
         };
         let back = RunOutcome::from_words(&o.to_words()).unwrap();
         assert_eq!(back, o);
+        for cycle in [
+            Cycle {
+                period: 2,
+                from_tick: 7,
+                low_fraction: 0.25,
+                high_fraction: 0.75,
+            },
+            Cycle {
+                period: 64,
+                from_tick: u32::MAX,
+                low_fraction: 0.0,
+                high_fraction: 1.0,
+            },
+        ] {
+            let c = RunOutcome {
+                cycle: Some(cycle),
+                ..o
+            };
+            assert_eq!(RunOutcome::from_words(&c.to_words()), Some(c));
+        }
+        let mut no_period = o.to_words();
+        no_period[12] = 5; // period 0, from tick 5
+        assert!(RunOutcome::from_words(&no_period).is_none());
         assert_eq!(back.final_mean_trust.to_bits(), (-0.0f64).to_bits());
         let mut bad = o.to_words();
         bad[4] = 2;

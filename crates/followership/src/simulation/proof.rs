@@ -8,6 +8,7 @@
 use crate::graph::Graph;
 
 /// Accumulated proof and the point at which each person joins.
+#[derive(Clone)]
 pub(crate) enum ProofStore {
     /// How many more dancing contacts each person needs; `NEVER` once pending or dancing, or
     /// when no number of contacts would do.
@@ -144,6 +145,22 @@ impl ProofStore {
 }
 
 impl ProofStore {
+    /// Whether `self` and `other` hold the same proof and joining points, bit for bit (what the
+    /// cycle detector compares: equal bits decide equally for ever after).
+    pub fn same_as(&self, other: &Self) -> bool {
+        match (self, other) {
+            (ProofStore::Countdown(a), ProofStore::Countdown(b)) => a == b,
+            (ProofStore::Weighted(a), ProofStore::Weighted(b)) => {
+                a.len() == b.len()
+                    && a.iter().zip(b).all(|(x, y)| {
+                        x.proof.to_bits() == y.proof.to_bits()
+                            && x.join_at.to_bits() == y.join_at.to_bits()
+                    })
+            }
+            _ => false,
+        }
+    }
+
     /// The pull side of [`ProofStore::push`] for a whole tick at once, on the countdown store
     /// (`None` otherwise): every watcher who could still join counts how many of the people
     /// they see are `joining` this tick, and those whose countdown runs out are appended to

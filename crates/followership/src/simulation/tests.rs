@@ -416,3 +416,97 @@ fn pulling_and_pushing_play_the_same_cascade() {
         }
     }
 }
+
+/// Three people who all see each other: a leader who never sits down, and two whose thresholds
+/// the leader alone does not meet but the leader and one dancer do. The one dancing sees only
+/// the leader and leaves; the one watching sees both and joins: they take turns for ever.
+const TAKING_TURNS: &str = r#"
+name = "taking-turns"
+seed = 1
+replicates = 3
+max_ticks = 10000000
+[network]
+kind = "complete"
+nodes = 3
+[people]
+threshold = { distribution = "constant", value = 2.0 }
+[dynamics]
+rule = "threshold"
+social_proof = "count"
+[leaders]
+placement = "ids"
+ids = [0]
+weight = 1.0
+[influence]
+follower = 1e9
+[leaving]
+hysteresis = 0.5
+[initial]
+placement = "ids"
+ids = [1]
+"#;
+
+#[test]
+fn people_taking_turns_for_ever_end_in_a_cycle_of_period_2() {
+    use crate::experiment::Experiment;
+    let experiment = Experiment::from_toml(TAKING_TURNS).unwrap();
+    let run = experiment.replicate(0, Recording::everything()).unwrap();
+    let o = run.record.outcome;
+    let cycle = o.cycle.expect("a cycle");
+    assert_eq!(cycle.period, 2);
+    assert_eq!(
+        o.ticks,
+        cycle.from_tick + 2,
+        "ended where the state came back"
+    );
+    assert!(
+        o.ticks < 20,
+        "found within a few ticks, not at max_ticks: {o:?}"
+    );
+    assert_eq!((cycle.low_fraction, cycle.high_fraction), (0.5, 0.5));
+    assert_eq!(o.final_fraction, 0.5);
+    // The two take turns: each tick of the cycle one leaves and the other joins.
+    let last = &run.record.timeseries[run.record.timeseries.len() - 2..];
+    assert!(
+        last.iter().all(|t| t.joined == 1 && t.left == 1),
+        "{last:?}"
+    );
+    // A stepper stops at the same tick with the same outcome.
+    let graph = experiment.network(0).unwrap();
+    let runner = experiment.runner(&graph).unwrap();
+    let mut stepper = runner.simulation(0, Recording::default());
+    while stepper.step().is_some() {}
+    assert!(stepper.is_over());
+    assert_eq!(stepper.finish().outcome, o);
+}
+
+#[test]
+fn a_cycle_is_not_ended_while_chance_or_a_scheduled_event_can_still_break_it() {
+    use crate::experiment::Experiment;
+    // Joining on a whim draws at every tick: the same people may take turns, but the run is
+    // stochastic and is left alone (it runs on to max_ticks).
+    let whims = Experiment::from_toml(TAKING_TURNS)
+        .unwrap()
+        .set("max_ticks", 300)
+        .unwrap()
+        .set("dynamics.spontaneous", 1e-300)
+        .unwrap();
+    let o = whims
+        .replicate(0, Recording::default())
+        .unwrap()
+        .record
+        .outcome;
+    assert_eq!((o.cycle, o.ticks), (None, 300));
+    // A scripted leader event at tick 200 may change trust and so the cycle: no cycle is
+    // ended before it; after it, the cycle is found.
+    let text =
+        format!("{TAKING_TURNS}\n[trust]\n[[events]]\ntick = 200\nkind = \"kept-promise\"\n");
+    let scripted = Experiment::from_toml(&text).unwrap();
+    let o = scripted
+        .replicate(0, Recording::default())
+        .unwrap()
+        .record
+        .outcome;
+    let cycle = o.cycle.expect("a cycle after the last event");
+    assert!(cycle.from_tick >= 200, "{o:?}");
+}
