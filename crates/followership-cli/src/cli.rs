@@ -256,7 +256,7 @@ pub struct SeedArgs {
     #[arg(long, allow_negative_numbers = true, value_parser = whole::<usize>)]
     pub k: usize,
     /// imm, opim, celf, degree-discount, pagerank, degree, k-core, clustered or random
-    /// (default: imm where the model allows it, celf otherwise).
+    /// (default: opim where the model allows it, celf otherwise).
     #[arg(long, value_name = "NAME")]
     pub strategy: Option<String>,
     /// Evaluate every strategy on the same Monte-Carlo runs and print a table.

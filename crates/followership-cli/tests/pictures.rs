@@ -184,7 +184,7 @@ fn seed_draws_the_strategies_and_speaks_json() {
     let first = &json["strategies"][0];
     assert_eq!(first["seeds"].as_array().unwrap().len(), 3);
     assert!(first["expected_final_size"].as_f64().unwrap() >= 3.0);
-    assert_svg(&read(&out, "strategies.svg"), &["imm"]);
+    assert_svg(&read(&out, "strategies.svg"), &["opim"]);
     assert_self_contained(&read(&out, "report.html"));
 }
 

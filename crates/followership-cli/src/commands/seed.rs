@@ -227,6 +227,7 @@ fn stop_name(stop: seeding::rr::OpimStop) -> &'static str {
     use seeding::rr::OpimStop;
     match stop {
         OpimStop::Certified => "target certified",
+        OpimStop::Settled => "target certified, and more sets no longer improved the seeds",
         OpimStop::Limit => "worst-case number of sets reached",
         OpimStop::TimeBudget => "time budget reached",
         OpimStop::MemoryBudget => "memory budget reached",
