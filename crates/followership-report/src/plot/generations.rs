@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use super::{
     BLUE, HEIGHT, Legend, PlotError, Swatch, VERMILLION, WIDTH, axes, chart, draw_svg, extent,
-    header, no_data_svg, number, pad, percent, sane, widen,
+    header, no_data_svg, number, pad, percent, sane, whole, widen,
 };
 
 /// Tolerance and acceptance rate of each generation of a fit.
@@ -41,14 +41,6 @@ pub fn render(g: &Generations) -> Result<String, PlotError> {
         (Swatch::Line(BLUE), "tolerance".into()),
         (Swatch::Line(VERMILLION), "acceptance rate".into()),
     ];
-    // Generations are whole numbers; a label at 2.5 would name a generation that never was.
-    let whole = |v: &f64| {
-        if v.fract() == 0.0 {
-            number(*v)
-        } else {
-            String::new()
-        }
-    };
     draw_svg((WIDTH, HEIGHT), |root| {
         let body = header(root, &g.title, Some("by generation"), &legend)?;
         let (left, right) = body.split_horizontally(WIDTH / 2);

@@ -14,7 +14,8 @@
 //!
 //! This file holds what the pictures share: the error type, `Estimate` (a value with an
 //! interval), the colour-blind-safe palette of Okabe and Ito, sizes and fonts, the title block
-//! with its legend row, number formatting and the guards that keep ranges drawable.
+//! with its legend row, the chart with its margins and the axes in the house style (`chart`,
+//! `axes`), number formatting and the guards that keep ranges drawable.
 
 use std::fmt;
 use std::ops::Range;
@@ -556,6 +557,25 @@ pub(crate) fn axes(
         .axis_style(MUTED)
         .draw()?;
     Ok(())
+}
+
+/// A label on an axis of ticks or generations: whole numbers only, as a label at 2.5 would
+/// name a tick that never happened.
+pub(crate) fn whole(value: &f64) -> String {
+    if value.fract() == 0.0 {
+        number(*value)
+    } else {
+        String::new()
+    }
+}
+
+/// A band between two curves as one polygon: along the low ends of `(x, low, high)` rows, then
+/// back along the high ends.
+pub(crate) fn outline(rows: &[(f64, f64, f64)]) -> Vec<(f64, f64)> {
+    rows.iter()
+        .map(|&(x, lo, _)| (x, lo))
+        .chain(rows.iter().rev().map(|&(x, _, hi)| (x, hi)))
+        .collect()
 }
 
 /// A label on an axis whose coordinates are base-10 logarithms: the value it stands for when

@@ -7,7 +7,8 @@ use plotters::prelude::*;
 
 use super::{
     BLUE, HEIGHT, Legend, MUTED, NOTE_SIZE, ORANGE, PlotError, Swatch, VERMILLION, WIDTH, anchored,
-    axes, chart, count, draw_svg, extent, header, no_data_svg, number, percent, sane, widen,
+    axes, chart, count, draw_svg, extent, header, no_data_svg, number, outline, percent, sane,
+    widen,
 };
 use plotters::style::text_anchor::{HPos, VPos};
 
@@ -30,14 +31,6 @@ pub struct PredictiveBand {
     /// The last observed time when the band runs past it (a forecast): later times are drawn
     /// as the forecast.
     pub forecast_from: Option<f64>,
-}
-
-/// A band between two curves as one polygon: along the low ends, back along the high ends.
-fn outline(rows: &[(f64, f64, f64)]) -> Vec<(f64, f64)> {
-    rows.iter()
-        .map(|&(x, lo, _)| (x, lo))
-        .chain(rows.iter().rev().map(|&(x, _, hi)| (x, hi)))
-        .collect()
 }
 
 /// Draws the bands, the median and the observations.
