@@ -233,6 +233,9 @@ pub struct FitArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Write no SVG plots and no report.html (faster for scripts that only read the CSVs).
+    #[arg(long)]
+    pub no_plots: bool,
 }
 
 /// Options of `followership merge`.

@@ -4,13 +4,14 @@
 //! ([`plot`]) drawn with plotters' SVG back end (text stays text, so no fonts are needed to
 //! draw them), the replay data of one run ([`replay`]) and `report.html` ([`html`]), one
 //! self-contained file with the scenario, the summary, the plots, the story and an animated
-//! replay. [`run`], [`sweep`], [`sensitivity`] and [`seeding`] decide what each kind of output
-//! directory shows, and [`compare`] puts variants of a scenario side by side; [`animate`] draws the replay of one run as an animated GIF for slides.
+//! replay. [`run`], [`sweep`], [`sensitivity`], [`seeding`] and [`fit`] decide what each kind of
+//! output directory shows, and [`compare`] puts variants of a scenario side by side; [`animate`] draws the replay of one run as an animated GIF for slides.
 #![warn(missing_docs)]
 
 pub mod animate;
 pub mod assets;
 pub mod compare;
+pub mod fit;
 pub mod html;
 pub mod plot;
 pub mod replay;

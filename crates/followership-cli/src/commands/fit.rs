@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use followership::atomic::AtomicFile;
 use followership::error::Error;
-use followership::fit::output::{Forecast, predict, summarise, write};
-use followership::fit::{Fit, FitOptions, Posterior, Progress};
+use followership::fit::output::{best_runs, predict, summarise, write};
+use followership::fit::{Fit, FitOptions, Progress};
 use followership::fmt::{grouped, percent};
+use followership_report::fit::FitResults;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{experiment, prepare_out, usage, use_threads};
@@ -80,8 +80,20 @@ pub fn execute(args: &FitArgs) -> Result<(), Error> {
     bar.finish_and_clear();
     let forecast = predict(&fit, &posterior, args.forecast, particles.min(MAX_DRAWS))?;
     write(&out, &fit, &posterior, &forecast, args.forecast.is_some())?;
-    write_pictures(&out, &fit, &forecast, &name)?;
-    write_marginals(&out, &fit, &posterior)?;
+    if !args.no_plots {
+        let best = best_runs(&fit, &posterior, args.forecast)?;
+        followership_report::fit::write(
+            &out,
+            &FitResults {
+                scenario: experiment.scenario(),
+                fit: &fit,
+                posterior: &posterior,
+                forecast: &forecast,
+                forecast_asked: args.forecast.is_some(),
+                best: &best,
+            },
+        )?;
+    }
     if args.quiet {
         return Ok(());
     }
@@ -139,76 +151,4 @@ pub fn execute(args: &FitArgs) -> Result<(), Error> {
     }
     outln!("  results in {}", out.display());
     Ok(())
-}
-
-/// Writes `predictive.svg` (one `predictive-GROUP.svg` per group of several): the observed
-/// curve over the posterior predictive band.
-fn write_pictures(
-    out: &std::path::Path,
-    fit: &Fit,
-    forecast: &Forecast,
-    name: &str,
-) -> Result<(), Error> {
-    use followership_report::plot::{PredictiveBand, predictive};
-    let several = forecast.groups.len() > 1;
-    for g in &forecast.groups {
-        let picture = PredictiveBand {
-            title: if several {
-                format!("Fit of {name}: {}", g.group)
-            } else {
-                format!("Fit of {name}")
-            },
-            x_name: fit.spec().data.time.clone(),
-            band: g
-                .band
-                .iter()
-                .map(|r| (r.time, r.band.low, r.band.median, r.band.high))
-                .collect(),
-            observed: g
-                .band
-                .iter()
-                .filter_map(|r| Some((r.time, r.observed?)))
-                .collect(),
-            draws: forecast.draws,
-        };
-        let svg = predictive::render(&picture)
-            .map_err(|e| Error::io("predictive.svg", std::io::Error::other(e.to_string())))?;
-        let file = if several {
-            out.join(format!("predictive-{}.svg", g.group))
-        } else {
-            out.join("predictive.svg")
-        };
-        save(&file, &svg)?;
-    }
-    Ok(())
-}
-
-/// Writes `posterior-KEY.svg` for each fitted parameter: its weighted histogram and 95%
-/// credible interval.
-fn write_marginals(out: &std::path::Path, fit: &Fit, posterior: &Posterior) -> Result<(), Error> {
-    use followership_report::plot::{Marginal, marginal};
-    for (i, s) in summarise(fit, posterior).into_iter().enumerate() {
-        let picture = Marginal {
-            name: s.key.clone(),
-            particles: posterior
-                .particles()
-                .iter()
-                .map(|p| (fit.value_number(i, p.values[i]), p.weight))
-                .collect(),
-            interval: (s.interval.low, s.interval.high),
-        };
-        let svg = marginal::render(&picture)
-            .map_err(|e| Error::io("posterior.svg", std::io::Error::other(e.to_string())))?;
-        save(&out.join(format!("posterior-{}.svg", s.key)), &svg)?;
-    }
-    Ok(())
-}
-
-/// Writes `text` to `path` atomically.
-fn save(path: &std::path::Path, text: &str) -> Result<(), Error> {
-    let mut f = AtomicFile::create(path)?;
-    f.writer()
-        .write_all(text.as_bytes())
-        .map_err(|e| Error::io(path, e))?;
-    f.commit()
 }

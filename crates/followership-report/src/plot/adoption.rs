@@ -11,9 +11,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::{
-    BLUE, DESC_SIZE, FONT, GRID, HEIGHT, INK, LABEL_SIZE, Legend, MUTED, NOTE_SIZE, PlotError,
-    Swatch, VERMILLION, WIDTH, anchored, count, draw_svg, extent, header, no_data_svg, number,
-    percent, sane, widen,
+    BLUE, HEIGHT, INK, Legend, MUTED, NOTE_SIZE, PlotError, Swatch, VERMILLION, WIDTH, anchored,
+    axes, chart, count, draw_svg, extent, header, no_data_svg, number, outline, percent, sane,
+    whole, widen,
 };
 
 /// When the leader gave up, over the runs of an experiment.
@@ -136,38 +136,13 @@ pub fn render(curve: &AdoptionCurve) -> Result<String, PlotError> {
 
     draw_svg((WIDTH, HEIGHT), |root| {
         let body = header(root, TITLE, Some(&subtitle), &legend)?;
-        let mut chart = ChartBuilder::on(&body)
-            .margin(10)
-            .margin_right(28)
-            .x_label_area_size(48)
-            .y_label_area_size(64)
-            .build_cartesian_2d(x_range.clone(), y_range.clone())?;
-        chart
-            .configure_mesh()
-            .x_desc("tick")
-            .y_desc("share following")
-            // Ticks are whole numbers; a label at 2.5 would be a tick that never happened.
-            .x_label_formatter(&|v| {
-                if v.fract() == 0.0 {
-                    number(*v)
-                } else {
-                    String::new()
-                }
-            })
-            .y_label_formatter(&|v| percent(*v, y_span))
-            .axis_desc_style((FONT, DESC_SIZE))
-            .label_style((FONT, LABEL_SIZE))
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .axis_style(MUTED)
-            .draw()?;
+        let mut chart = chart(&body, x_range.clone(), y_range.clone())?;
+        axes(&mut chart, "tick", "share following", &whole, &|v| {
+            percent(*v, y_span)
+        })?;
 
         if band.len() >= 2 {
-            let outline: Vec<(f64, f64)> = band
-                .iter()
-                .map(|&(x, lo, _)| (x, lo))
-                .chain(band.iter().rev().map(|&(x, _, hi)| (x, hi)))
-                .collect();
+            let outline = outline(&band);
             chart.draw_series(std::iter::once(Polygon::new(
                 outline,
                 BLUE.mix(0.25).filled(),

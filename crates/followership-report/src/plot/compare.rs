@@ -6,8 +6,8 @@ use plotters::prelude::*;
 
 use super::{
     AdoptionCurve, BLUE, DESC_SIZE, FONT, GREEN, GRID, HEIGHT, LABEL_SIZE, Legend, MUTED, ORANGE,
-    PlotError, Swatch, VERMILLION, WIDTH, draw_svg, extent, header, no_data_svg, number, percent,
-    sane, widen,
+    PlotError, Swatch, VERMILLION, WIDTH, axes, chart, draw_svg, extent, header, no_data_svg,
+    percent, sane, whole, widen,
 };
 
 /// The colours of the variants, in order (Okabe and Ito's; a fifth variant starts again).
@@ -57,30 +57,10 @@ pub fn render(curves: &[(String, AdoptionCurve)]) -> Result<String, PlotError> {
             Some("share of the crowd following; median and 10–90% band over each variant's runs"),
             &legend,
         )?;
-        let mut chart = ChartBuilder::on(&body)
-            .margin(10)
-            .margin_right(28)
-            .x_label_area_size(48)
-            .y_label_area_size(64)
-            .build_cartesian_2d(x_range.clone(), y_range.clone())?;
-        chart
-            .configure_mesh()
-            .x_desc("tick")
-            .y_desc("share following")
-            .x_label_formatter(&|v| {
-                if v.fract() == 0.0 {
-                    number(*v)
-                } else {
-                    String::new()
-                }
-            })
-            .y_label_formatter(&|v| percent(*v, 1.0))
-            .axis_desc_style((FONT, DESC_SIZE))
-            .label_style((FONT, LABEL_SIZE))
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .axis_style(MUTED)
-            .draw()?;
+        let mut chart = chart(&body, x_range.clone(), y_range.clone())?;
+        axes(&mut chart, "tick", "share following", &whole, &|v| {
+            percent(*v, 1.0)
+        })?;
         for (i, (_, median, p10, p90)) in series.iter().enumerate() {
             let colour = COLOURS[i % COLOURS.len()];
             if p10.len() >= 2 && p10.len() == p90.len() {

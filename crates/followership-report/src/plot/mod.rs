@@ -14,7 +14,8 @@
 //!
 //! This file holds what the pictures share: the error type, `Estimate` (a value with an
 //! interval), the colour-blind-safe palette of Okabe and Ito, sizes and fonts, the title block
-//! with its legend row, number formatting and the guards that keep ranges drawable.
+//! with its legend row, the chart with its margins and the axes in the house style (`chart`,
+//! `axes`), number formatting and the guards that keep ranges drawable.
 
 use std::fmt;
 use std::ops::Range;
@@ -29,7 +30,9 @@ pub mod adoption;
 mod bars;
 pub mod compare;
 pub mod final_size;
+pub mod generations;
 pub mod marginal;
+pub mod pairs;
 pub mod parameter;
 pub mod phase;
 pub mod predictive;
@@ -39,7 +42,9 @@ pub mod strategies;
 pub mod trust;
 
 pub use adoption::{AdoptionCurve, FirstFollower, LeaderQuit};
+pub use generations::Generations;
 pub use marginal::Marginal;
+pub use pairs::Pairs;
 pub use parameter::ParameterCurve;
 pub use phase::HeatMap;
 pub use predictive::PredictiveBand;
@@ -512,6 +517,79 @@ pub(crate) fn no_data_svg(title: &str, reason: &str) -> Result<String, PlotError
     })
 }
 
+/// A chart of two linear number axes.
+pub(crate) type Chart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A chart on `area` over `x` by `y` with the margins and label areas the plots share.
+pub(crate) fn chart<'a, 'b>(
+    area: &'a Area<'b>,
+    x: Range<f64>,
+    y: Range<f64>,
+) -> Result<Chart<'a, 'b>, PlotError> {
+    Ok(ChartBuilder::on(area)
+        .margin(10)
+        .margin_right(28)
+        .x_label_area_size(48)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x, y)?)
+}
+
+/// Draws the axes in the house style: their descriptions, labels written by `x_label` and
+/// `y_label`, a pale grid at the labelled values only, muted axis lines.
+pub(crate) fn axes(
+    chart: &mut Chart<'_, '_>,
+    x_desc: &str,
+    y_desc: &str,
+    x_label: &dyn Fn(&f64) -> String,
+    y_label: &dyn Fn(&f64) -> String,
+) -> Result<(), PlotError> {
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_label_formatter(x_label)
+        .y_label_formatter(y_label)
+        .axis_desc_style((FONT, DESC_SIZE))
+        .label_style((FONT, LABEL_SIZE))
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(MUTED)
+        .draw()?;
+    Ok(())
+}
+
+/// A label on an axis of ticks or generations: whole numbers only, as a label at 2.5 would
+/// name a tick that never happened.
+pub(crate) fn whole(value: &f64) -> String {
+    if value.fract() == 0.0 {
+        number(*value)
+    } else {
+        String::new()
+    }
+}
+
+/// A band between two curves as one polygon: along the low ends of `(x, low, high)` rows, then
+/// back along the high ends.
+pub(crate) fn outline(rows: &[(f64, f64, f64)]) -> Vec<(f64, f64)> {
+    rows.iter()
+        .map(|&(x, lo, _)| (x, lo))
+        .chain(rows.iter().rev().map(|&(x, _, hi)| (x, hi)))
+        .collect()
+}
+
+/// A label on an axis whose coordinates are base-10 logarithms: the value it stands for when
+/// that is 1, 2 or 5 times a power of ten, nothing otherwise (an axis of 0.00158, 0.00251, ...
+/// is hard to read; the grid lines stay).
+pub(crate) fn power_of_ten(log10: f64) -> String {
+    let exponent = log10.floor();
+    let mantissa = 10f64.powf(log10 - exponent);
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .find(|m: &f64| (mantissa - m).abs() < 1e-6 * m)
+        .map_or_else(String::new, |m| number(m * 10f64.powf(exponent)))
+}
+
 /// Draws interval whiskers in data coordinates with caps of a fixed pixel width, so the caps
 /// look the same on linear and log axes. `vertical` whiskers run along y at the given x.
 pub(crate) fn draw_whiskers<X, Y>(
@@ -762,6 +840,9 @@ mod tests {
         assert_eq!(count(12), "12");
         assert_eq!(capitalised("cascade probability"), "Cascade probability");
         assert_eq!(capitalised(""), "");
+        assert_eq!(power_of_ten(-2.0), "0.01");
+        assert_eq!(power_of_ten(2f64.log10()), "2");
+        assert_eq!(power_of_ten(-2.8), "");
     }
 
     #[test]

@@ -9,9 +9,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::{
-    BLUE, DESC_SIZE, FONT, GREEN, GRID, HEIGHT, INK, LABEL_SIZE, Legend, MUTED, NOTE_SIZE,
-    PlotError, Swatch, VERMILLION, WIDTH, anchored, count, draw_svg, extent, header, no_data_svg,
-    number, sane, text_width, widen,
+    BLUE, GREEN, HEIGHT, INK, Legend, MUTED, NOTE_SIZE, PlotError, Swatch, VERMILLION, WIDTH,
+    anchored, axes, chart, count, draw_svg, extent, header, no_data_svg, number, outline, sane,
+    text_width, whole, widen,
 };
 
 /// One leader event marked on the plot.
@@ -125,44 +125,25 @@ pub fn render(curve: &TrustCurve) -> Result<String, PlotError> {
 
     draw_svg((WIDTH, HEIGHT), |root| {
         let body = header(root, TITLE, Some(&subtitle), &legend)?;
-        let mut chart = ChartBuilder::on(&body)
-            .margin(10)
-            .margin_right(28)
-            .x_label_area_size(48)
-            .y_label_area_size(64)
-            .build_cartesian_2d(x_range.clone(), y_range.clone())?;
-        chart
-            .configure_mesh()
-            .x_desc("tick")
-            .y_desc("trust in the leader")
-            .x_label_formatter(&|v| {
-                if v.fract() == 0.0 {
-                    number(*v)
-                } else {
-                    String::new()
-                }
-            })
-            // No labels above full trust: that strip holds the event labels.
-            .y_label_formatter(&|v| {
-                if *v <= 1.0 + 1e-9 {
-                    number((v * 100.0).round() / 100.0)
-                } else {
-                    String::new()
-                }
-            })
-            .axis_desc_style((FONT, DESC_SIZE))
-            .label_style((FONT, LABEL_SIZE))
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .axis_style(MUTED)
-            .draw()?;
+        let mut chart = chart(&body, x_range.clone(), y_range.clone())?;
+        // No labels above full trust: that strip holds the event labels.
+        let trust_label = |v: &f64| {
+            if *v <= 1.0 + 1e-9 {
+                number((v * 100.0).round() / 100.0)
+            } else {
+                String::new()
+            }
+        };
+        axes(
+            &mut chart,
+            "tick",
+            "trust in the leader",
+            &whole,
+            &trust_label,
+        )?;
 
         if band.len() >= 2 {
-            let outline: Vec<(f64, f64)> = band
-                .iter()
-                .map(|&(x, lo, _)| (x, lo))
-                .chain(band.iter().rev().map(|&(x, _, hi)| (x, hi)))
-                .collect();
+            let outline = outline(&band);
             chart.draw_series(std::iter::once(Polygon::new(
                 outline,
                 BLUE.mix(0.25).filled(),

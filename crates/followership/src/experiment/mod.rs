@@ -204,6 +204,12 @@ impl Experiment {
         &self.loaded.scenario
     }
 
+    /// The scenario, to change in place, for the engine's own callers that check it
+    /// themselves (a fit writes a particle's numbers and validates the scenario once).
+    pub(crate) fn scenario_mut(&mut self) -> &mut Scenario {
+        &mut self.loaded.scenario
+    }
+
     /// The scenario with the place it came from.
     pub fn loaded(&self) -> &LoadedScenario {
         &self.loaded

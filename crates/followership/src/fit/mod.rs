@@ -24,6 +24,7 @@
 mod data;
 pub mod output;
 mod prior;
+mod setter;
 mod smc;
 #[cfg(test)]
 mod tests;
@@ -97,7 +98,9 @@ pub struct FitSpec {
     #[serde(default = "default_runs")]
     pub runs: u32,
     /// Settings of each group of the data (`[fit.groups.NAME]`, key path = value): a series
-    /// of that group is compared with runs of the scenario with those settings.
+    /// of that group is compared with runs of the scenario with those settings. Each value is
+    /// set on its own (`network.nodes = 100` changes the nodes and keeps the network's other
+    /// keys; an inline table is merged key by key in the same way).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub groups: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
 }
@@ -526,8 +529,12 @@ struct Group {
     /// The observed series.
     series: Series,
     /// The group's scenario as a TOML tree, when setting keys in it gives exactly what
-    /// overrides of the text give (checked at the start): the fast way to set a particle.
+    /// overrides of the text give (checked at the start): a faster way to set a particle.
     tree: Option<toml::Table>,
+    /// The typed field of each fitted parameter (`None` for the time mapping), when every
+    /// fitted scenario key has one and writing it gives exactly what overrides give (checked
+    /// at the start): the fastest way to set a particle, see [`setter`].
+    fields: Option<Vec<Option<setter::Field>>>,
 }
 
 /// A fit ready to run: the scenario, its priors, and the observed data.
@@ -599,13 +606,29 @@ impl Fit {
         let network_fitted = priors.iter().any(|p| p.key.starts_with("network."));
         let mut groups = Vec::new();
         for series in &observed.series {
-            let settings = spec.groups.get(&series.group);
+            // `network.nodes = 100` under [fit.groups.NAME] reads as a table `network` holding
+            // `nodes`: each value inside is set on its own, so the group's other keys of that
+            // section keep the scenario's values.
+            let mut settings = Vec::new();
+            for (key, value) in spec.groups.get(&series.group).into_iter().flatten() {
+                flatten_setting(key.clone(), value, &mut settings);
+            }
             let mut overrides = Vec::new();
-            for (key, value) in settings.into_iter().flatten() {
-                overrides.push(Override::new(key, prior::json_to_value(value).to_toml())?);
+            for (key, value) in &settings {
+                let place = loaded.place_of(&format!("fit.groups.{}.{key}", series.group));
+                let o = Override::new(key, prior::json_to_value(value).to_toml())
+                    .map_err(|e| InputError::new(place.clone(), e.message))?;
+                overrides.push(o.given_as(place));
             }
             let experiment = base.clone().with_overrides(&overrides).map_err(|e| {
-                InputError::new(format!("fit.groups.{}", series.group), e.to_string())
+                let e = into_input(e);
+                InputError::new(
+                    e.place,
+                    format!(
+                        "{} (in the settings of group `{}`, [fit.groups.{}])",
+                        e.message, series.group, series.group
+                    ),
+                )
             })?;
             let graph = if network_fitted || experiment.regenerates_network() {
                 None
@@ -618,6 +641,7 @@ impl Fit {
                 graph,
                 series: series.clone(),
                 tree: None,
+                fields: None,
             });
         }
         if let Some(name) = spec
@@ -625,11 +649,28 @@ impl Fit {
             .keys()
             .find(|g| !observed.series.iter().any(|s| &s.group == *g))
         {
-            return Err(InputError::new(
-                format!("fit.groups.{name}"),
-                "no series of the data has this group; name groups as the data's group column does",
-            )
-            .into());
+            let groups: Vec<&str> = observed.series.iter().map(|s| s.group.as_str()).collect();
+            let message = if spec.data.group.is_none() {
+                format!(
+                    "the data has one series, so there is no group `{name}`; name the data's \
+                     group column with fit.data.group, or remove [fit.groups.{name}]"
+                )
+            } else {
+                let nearest = groups
+                    .iter()
+                    .filter(|g| strsim::levenshtein(g, name) <= 2.max(name.len() / 3))
+                    .min_by_key(|g| strsim::levenshtein(g, name))
+                    .map(|g| format!("did you mean `{g}`? "))
+                    .unwrap_or_default();
+                format!(
+                    "no series of the data has group `{name}`; {nearest}the data's groups are {}; \
+                     name groups as the data's group column does",
+                    groups.join(", ")
+                )
+            };
+            return Err(
+                InputError::new(loaded.place_of(&format!("fit.groups.{name}")), message).into(),
+            );
         }
         // Setting a particle's values in the scenario's TOML tree skips reading the whole text
         // again for every simulation (most of the cost of a small run); it is used when it
@@ -655,6 +696,7 @@ impl Fit {
             if agrees {
                 g.tree = tree;
             }
+            g.fields = typed_fields(&g.experiment, &priors);
         }
         let fingerprint = {
             let text = format!("{}\n{:?}\n{:?}", loaded.source, observed, spec);
@@ -729,6 +771,44 @@ impl Fit {
             crate::experiment::Value::Integer(v) if self.priors[i].is_discrete() => v as f64,
             crate::experiment::Value::Float(v) if self.priors[i].is_discrete() => v,
             _ => x,
+        }
+    }
+
+    /// The prior of parameter `i`: its shape and the range it reaches, in the values
+    /// [`Fit::value_number`] gives (a normal prior without bounds reaches four standard
+    /// deviations; a choices prior, its smallest and largest choice).
+    pub fn prior_range(&self, i: usize) -> (PriorKind, f64, f64) {
+        let p = &self.priors[i];
+        match p.kind {
+            PriorKind::Choices => {
+                let numbers = (0..p.choices.len()).map(|k| self.value_number(i, k as f64));
+                let (lo, hi) = numbers.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+                    (lo.min(x), hi.max(x))
+                });
+                (p.kind, lo, hi)
+            }
+            _ => (p.kind, p.low, p.high),
+        }
+    }
+
+    /// The prior of parameter `i` in words, as the scenario gives it ("log-uniform on
+    /// [0.001, 0.1]", "normal (mean 0.2, sd 0.05) on [0, 1]", "one of 2, 4, 8").
+    pub fn prior_text(&self, i: usize) -> String {
+        let p = &self.priors[i];
+        match p.kind {
+            PriorKind::Choices => format!(
+                "one of {}",
+                p.choices
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            PriorKind::Normal => format!(
+                "normal (mean {}, sd {}) on [{}, {}]",
+                p.mean, p.sd, p.low, p.high
+            ),
+            kind => format!("{} on [{}, {}]", kind.name(), p.low, p.high),
         }
     }
 
@@ -815,6 +895,11 @@ impl Fit {
         theta: &[f64],
         max_ticks: Option<u32>,
     ) -> Result<Experiment, Error> {
+        if let Some(fields) = &g.fields
+            && let Some(e) = set_fields(&g.experiment, fields, theta, max_ticks)
+        {
+            return e;
+        }
         let settings = self.settings(theta, max_ticks);
         match &g.tree {
             Some(tree) => set_in_tree(&g.experiment, tree, &settings),
@@ -946,6 +1031,80 @@ fn prior_extremes(p: &Prior) -> Vec<f64> {
     match p.kind {
         PriorKind::Choices => (0..p.choices.len()).map(|i| i as f64).collect(),
         _ => vec![p.low, p.high],
+    }
+}
+
+/// The typed fields of `priors` (see [`setter`]) when every fitted scenario key has one and
+/// writing a field gives exactly the scenario an override gives, at both edges and the middle
+/// of every prior; `None` otherwise (the particles are then set by key path).
+fn typed_fields(experiment: &Experiment, priors: &[Prior]) -> Option<Vec<Option<setter::Field>>> {
+    let fields = priors
+        .iter()
+        .map(|p| {
+            if p.key == TIME_SCALE || p.key == TIME_OFFSET {
+                Some(None)
+            } else if p.is_discrete() || p.integer {
+                None
+            } else {
+                setter::field(&p.key).map(Some)
+            }
+        })
+        .collect::<Option<Vec<_>>>()?;
+    for (i, p) in priors.iter().enumerate() {
+        if fields[i].is_none() {
+            continue;
+        }
+        for x in [p.low, 0.5 * (p.low + p.high), p.high] {
+            let mut theta: Vec<f64> = priors.iter().map(|q| q.low).collect();
+            theta[i] = x;
+            let one = [(p.key.as_str(), p.setting(x))];
+            let mut alone = vec![None; priors.len()];
+            alone[i] = fields[i];
+            match (
+                set_fields(experiment, &alone, &theta, None),
+                set_by_overrides(experiment, &one),
+            ) {
+                (Some(Ok(a)), Ok(b)) if a.scenario() == b.scenario() => {}
+                _ => return None,
+            }
+        }
+    }
+    Some(fields)
+}
+
+/// `experiment` with `theta` written through `fields` (and `max_ticks` when given), checked
+/// once; `None` when the scenario lacks one of the fields.
+fn set_fields(
+    experiment: &Experiment,
+    fields: &[Option<setter::Field>],
+    theta: &[f64],
+    max_ticks: Option<u32>,
+) -> Option<Result<Experiment, Error>> {
+    let mut e = experiment.clone();
+    let scenario = e.scenario_mut();
+    if !setter::write(scenario, fields, theta) {
+        return None;
+    }
+    if let Some(t) = max_ticks {
+        scenario.max_ticks = t;
+    }
+    Some(scenario.validate().map(|()| e).map_err(Error::from))
+}
+
+/// Adds the setting `key = value` of a group to `out`, a table as one setting per value inside
+/// it (`{ nodes = 100 }` at `network` is `network.nodes = 100`).
+fn flatten_setting(
+    key: String,
+    value: &serde_json::Value,
+    out: &mut Vec<(String, serde_json::Value)>,
+) {
+    match value {
+        serde_json::Value::Object(entries) => {
+            for (k, v) in entries {
+                flatten_setting(format!("{key}.{k}"), v, out);
+            }
+        }
+        v => out.push((key, v.clone())),
     }
 }
 

@@ -6,8 +6,8 @@
 //!   generation;
 //! - `summary.csv` and `summary.json`: posterior mean, median and 95% credible interval of
 //!   each parameter (and, in the JSON, the generations, the stopping reason and the forecast);
-//! - `predictive.csv`: the observed curve and the posterior predictive band (2.5%, 50%, 97.5%)
-//!   of the share following, per group, up to the horizon;
+//! - `predictive.csv`: the observed curve and the posterior predictive band (2.5%, 50%, 97.5%,
+//!   and the middle 50% from 25% to 75%) of the share following, per group, up to the horizon;
 //! - `forecast.csv` (with a horizon): the final size at the horizon and the time to tipping,
 //!   with 95% intervals.
 
@@ -19,7 +19,9 @@ use rayon::prelude::*;
 
 use crate::atomic::AtomicFile;
 use crate::error::Error;
+use crate::graph::Graph;
 use crate::random::{Stream, splitmix64, unit_f64};
+use crate::simulation::{Recording, RunRecord};
 
 use super::smc::{pick, weighted_quantile};
 use super::{Fit, Posterior};
@@ -130,6 +132,8 @@ pub struct BandRow {
     pub observed: Option<f64>,
     /// The 95% predictive interval and median of the share following.
     pub band: Interval,
+    /// The middle 50% of the share following: its 25% and 75% quantiles.
+    pub middle: (f64, f64),
 }
 
 /// The posterior predictive up to a horizon.
@@ -211,10 +215,20 @@ pub fn predict(
                     .iter()
                     .position(|&s| (s - t).abs() <= 1e-9 * (1.0 + t.abs()))
                     .map(|k| observed[k]);
+                let equal = vec![1.0; shares.len()];
+                let middle = if shares.is_empty() {
+                    (f64::NAN, f64::NAN)
+                } else {
+                    (
+                        weighted_quantile(&shares, &equal, 0.25),
+                        weighted_quantile(&shares, &equal, 0.75),
+                    )
+                };
                 BandRow {
                     time: t,
                     observed: seen,
                     band: Interval::of(&shares),
+                    middle,
                 }
             })
             .collect();
@@ -231,6 +245,77 @@ pub fn predict(
         draws,
         groups,
     })
+}
+
+/// The point the best-fitting particle is re-run at: apart from the proposals' and the
+/// forecast's points.
+const BEST_POINT: u64 = 1 << 61;
+
+/// A run with the values of the best-fitting particle, recorded in full for its story.
+#[derive(Debug, Clone)]
+pub struct BestRun {
+    /// The group it belongs to (empty for one series).
+    pub group: String,
+    /// The particle's values, one per fitted parameter (a choice by its index).
+    pub values: Vec<f64>,
+    /// The particle's distance to the data in the fit.
+    pub distance: f64,
+    /// The group's scenario with the particle's values set.
+    pub scenario: crate::scenario::Scenario,
+    /// The network it ran on.
+    pub graph: Graph,
+    /// Everything the run recorded (time series, joins and leaves, leader events).
+    pub record: RunRecord,
+    /// The model tick of data time 0 and the ticks per unit of data time: (offset, scale).
+    pub time_map: (f64, f64),
+}
+
+/// The run of the best-fitting particle (the smallest distance; the first of equals) for each
+/// group, up to data time `horizon` (the last observation when `None`).
+///
+/// The proposal that was accepted ran at its own point and kept only its curve, so the
+/// particle is run again at a point of its own: the same values, a run that is the same for
+/// the same seed (its curve is one draw of that particle, not the accepted one).
+pub fn best_runs(
+    fit: &Fit,
+    posterior: &Posterior,
+    horizon: Option<f64>,
+) -> Result<Vec<BestRun>, Error> {
+    let Some(best) = posterior
+        .particles()
+        .iter()
+        .reduce(|a, b| if b.distance < a.distance { b } else { a })
+    else {
+        return Ok(Vec::new());
+    };
+    let horizon = horizon
+        .unwrap_or(fit.observed.last_time())
+        .max(fit.observed.last_time());
+    let (scale, offset) = fit.time_map(&best.values);
+    let ticks = ((offset + scale * horizon).ceil() + 1.0)
+        .clamp(1.0, f64::from(crate::limits::MAX_TICKS)) as u32;
+    fit.groups
+        .iter()
+        .map(|g| {
+            let e = fit
+                .particle(g, &best.values, Some(ticks))?
+                .at_point(BEST_POINT);
+            let graph = match &g.graph {
+                Some(graph) => Graph::clone(graph),
+                None => e.network(0)?,
+            };
+            let record = e.runner(&graph)?.run(0, Recording::everything());
+            Ok(BestRun {
+                group: g.name.clone(),
+                values: best.values.clone(),
+                distance: best.distance,
+                scenario: e.scenario().clone(),
+                graph,
+                record,
+                time_map: (offset, scale),
+            })
+        })
+        .collect()
 }
 
 /// A number for a CSV cell: empty when not finite.
@@ -319,18 +404,23 @@ pub fn write(
         Ok(())
     })?;
     write_file(dir, "predictive.csv", |w| {
-        writeln!(w, "group,time,observed,low_95,median,high_95")?;
+        writeln!(
+            w,
+            "group,time,observed,low_95,median,high_95,low_50,high_50"
+        )?;
         for g in &forecast.groups {
             for r in &g.band {
                 writeln!(
                     w,
-                    "{},{},{},{},{},{}",
+                    "{},{},{},{},{},{},{},{}",
                     g.group,
                     r.time,
                     r.observed.map(cell).unwrap_or_default(),
                     r.band.low,
                     r.band.median,
-                    r.band.high
+                    r.band.high,
+                    cell(r.middle.0),
+                    cell(r.middle.1)
                 )?;
             }
         }

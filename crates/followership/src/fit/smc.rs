@@ -135,6 +135,19 @@ impl Posterior {
     }
 }
 
+/// How one generation draws its proposals: from the prior (generation 0, no kernel), or by
+/// moving the previous generation's particles (in internal coordinates, chosen by weight).
+struct Proposer {
+    /// The generation proposed for.
+    index: u32,
+    /// The perturbation kernel, from the previous generation.
+    kernel: Option<Kernel>,
+    /// The previous generation's particles in internal coordinates.
+    internal: Vec<Vec<f64>>,
+    /// Their weights.
+    weights: Vec<f64>,
+}
+
 /// The stream of proposal `attempt` of `generation`.
 fn proposal_stream(seed: u64, generation: u32, attempt: u64) -> Stream {
     let mut h = splitmix64(seed ^ PROPOSAL_SALT);
@@ -243,42 +256,36 @@ impl Fit {
         let spec = &self.spec;
         let n = spec.particles;
         let index = previous.map_or(0, |p| p.index + 1);
-        let (tolerance, kernel, internal, weights) = match previous {
-            None => (f64::INFINITY, None, Vec::new(), Vec::new()),
-            Some(p) => {
-                let distances: Vec<f64> = p.particles.iter().map(|q| q.distance).collect();
-                let weights: Vec<f64> = p.particles.iter().map(|q| q.weight).collect();
-                let tolerance = weighted_quantile(&distances, &weights, spec.quantile);
-                let internal: Vec<Vec<f64>> = p
-                    .particles
-                    .iter()
-                    .map(|q| self.internal(&q.values))
-                    .collect();
-                let kernel = Kernel::new(&self.priors, &internal, &weights);
-                (tolerance, Some(kernel), internal, weights)
-            }
-        };
+        let tolerance = previous.map_or(f64::INFINITY, |p| {
+            let distances: Vec<f64> = p.particles.iter().map(|q| q.distance).collect();
+            let weights: Vec<f64> = p.particles.iter().map(|q| q.weight).collect();
+            weighted_quantile(&distances, &weights, spec.quantile)
+        });
+        let proposer = self.proposer(previous);
+        let (kernel, internal, weights) = (&proposer.kernel, &proposer.internal, &proposer.weights);
         // A generation that would need more proposals than this accepts fewer than
         // min_acceptance of them: it stops the fit instead of running on.
         let max_attempts = (n as f64 / spec.min_acceptance).ceil() as u64;
         let mut accepted: Vec<(Vec<f64>, f64)> = Vec::with_capacity(n);
         let mut attempts = 0u64;
-        let mut rate = previous.map_or(1.0, |p| p.acceptance_rate() * 0.5);
+        // The acceptance rate expected: the previous generation's, then this one's so far.
+        let mut rate = previous.map_or(1.0, |p| p.acceptance_rate());
+        // The smallest batch worth running in parallel on the pool.
+        let least = (4 * rayon::current_num_threads() as u64).max(16);
         while accepted.len() < n {
             // The batch size only decides how much work runs at once: proposals are
-            // accepted in attempt order, so the particles do not depend on it.
-            let wanted = (n - accepted.len()) as f64 / rate.max(1e-3);
+            // accepted in attempt order, so the particles do not depend on it. Proposals past
+            // the one that completes the generation are simulated for nothing, so a batch
+            // aims at 90% of the particles still wanted and the last ones come in small
+            // batches (aiming at all of them wasted 40% of a fit's simulations).
+            let wanted = 0.9 * (n - accepted.len()) as f64 / rate.max(1e-3);
             let batch = (wanted.ceil() as u64)
-                .clamp(16, 4096)
+                .clamp(least, 4096)
                 .min(max_attempts - attempts + 1);
             let proposals: Vec<Result<(Vec<f64>, f64), Error>> = (attempts..attempts + batch)
                 .into_par_iter()
                 .map(|a| {
-                    let mut rng = proposal_stream(self.seed, index, a);
-                    let theta = match &kernel {
-                        None => self.priors.iter().map(|p| p.sample(&mut rng)).collect(),
-                        Some(k) => self.propose(k, &internal, &weights, &mut rng),
-                    };
+                    let theta = self.proposal(&proposer, a);
                     let curves = self.simulate(&theta, point(index, a), None)?;
                     let d = self.distance(&theta, &curves);
                     Ok((theta, d))
@@ -314,7 +321,7 @@ impl Fit {
         // Importance weights: the prior over the kernel mixture that proposed the particles.
         let raw: Vec<f64> = accepted
             .par_iter()
-            .map(|(theta, _)| match &kernel {
+            .map(|(theta, _)| match kernel {
                 None => 1.0,
                 Some(k) => {
                     let y = self.internal(theta);
@@ -326,7 +333,7 @@ impl Fit {
                         .product();
                     let mixture: f64 = internal
                         .iter()
-                        .zip(&weights)
+                        .zip(weights)
                         .map(|(from, w)| w * k.density(from, &y))
                         .sum();
                     if mixture > 0.0 { prior / mixture } else { 0.0 }
@@ -363,6 +370,56 @@ impl Fit {
             ess,
             particles,
         }))
+    }
+
+    /// How the generation after `previous` (generation 0 when `None`) draws its proposals.
+    fn proposer(&self, previous: Option<&Generation>) -> Proposer {
+        let index = previous.map_or(0, |p| p.index + 1);
+        match previous {
+            None => Proposer {
+                index,
+                kernel: None,
+                internal: Vec::new(),
+                weights: Vec::new(),
+            },
+            Some(p) => {
+                let weights: Vec<f64> = p.particles.iter().map(|q| q.weight).collect();
+                let internal: Vec<Vec<f64>> = p
+                    .particles
+                    .iter()
+                    .map(|q| self.internal(&q.values))
+                    .collect();
+                Proposer {
+                    index,
+                    kernel: Some(Kernel::new(&self.priors, &internal, &weights)),
+                    internal,
+                    weights,
+                }
+            }
+        }
+    }
+
+    /// Proposal `attempt` of the proposer's generation: a draw from the prior, or a previous
+    /// particle moved by the kernel.
+    fn proposal(&self, proposer: &Proposer, attempt: u64) -> Vec<f64> {
+        let mut rng = proposal_stream(self.seed, proposer.index, attempt);
+        match &proposer.kernel {
+            None => self.priors.iter().map(|p| p.sample(&mut rng)).collect(),
+            Some(k) => self.propose(k, &proposer.internal, &proposer.weights, &mut rng),
+        }
+    }
+
+    /// The values the fit proposes (and simulates) at `attempts` of the generation after
+    /// `previous` (generation 0 when `None`), one value per fitted parameter as in a
+    /// [`Particle`]: what a generation of [`Fit::run`] tried, for diagnostics and for
+    /// benchmarks that run the same values without the fit.
+    pub fn proposals(
+        &self,
+        previous: Option<&Generation>,
+        attempts: std::ops::Range<u64>,
+    ) -> Vec<Vec<f64>> {
+        let proposer = self.proposer(previous);
+        attempts.map(|a| self.proposal(&proposer, a)).collect()
     }
 
     /// The internal coordinates of a particle's values.

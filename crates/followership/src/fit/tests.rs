@@ -392,3 +392,220 @@ high = 3.5
     assert!(summary[0].interval.contains(p), "{summary:?}");
     assert!(summary[1].interval.contains(mean), "{:?}", summary[1]);
 }
+
+/// The Bass scenario for three levels of an organisation fitted together: one imitation q for
+/// everyone, each level with its own size and its own courage to go first (set in
+/// `[fit.groups.LEVEL]`). `extra` is appended to the text.
+fn levels_scenario(extra: &str) -> String {
+    format!(
+        "{}\n{}{extra}",
+        scenario(600, 80, 4).replace(
+            "high = 1.5\n",
+            "high = 1.5\n\n[fit.data]\ngroup = \"level\"\ntime = \"week\"\ncount = \"joined\"\n"
+        ),
+        r#"
+[fit.groups.top]
+network.nodes = 60
+dynamics.spontaneous = 0.05
+
+[fit.groups.middle]
+network.nodes = 200
+dynamics = { spontaneous = 0.02 }
+
+[fit.groups.front-line]
+dynamics.spontaneous = 0.004
+"#
+    )
+    // Only q is fitted here: p is each level's own.
+    .replacen(
+        "[[fit.parameters]]\nkey = \"dynamics.spontaneous\"\nprior = \"uniform\"\nlow = 0.001\nhigh = 0.1\n",
+        "",
+        1,
+    )
+}
+
+#[test]
+fn several_groups_are_fitted_together_and_their_settings_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = 0.6;
+    // Each level's curve: one run of its own size and courage with the true q, observed every
+    // week up to week 8 (the middle level skips week 5), as counts of its own people.
+    let levels = [
+        ("top", 60, 0.05),
+        ("middle", 200, 0.02),
+        ("front-line", 600, 0.004),
+    ];
+    let mut csv = String::from("week,level,joined\n");
+    let mut finals = Vec::new();
+    for (k, &(level, nodes, p)) in levels.iter().enumerate() {
+        let e = Experiment::from_toml(&scenario(nodes, 10, 1))
+            .unwrap()
+            .set("dynamics.spontaneous", p)
+            .unwrap()
+            .set("dynamics.imitation", q)
+            .unwrap()
+            .with_seed(40 + k as u64)
+            .unwrap();
+        let run = e
+            .replicate(
+                0,
+                Recording {
+                    timeseries: true,
+                    ..Recording::default()
+                },
+            )
+            .unwrap();
+        let mut last = 0;
+        for t in 0..=8 {
+            if level == "middle" && t == 5 {
+                continue;
+            }
+            last = run
+                .record
+                .timeseries
+                .iter()
+                .take_while(|r| r.tick <= t)
+                .last()
+                .map_or(0, |r| r.following);
+            csv.push_str(&format!("{t},{level},{last}\n"));
+        }
+        finals.push(f64::from(last) / f64::from(nodes));
+    }
+    let data = dir.path().join("levels.csv");
+    std::fs::write(&data, csv).unwrap();
+    let e = Experiment::from_toml(&levels_scenario("")).unwrap();
+    let fit = Fit::new(&e, Some(&data)).unwrap();
+    // The data is read as three series, each compared with its own level's scenario.
+    let names: Vec<&str> = fit.groups.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(names, ["top", "middle", "front-line"]);
+    assert_eq!(fit.groups[1].series.times.len(), 8, "week 5 is missing");
+    let nodes: Vec<usize> = fit
+        .groups
+        .iter()
+        .map(|g| g.graph.as_ref().unwrap().node_count())
+        .collect();
+    assert_eq!(nodes, [60, 200, 600]);
+    let courage: Vec<f64> = fit
+        .groups
+        .iter()
+        .map(|g| g.experiment.scenario().dynamics.spontaneous)
+        .collect();
+    assert_eq!(courage, [0.05, 0.02, 0.004]);
+    // The group's other settings of a section it changes are the scenario's own.
+    assert!(
+        fit.groups
+            .iter()
+            .all(|g| g.experiment.scenario().dynamics.visibility == 1.0)
+    );
+    let posterior = fit.run(&FitOptions::default(), &mut quietly).unwrap();
+    let summary = summarise(&fit, &posterior);
+    assert!(
+        summary[0].interval.contains(q),
+        "q = {q} outside {:?}",
+        summary[0]
+    );
+    // The predictive of each level follows that level's own curve, not a pooled one.
+    let forecast = predict(&fit, &posterior, None, 60).unwrap();
+    assert_eq!(forecast.groups.len(), 3);
+    for (g, observed) in forecast.groups.iter().zip(&finals) {
+        let end = g.band.last().unwrap();
+        assert!(
+            end.band.low - 0.05 <= *observed && *observed <= end.band.high + 0.05,
+            "{}: observed {observed} outside {:?}",
+            g.group,
+            end.band
+        );
+    }
+    assert!(finals[0] > finals[2] + 0.2, "the levels differ: {finals:?}");
+    // The best-fitting particle's run is told for each level.
+    let best = output::best_runs(&fit, &posterior, None).unwrap();
+    assert_eq!(best.len(), 3);
+    assert_eq!(best[0].graph.node_count(), 60);
+}
+
+#[test]
+fn bad_group_names_and_group_keys_are_errors_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("levels.csv");
+    std::fs::write(&data, "week,level,joined\n0,top,0\n2,top,5\n0,middle,0\n2,middle,9\n0,front-line,0\n2,front-line,3\n")
+        .unwrap();
+    let path = dir.path().join("levels.toml");
+    let fails = |text: String| {
+        std::fs::write(&path, text).unwrap();
+        let e = Experiment::from_file(&path)
+            .and_then(|e| Fit::new(&e, Some(&data)).map(|_| ()))
+            .unwrap_err();
+        assert!(e.is_input_error(), "{e}");
+        e.to_string()
+    };
+    // A group the data does not have: its table is named, with the data's groups.
+    let e = fails(levels_scenario(
+        "\n[fit.groups.midle]\nnetwork.nodes = 100\n",
+    ));
+    assert!(
+        e.contains("levels.toml:")
+            && e.contains("`midle`")
+            && e.contains("did you mean `middle`")
+            && e.contains("top, middle, front-line"),
+        "{e}"
+    );
+    // A key the scenario does not have, inside a group's settings: the key and its line.
+    let e = fails(
+        levels_scenario("").replace("dynamics.spontaneous = 0.05", "dynamics.spontanous = 0.05"),
+    );
+    assert!(
+        e.contains("levels.toml:") && e.contains("spontanous") && e.contains("group `top`"),
+        "{e}"
+    );
+    // A value out of its key's range.
+    let e = fails(levels_scenario("").replace("network.nodes = 200", "network.nodes = -5"));
+    assert!(
+        e.contains("levels.toml:") && e.contains("nodes") && e.contains("group `middle`"),
+        "{e}"
+    );
+    // Groups given when the data has one series.
+    let one = dir.path().join("one.csv");
+    std::fs::write(&one, "week,joined\n0,0\n2,4\n").unwrap();
+    std::fs::write(
+        &path,
+        levels_scenario("").replace("group = \"level\"\n", ""),
+    )
+    .unwrap();
+    let e = Experiment::from_file(&path)
+        .and_then(|e| Fit::new(&e, Some(&one)).map(|_| ()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("fit.data.group") && e.contains("one series"),
+        "{e}"
+    );
+}
+
+#[test]
+fn particles_are_set_on_the_typed_scenario_exactly_as_key_paths_set_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let fit = small_fit(dir.path());
+    let g = &fit.groups[0];
+    assert!(g.fields.is_some(), "both keys have typed fields");
+    for theta in [[0.001, 0.0], [0.0173, 0.8125], [0.1, 1.5]] {
+        let fast = fit.particle(g, &theta, Some(40)).unwrap();
+        let slow = set_by_overrides(&g.experiment, &fit.settings(&theta, Some(40))).unwrap();
+        assert_eq!(fast.scenario(), slow.scenario(), "{theta:?}");
+    }
+    // A whole-number key has no typed field: the particles go through key paths.
+    let text = scenario(300, 40, 3).replace(
+        "[[fit.parameters]]\nkey = \"dynamics.imitation\"",
+        "[[fit.parameters]]\nkey = \"max_ticks\"\nprior = \"uniform\"\nlow = 20\nhigh = 30\ninteger = true\n\n[[fit.parameters]]\nkey = \"dynamics.imitation\"",
+    );
+    let data = dir.path().join("observed.csv");
+    let slow = Fit::new(&Experiment::from_toml(&text).unwrap(), Some(&data)).unwrap();
+    assert!(slow.groups[0].fields.is_none());
+    // The proposals the fit reports are the ones it simulated: generation 0 accepts them all.
+    let posterior = fit.run(&FitOptions::default(), &mut quietly).unwrap();
+    let first: Vec<Vec<f64>> = posterior.generations[0]
+        .particles
+        .iter()
+        .map(|p| p.values.clone())
+        .collect();
+    assert_eq!(fit.proposals(None, 0..first.len() as u64), first);
+}
