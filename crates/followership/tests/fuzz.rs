@@ -414,7 +414,11 @@ proptest! {
     #![proptest_config(config(64))]
 
     /// Deterministic crowds with leaving end: at a fixed point, or at the tick their state
-    /// repeats, never at `max_ticks`. (Periods up to 7 are seen: a wave around a ring of 7.)
+    /// repeats, never at `max_ticks`. The networks are symmetric (everyone who sees someone is
+    /// seen by them, with the same weight, and everyone has as many contacts), the leader a
+    /// fixed input, and hysteresis a tie to one's own state: Goles' theorem allows no period
+    /// but 1 or 2 for such synchronous threshold networks. (Before every decision of a tick was
+    /// made on the previous tick's state, waves of period 7 went round rings of 7.)
     #[test]
     fn small_deterministic_crowds_with_leaving_end_or_cycle(text in small_crowd()) {
         let experiment = followership::experiment::Experiment::from_toml(&text)
@@ -426,7 +430,7 @@ proptest! {
             .outcome;
         prop_assert!(o.ticks < 1_000, "{text}\n{o:?}");
         if let Some(c) = o.cycle {
-            prop_assert!(c.period <= 64, "{text}\n{o:?}");
+            prop_assert!(c.period <= 2, "{text}\n{o:?}");
             prop_assert_eq!(o.ticks, c.from_tick + c.period);
             prop_assert!(c.low_fraction <= o.final_fraction && o.final_fraction <= c.high_fraction);
         }

@@ -4,8 +4,8 @@
 //!
 //! Synchronous threshold dynamics with leaving are deterministic, and on a finite crowd they
 //! must end in a fixed point or a cycle. Purely synchronous threshold networks with symmetric
-//! influence have period 1 or 2 (Goles' theorem); one-way ties, and the order in which a tick's
-//! joiners get their staying points, give longer ones (a wave of period 7 around a ring of 7).
+//! influence have period 1 or 2 (Goles' theorem; hysteresis is a tie to one's own state, which
+//! keeps the influence symmetric); one-way ties and unequal weights give longer ones.
 //! A fixed point already ends a run ("nothing changed"); a cycle used to run on to `max_ticks`.
 //!
 //! Watching costs one XOR per join or leave and a few comparisons per tick: a Zobrist hash of

@@ -917,7 +917,7 @@ impl<'a, 'g> Run<'a, 'g> {
             let mut can_change_later = spontaneous > 0.0;
             if self.movement.is_some() {
                 let step = self.tick_movement();
-                let quit = self.check_persistence();
+                let quit = step.quit;
                 self.note_height();
                 self.note_critical_mass();
                 if !step.changed && !quit && !step.can_change_later && !self.quitting_pending() {
@@ -1229,7 +1229,7 @@ impl<'a, 'g> Run<'a, 'g> {
         let weight = self.join_without_spreading(v);
         self.spread(v, weight);
         if self.movement.is_some() {
-            self.set_stay_bound(v);
+            self.needs_stay_bound(v);
         }
     }
 

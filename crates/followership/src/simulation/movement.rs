@@ -7,6 +7,13 @@
 //! only people whose proof moved are looked at. A full pass over the crowd happens on the ticks
 //! where a crowd-wide term changed: someone joined or left with visibility above zero, pressure
 //! moved past the critical mass, or a leader event or word of mouth changed trust.
+//!
+//! A synchronous tick decides on the state at the end of the previous one, and so do the points
+//! its decisions are read from: the staying points of the tick's joiners and the joining points
+//! of its leavers are set once every join and leave of the tick (and a leader's quitting) is
+//! applied, never while some of the tick's joiners have not yet joined; and those whose proof
+//! crossed a point during the tick are checked against where their proof ends (see
+//! `settle_tick`). The cost stays with the people who moved or were moved, not the crowd.
 
 use rand_distr::{Distribution as _, StandardNormal};
 
@@ -27,8 +34,16 @@ pub(super) struct MovementState {
     near_leader: Vec<bool>,
     /// Proof below which a follower leaves (leaving on).
     stay_at: Vec<f64>,
-    /// Followers whose proof fell below their staying point.
+    /// Followers whose proof fell below their staying point. At the end of a synchronous
+    /// tick: exactly those whose proof ends below it, in id order.
     leaving: Vec<u32>,
+    /// Synchronous updates: followers whose staying point is set when the tick is over (the
+    /// tick's joiners, and a first follower whose leader quit); their point is minus infinity
+    /// meanwhile, so nothing lists them before the tick's other joiners have joined.
+    fresh_followers: Vec<u32>,
+    /// Synchronous updates: the tick's leavers, whose joining point is set when the tick is
+    /// over (it is infinite meanwhile, as for anyone dancing).
+    fresh_watchers: Vec<u32>,
     /// Scripted events, sorted by tick, and the next one to happen.
     scripted: Vec<(u32, LeaderEventKind)>,
     next_scripted: usize,
@@ -45,6 +60,8 @@ pub(super) struct MovementState {
 pub(super) struct Step {
     pub joined: u32,
     pub left: u32,
+    /// The leaders gave up at the end of the tick.
+    pub quit: bool,
     pub changed: bool,
     pub trust_changed: bool,
     pub can_change_later: bool,
@@ -93,6 +110,8 @@ impl MovementState {
                 Vec::new()
             },
             leaving: Vec::new(),
+            fresh_followers: Vec::new(),
+            fresh_watchers: Vec::new(),
             scripted,
             next_scripted: 0,
             pass: None,
@@ -139,6 +158,8 @@ impl MovementState {
             && self.near_leader == other.near_leader
             && bits(&self.stay_at, &other.stay_at)
             && self.leaving == other.leaving
+            && self.fresh_followers == other.fresh_followers
+            && self.fresh_watchers == other.fresh_watchers
             && self.scripted == other.scripted
             && self.next_scripted == other.next_scripted
             && self.first_follower_left == other.first_follower_left
@@ -243,14 +264,39 @@ impl Run<'_, '_> {
         let Some(v) = self.record.first_follower else {
             return;
         };
-        if self.status[v as usize] != Status::Following
-            || self.held_by_embrace(v)
-            // Already on the way out (for want of trust): listed once only.
-            || self.state().leaving.contains(&v)
-        {
+        if self.status[v as usize] != Status::Following || self.held_by_embrace(v) {
             return;
         }
-        self.set_stay_bound(v);
+        if self.synchronous() {
+            // Listed twice at worst (for want of trust too): the end of the tick dedups.
+            self.needs_stay_bound(v);
+        } else if !self.state().leaving.contains(&v) {
+            // Already on the way out (for want of trust): listed once only.
+            self.set_stay_bound(v);
+        }
+    }
+
+    /// Whether ticks are synchronous: points are then set at the end of the tick (see
+    /// [`Run::settle_tick`]); asynchronous sweeps decide on the live state and set them at once.
+    fn synchronous(&self) -> bool {
+        self.prep.dynamics.update == Update::Synchronous
+    }
+
+    /// Follower `v` (who just joined, or whose leader's embrace just ended) needs a staying
+    /// point: at the end of a synchronous tick, when everyone who joins in it has joined (a
+    /// point set now would miss the proof of later joiners of the same tick and make the
+    /// result depend on the order of ids); at once in an asynchronous sweep.
+    pub(super) fn needs_stay_bound(&mut self, v: u32) {
+        if self.prep.movement.leaving.is_none() {
+            return;
+        }
+        if self.synchronous() {
+            let m = self.state_mut();
+            m.stay_at[v as usize] = f64::NEG_INFINITY;
+            m.fresh_followers.push(v);
+        } else {
+            self.set_stay_bound(v);
+        }
     }
 
     /// The smallest accumulated proof at which `v`'s stimulus reaches `target`, with the
@@ -340,18 +386,19 @@ impl Run<'_, '_> {
         };
         let proof = self.proof.as_ref().map_or(0.0, |p| p.proof(v));
         let m = self.state_mut();
+        // Kept even when already below it: the end of a synchronous tick reads it again to
+        // see whether proof that came back later in the tick keeps them.
+        m.stay_at[v as usize] = bound;
         if proof < bound {
             // Joined without the proof to stay (on a whim, or on a crowd that has since
             // thinned): they reconsider next tick.
-            m.stay_at[v as usize] = f64::NEG_INFINITY;
             m.leaving.push(v);
-        } else {
-            m.stay_at[v as usize] = bound;
         }
     }
 
     /// Withdraws `v`'s influence from those who see them; followers whose proof drops below
-    /// their staying point will reconsider.
+    /// their staying point will reconsider (listed when it crosses the point; whether it ends
+    /// the tick below is checked in [`Run::settle_tick`]).
     pub(super) fn withdraw(&mut self, v: u32, weight: f64) {
         let Some(proof) = &mut self.proof else { return };
         let out = self.prep.graph.out_adjacency();
@@ -365,13 +412,15 @@ impl Run<'_, '_> {
         };
         let leaving_on = !m.stay_at.is_empty();
         for (k, &u) in targets.iter().enumerate() {
+            let before = proof.proof(u);
             let now = proof.add(u, -weight * weights.map_or(1.0, |w| f64::from(w[k])));
-            if leaving_on
-                && self.status[u as usize] == Status::Following
-                && now < m.stay_at[u as usize]
-            {
-                m.stay_at[u as usize] = f64::NEG_INFINITY;
-                m.leaving.push(u);
+            if leaving_on && self.status[u as usize] == Status::Following {
+                // Listed once per crossing: someone already below (listed, or on the way out)
+                // is not listed again.
+                let stay = m.stay_at[u as usize];
+                if now < stay && before >= stay {
+                    m.leaving.push(u);
+                }
             }
         }
     }
@@ -394,10 +443,15 @@ impl Run<'_, '_> {
         }
         self.record_change(v, false);
         self.withdraw(v, weight);
-        self.set_join_bound(v);
+        if self.synchronous() {
+            // Their joining point stays infinite (as while dancing) until the tick is over.
+            self.state_mut().fresh_watchers.push(v);
+        } else {
+            self.set_join_bound(v);
+        }
     }
 
-    /// One tick of the movement model.
+    /// One tick of the movement model, with the leaders' giving up at its end.
     pub(super) fn tick_movement(&mut self) -> Step {
         let mut trust_changed = self.leader_events();
         trust_changed |= self.word_of_mouth();
@@ -405,6 +459,10 @@ impl Run<'_, '_> {
             Update::Synchronous => self.decide_synchronously(trust_changed),
             Update::Asynchronous => self.sweep_movement(),
         };
+        let quit = self.check_persistence();
+        if self.synchronous() {
+            self.settle_tick(quit);
+        }
         let m = self.state();
         let d = &self.prep.dynamics;
         let leader_can_act = self.leaders_dancing > 0
@@ -432,6 +490,7 @@ impl Run<'_, '_> {
         Step {
             joined,
             left,
+            quit,
             changed: joined > 0 || left > 0 || trust_changed,
             trust_changed,
             can_change_later,
@@ -445,6 +504,8 @@ impl Run<'_, '_> {
         let pressure = self.pressure_now();
         let full = match self.state().pass {
             None => true,
+            // Points left stale by the last full pass (see `settle_tick`) are not read.
+            Some(_) if self.state().bounds_stale => true,
             Some((weight, p)) => {
                 trust_changed
                     || matches!(d.rule.kind(), RuleKind::Logit | RuleKind::Hazard)
@@ -470,14 +531,57 @@ impl Run<'_, '_> {
             self.join(v);
         }
         self.settle_first_follower();
-        // Joining and staying points serve only the event-driven ticks; after a full pass they
-        // are computed once the tick is over, and only if the next tick will not be a full pass
-        // anyway (past the critical mass, each whim that moves the crowd's share moves the
-        // pressure, and every tick is a full pass).
-        if self.state().bounds_stale && !self.next_tick_needs_full_pass() {
-            self.refresh_bounds();
-        }
         (joined, left)
+    }
+
+    /// The end of a synchronous tick, once every join and leave and the leaders' giving up
+    /// (`quit`) are applied: the points the next tick decides on are made to describe the
+    /// state now, so that each decision of the next tick is the formula's on this state, and
+    /// no decision depends on the order in which the tick's people were taken.
+    ///
+    /// After a full pass every point is stale: they are all computed now, and only if the next
+    /// tick will not be a full pass anyway (past the critical mass, each whim that moves the
+    /// crowd's share moves the pressure, and every tick is a full pass). Otherwise only people
+    /// the tick moved are looked at: the tick's joiners get their staying points and its
+    /// leavers their joining points; those listed to leave (their proof crossed below their
+    /// point during the tick) stay listed only if it ends below, since joiners later in the tick
+    /// may have brought it back; and when a leader quit after the tick's joins, those about to
+    /// join are checked again against what the leader's leaving took away.
+    fn settle_tick(&mut self, quit: bool) {
+        let m = self.state_mut();
+        let followers = std::mem::take(&mut m.fresh_followers);
+        let watchers = std::mem::take(&mut m.fresh_watchers);
+        if m.bounds_stale {
+            if !self.next_tick_needs_full_pass() {
+                self.refresh_bounds();
+            }
+            return;
+        }
+        if quit {
+            for v in std::mem::take(&mut self.carried) {
+                self.status[v as usize] = Status::Watching;
+                self.set_join_bound(v);
+            }
+        }
+        for v in watchers {
+            self.set_join_bound(v);
+        }
+        for v in followers {
+            if self.status[v as usize] == Status::Following {
+                self.set_stay_bound(v);
+            }
+        }
+        let mut leaving = std::mem::take(&mut self.state_mut().leaving);
+        // In id order, each once: the next tick's leavers, whatever order they were found in.
+        super::sort_ids(&mut leaving);
+        leaving.dedup();
+        let (status, proof) = (&self.status, &self.proof);
+        let stay_at = &self.state().stay_at;
+        leaving.retain(|&v| {
+            status[v as usize] == Status::Following
+                && proof.as_ref().map_or(0.0, |p| p.proof(v)) < stay_at[v as usize]
+        });
+        self.state_mut().leaving = leaving;
     }
 
     /// Whether a crowd-wide term has moved since the last full pass (leader events aside, which
