@@ -83,7 +83,7 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
                 .get_or_insert_with(std::time::Instant::now);
             let left = started.elapsed().as_secs_f64() / done.max(1) as f64 * (of - done) as f64;
             format!(
-                "choosing with celf: {done} of {of} candidates, {evaluations} evaluations, about {left:.0} s left of the first pass"
+                "choosing with celf: {done} of {of} candidates screened, about {left:.0} s left of the first pass"
             )
         } else {
             format!("choosing with celf: {seeds} of {} seeds, {evaluations} evaluations", args.k)
@@ -134,6 +134,7 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
                     "guarantee": c.guarantee.map(|(g, _)| g),
                     "stopped": c.guarantee.map(|(_, s)| stop_name(s)),
                     "evaluations": c.evaluations,
+                    "runs_simulated": c.runs_simulated,
                     "seconds": seconds,
                 })
             })
@@ -200,10 +201,22 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
                 (Some(all), Some(sel), _) => format!(
                     "chosen and measured on {sel} reverse-reachable sets; {all} sampled in all"
                 ),
-                (_, _, Some(evals)) => format!(
-                    "on the runs it chose with: {evals} evaluations of {} runs each",
-                    args.celf_runs
-                ),
+                (_, _, Some(evals)) => {
+                    let raced = args.celf_runs >= 2 * seeding::celf::SCREEN_MIN_RUNS;
+                    format!(
+                        "on the runs it chose with: {evals} evaluations, {} runs in all{}",
+                        c.runs_simulated.unwrap_or(0),
+                        if raced {
+                            format!(
+                                "; each candidate screened on an eighth of the {} runs before \
+                                 its gain is measured on all",
+                                args.celf_runs
+                            )
+                        } else {
+                            String::new()
+                        }
+                    )
+                }
                 _ => String::new(),
             };
             outln!("  strategy's estimate  {own:.1} ({from})");

@@ -239,8 +239,10 @@ pub struct Choice {
     /// OPIM-C: the approximation ratio certified with probability `1 - delta`, and why it
     /// stopped sampling.
     pub guarantee: Option<(f64, rr::OpimStop)>,
-    /// CELF: spread evaluations made (each of `celf_runs` runs).
+    /// CELF: spread evaluations made (screenings on a few runs and measurements on all).
     pub evaluations: Option<usize>,
+    /// CELF: runs simulated in all while choosing.
+    pub runs_simulated: Option<u64>,
 }
 
 /// Checks that `k` people can be chosen from `graph`.
@@ -292,6 +294,7 @@ pub fn choose_with_progress(
         rr_selection: None,
         guarantee: None,
         evaluations: None,
+        runs_simulated: None,
     };
     choice.seeds = match strategy {
         Strategy::Imm | Strategy::Opim => {
@@ -342,7 +345,14 @@ pub fn choose_with_progress(
             let r = celf::celf_with_progress(
                 &candidates,
                 k,
-                |s| evaluator.mean_spread_from(s, CELF_REPLICATES, runs),
+                runs,
+                |s, range| {
+                    evaluator.final_sizes_from(
+                        s,
+                        CELF_REPLICATES + range.start,
+                        range.end - range.start,
+                    )
+                },
                 |p| {
                     progress(RecruitStage::Celf {
                         done: p.done,
@@ -354,6 +364,7 @@ pub fn choose_with_progress(
             );
             choice.estimate = Some(r.spread);
             choice.evaluations = Some(r.evaluations);
+            choice.runs_simulated = Some(r.runs_simulated);
             r.seeds
         }
         Strategy::Random => heuristics::random(graph, k, options.seed),
@@ -467,6 +478,14 @@ impl<'e, 'g> Evaluator<'e, 'g> {
             .map(|r| u64::from(self.final_size(seeds, r)))
             .sum();
         total as f64 / runs as f64
+    }
+
+    /// The final size of each run `first..first + runs`, in run order (run in parallel).
+    pub fn final_sizes_from(&self, seeds: &[u32], first: u64, runs: u64) -> Vec<u32> {
+        (first..first + runs)
+            .into_par_iter()
+            .map(|r| self.final_size(seeds, r))
+            .collect()
     }
 
     /// Mean final size over runs `0..runs` with its 95% confidence interval.
