@@ -30,6 +30,17 @@ class Graph:
         positions: Optional[npt.NDArray[np.float32]] = None,
         blocks: Optional[npt.NDArray[np.uint32]] = None,
     ) -> "Graph": ...
+    @staticmethod
+    def from_id_array(
+        edges: npt.NDArray[np.integer],
+        nodes: Optional[int] = None,
+        weights: Optional[npt.NDArray[np.float32]] = None,
+        directed: bool = False,
+        positions: Optional[npt.NDArray[np.float32]] = None,
+        blocks: Optional[npt.NDArray[np.uint32]] = None,
+    ) -> Optional["Graph"]:
+        """A graph from an (m, 2) integer id array read in parallel; None when some id is
+        negative or not below 2**32 - 1 (labels, to relabel)."""
     @property
     def node_count(self) -> int: ...
     @property
