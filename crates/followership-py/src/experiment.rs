@@ -169,6 +169,28 @@ fn summary_columns<'py>(py: Python<'py>, outcomes: &[RunOutcome]) -> PyResult<Co
     Ok(d)
 }
 
+/// Adds to `summary`, on a network with blocks (an organisation's levels), the final share
+/// following of each block's crowd (`final_fraction_block_0`, ...), as `summary.csv` has them;
+/// NaN where a run has no share for a block (the empty cell of `summary.csv`).
+fn block_columns(summary: &Columns<'_>, graph: &EngineGraph, runs: &[RunRecord]) -> PyResult<()> {
+    let Some(blocks) = graph.blocks() else {
+        return Ok(());
+    };
+    let n_blocks = blocks.iter().max().map_or(0, |&m| m as usize + 1);
+    let shares: Vec<Vec<f64>> = runs.iter().map(|r| r.final_block_shares(blocks)).collect();
+    for b in 0..n_blocks {
+        let column: Vec<f64> = shares
+            .iter()
+            .map(|s| s.get(b).copied().unwrap_or(f64::NAN))
+            .collect();
+        summary.set_item(
+            format!("final_fraction_block_{b}"),
+            PyArray1::from_vec(summary.py(), column),
+        )?;
+    }
+    Ok(())
+}
+
 /// The time series of `runs` as long columns (those of `timeseries.csv`); a mean trust of
 /// followers when nobody follows is NaN.
 fn timeseries_columns<'py>(py: Python<'py>, runs: &[RunRecord]) -> PyResult<Columns<'py>> {
@@ -366,6 +388,15 @@ impl Experiment {
             .map(|s| serde_json::to_string(s).expect("a sweep section serialises"))
     }
 
+    /// The scenario's own `[sensitivity]` section as JSON, if it has one.
+    fn sensitivity_section(&self) -> Option<String> {
+        self.inner
+            .scenario()
+            .sensitivity
+            .as_ref()
+            .map(|s| serde_json::to_string(s).expect("a sensitivity section serialises"))
+    }
+
     /// The network given with `with_network`, if any.
     fn given_network(&self) -> Option<Graph> {
         self.given.as_ref().map(|g| Graph {
@@ -429,7 +460,9 @@ impl Experiment {
         let stats = serde_json::to_string(&EnsembleSummary::new(&outcomes))
             .expect("the summary serialises");
         let d = PyDict::new(py);
-        d.set_item("summary", summary_columns(py, &outcomes)?)?;
+        let summary = summary_columns(py, &outcomes)?;
+        block_columns(&summary, &graph, &runs)?;
+        d.set_item("summary", summary)?;
         d.set_item("timeseries", timeseries_columns(py, &runs)?)?;
         d.set_item("followers", followers_columns(py, &runs[0])?)?;
         d.set_item("stats", stats)?;

@@ -10,7 +10,8 @@ The engine is compiled (Rust); runs release the GIL, use every core (``threads=`
 within a second on Ctrl-C. Networks come from networkx (:meth:`Graph.from_networkx`), numpy
 edge arrays (:meth:`Graph.from_edges`) or scipy sparse matrices (:meth:`Graph.from_scipy`),
 keeping their node labels; results are pandas DataFrames. Sweeps run locally
-(:meth:`Experiment.sweep`) or on a Dask cluster (:func:`followership.dask.sweep`).
+(:meth:`Experiment.sweep`) or on a Dask cluster (:func:`followership.dask.sweep`); a
+sensitivity analysis (:meth:`Experiment.sensitivity`) gives Sobol indices.
 
 Errors keep the engine's message and key path: :class:`ScenarioError` (a ``ValueError``) for
 scenarios and values, :class:`NetworkError` (a ``ScenarioError``) for networks.
@@ -22,7 +23,7 @@ from . import _native
 from ._experiment import Experiment, RunResult, Simulation, Status
 from ._graph import Graph
 from ._native import NetworkError, ScenarioError
-from ._sweep import SweepResult
+from ._sweep import SensitivityResult, SweepResult
 
 __all__ = [
     "Experiment",
@@ -30,6 +31,7 @@ __all__ = [
     "NetworkError",
     "RunResult",
     "ScenarioError",
+    "SensitivityResult",
     "Simulation",
     "Status",
     "SweepResult",

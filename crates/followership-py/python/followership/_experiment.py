@@ -8,14 +8,14 @@ import html
 import json
 import os
 from collections.abc import Mapping
-from typing import Any, Iterator, Optional, Union
+from typing import Any, Iterator, Optional, Sequence, Union
 
 import numpy as np
 
 from . import _native
 from ._graph import Graph, _scenario_error
 from ._progress import progress_callback
-from ._sweep import SweepResult
+from ._sweep import SensitivityResult, SweepResult
 
 _MISSING = object()
 
@@ -275,9 +275,11 @@ class Experiment:
         "integer": True}``). Values that are not numbers (``["random", "degree"]``) are
         choices. Without ``design``, the scenario's own ``[sweep]`` section is run.
 
-        With ``out``, rows are written to ``out/runs.csv`` block by block (``block`` runs each)
-        and ``out/points.csv`` at the end; after Ctrl-C, ``resume=True`` continues where the
-        sweep stopped, to the same bytes. The GIL is released while runs go.
+        With ``out``, the sweep is written there as ``followership sweep --out`` writes it
+        (``sweep.json``, then ``runs.csv`` block by block, ``block`` runs each, and
+        ``points.csv`` at the end); after Ctrl-C, ``resume=True`` continues where the sweep
+        stopped, to the same bytes, and ``followership sweep --resume`` continues it too (and
+        the other way round). The GIL is released while runs go.
         """
         from ._sweep import local_sweep
 
@@ -287,6 +289,61 @@ class Experiment:
             replicates,
             sampling=sampling,
             samples=samples,
+            threads=threads,
+            out=out,
+            resume=resume,
+            block=block,
+            progress=progress,
+        )
+
+    def sensitivity(
+        self,
+        parameters: Optional[Mapping] = None,
+        replicates: Optional[int] = None,
+        *,
+        base_samples: Optional[int] = None,
+        bootstrap: Optional[int] = None,
+        outcomes: Optional[Sequence[str]] = None,
+        per_parameter: Optional[bool] = None,
+        threads: Optional[int] = None,
+        out: Union[str, "os.PathLike[str]", None] = None,
+        resume: bool = False,
+        block: int = 512,
+        progress: bool = False,
+    ) -> "SensitivityResult":
+        """How much each parameter (and each group of them) accounts for the variation of the
+        outcomes: first-order and total Sobol indices with 95% bootstrap intervals, from a
+        sweep over a Saltelli design (``followership sensitivity``). Returns a
+        :class:`SensitivityResult`: ``indices`` (a DataFrame: ``outcome``, ``kind``, ``name``,
+        ``first``, ``first_low``, ``first_high``, ``total``, ``total_low``, ``total_high``),
+        ``moments``, and the ``runs`` and ``points`` of the sweep.
+
+        ``parameters`` maps scenario keys to ``(low, high)`` bounds (integer bounds sample
+        whole numbers), or to a dict as in a scenario's ``[[sensitivity.parameters]]``
+        (``{"low": .., "high": .., "scale": "log", "group": "leader"}``: parameters sharing a
+        ``group`` get indices together too). Without ``parameters`` the scenario's own
+        ``[sensitivity]`` section is run; ``base_samples`` (N: the design has N (m + 2) points
+        for m factors; default 256 or the section's), ``bootstrap`` (resamples for the
+        intervals, default 200; 0 for none), ``outcomes`` (default ``final_fraction`` and
+        ``cascaded``) and ``per_parameter`` (False: groups only) change it. ``replicates`` runs
+        per point (default: the scenario's); the indices are of each point's mean.
+
+        With ``out``, the sweep is written there as ``followership sensitivity --out`` writes
+        it (``sweep.json``, ``runs.csv``, ``points.csv``, ``sensitivity.csv`` and
+        ``sensitivity.json``), block by block; after Ctrl-C, ``resume=True`` continues it, from
+        Python or from the command line, to the same bytes. The GIL is released while runs go;
+        ``progress=True`` shows a progress bar.
+        """
+        from ._sweep import local_sensitivity
+
+        return local_sensitivity(
+            self,
+            parameters,
+            replicates,
+            base_samples=base_samples,
+            bootstrap=bootstrap,
+            outcomes=outcomes,
+            per_parameter=per_parameter,
             threads=threads,
             out=out,
             resume=resume,
@@ -323,7 +380,9 @@ class RunResult:
         experiment: the experiment that was run (with the replicates and seed used).
         graph: the network (replicate 0's when each replicate draws its own).
         summary: a DataFrame, one row per replicate, with the columns of ``summary.csv``
-            (ticks that never came are ``<NA>``).
+            (ticks that never came are ``<NA>``); on a network with blocks (an
+            organisation's levels), ``final_fraction_block_0``, ... too: the final share
+            following of each block's crowd.
         timeseries: a long DataFrame, one row per replicate and tick, with the columns of
             ``timeseries.csv`` (empty when run with ``timeseries=False``).
         followers: a DataFrame of who dances at the end of replicate 0, with the columns of

@@ -1,6 +1,6 @@
 """Type stubs of the compiled module ``followership._native`` (the public classes wrap it)."""
 
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 import numpy as np
 import numpy.typing as npt
@@ -93,6 +93,7 @@ class Experiment:
     def to_toml(self) -> str: ...
     def portable_toml(self) -> str: ...
     def sweep_section(self) -> Optional[str]: ...
+    def sensitivity_section(self) -> Optional[str]: ...
     @property
     def name(self) -> str: ...
     @property
@@ -114,6 +115,25 @@ class SweepPlan:
     """A sweep ready to run."""
 
     def __init__(self, experiment: Experiment, spec: str, replicates: int) -> None: ...
+    @staticmethod
+    def sensitivity(experiment: Experiment, spec: Optional[str], replicates: int) -> "SweepPlan":
+        """The sensitivity analysis of ``experiment`` (its [sensitivity] section replaced by the
+        JSON ``spec`` when given)."""
+    @property
+    def is_sensitivity(self) -> bool: ...
+    @property
+    def outcomes(self) -> list[str]: ...
+    def run_into(
+        self,
+        dir: str,
+        resume: bool = False,
+        block: int = 512,
+        threads: Optional[int] = None,
+        progress: Progress = None,
+        remote: Optional[Callable[[list[tuple[int, int]]], Iterator[str]]] = None,
+    ) -> dict:
+        """Runs the sweep into ``dir`` by the engine (the files of ``followership sweep``);
+        returns ``resumed_from``, ``runs``, ``wall_seconds``, ``indices``, ``moments``."""
     def header(self) -> str: ...
     @property
     def run_count(self) -> int: ...
