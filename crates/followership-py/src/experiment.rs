@@ -512,6 +512,91 @@ impl Experiment {
         })
     }
 
+    /// Whom to recruit first: `k` people by each of `strategies` (names; empty: the scenario's
+    /// default), each choice judged on the same `runs` Monte-Carlo runs (None: the scenario's
+    /// replicates), by the engine's `seeding::recruit` on `threads` threads. The work runs on
+    /// another thread with the GIL released; this one comes back to Python every 0.1 s for
+    /// Ctrl-C (KeyboardInterrupt at once; the work stops at its next stage) and to call
+    /// `progress(message)` with each new stage. Returns `results` (one dict per strategy:
+    /// `strategy`, `seeds` in dense ids, `mean`, `ci_low`, `ci_high`, `runs`,
+    /// `own_estimate`, `rr_sets`, `rr_selection_sets`, `guarantee`, `stopped`,
+    /// `evaluations`, `seconds`), `runs`, `notes`, `wall_seconds` and the `graph` chosen on.
+    #[pyo3(signature = (k, strategies, runs=None, epsilon=0.1, ell=1.0, time_budget=None, memory_budget=None, celf_runs=100, candidates=Some(500), threads=None, progress=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn seed_set<'py>(
+        &self,
+        py: Python<'py>,
+        k: usize,
+        strategies: Vec<String>,
+        runs: Option<u64>,
+        epsilon: f64,
+        ell: f64,
+        time_budget: Option<f64>,
+        memory_budget: Option<f64>,
+        celf_runs: u64,
+        candidates: Option<usize>,
+        threads: Option<usize>,
+        progress: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        use followership::seeding::{Options, Request, Strategy};
+        let strategies = strategies
+            .iter()
+            .map(|s| s.parse::<Strategy>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| scenario_error(e.into()))?;
+        let request = Request {
+            k,
+            strategies,
+            options: Options {
+                epsilon,
+                ell,
+                time_budget,
+                memory_budget,
+                celf_runs,
+                celf_candidates: candidates,
+                seed: self.inner.scenario().seed,
+            },
+            runs,
+        };
+        let pool = pool(threads)?;
+        let report = crate::seeding::recruit_interruptibly(
+            py,
+            Arc::clone(&self.inner),
+            request,
+            pool,
+            progress.as_ref(),
+        )?;
+        let results = PyList::empty(py);
+        for r in &report.results {
+            let c = &r.choice;
+            let d = PyDict::new(py);
+            d.set_item("strategy", c.strategy.name())?;
+            d.set_item("seeds", PyArray1::from_slice(py, &c.seeds))?;
+            d.set_item("mean", r.estimate.mean)?;
+            d.set_item("ci_low", r.estimate.ci[0])?;
+            d.set_item("ci_high", r.estimate.ci[1])?;
+            d.set_item("runs", r.estimate.runs)?;
+            d.set_item("own_estimate", c.estimate)?;
+            d.set_item("rr_sets", c.rr_sets)?;
+            d.set_item("rr_selection_sets", c.rr_selection)?;
+            d.set_item("guarantee", c.guarantee.map(|(g, _)| g))?;
+            d.set_item(
+                "stopped",
+                c.guarantee.map(|(_, s)| crate::seeding::stop_name(s)),
+            )?;
+            d.set_item("evaluations", c.evaluations)?;
+            d.set_item("seconds", r.seconds)?;
+            results.append(d)?;
+        }
+        let d = PyDict::new(py);
+        d.set_item("results", results)?;
+        d.set_item("runs", report.runs)?;
+        d.set_item("notes", report.notes.clone())?;
+        d.set_item("wall_seconds", report.wall_seconds)?;
+        d.set_item("graph", Graph::new(report.graph))?;
+        Ok(d)
+    }
+
     /// Replicate `replicate` at tick 0, to be stepped tick by tick.
     fn simulation(&self, py: Python<'_>, replicate: u64) -> PyResult<Simulation> {
         let graph = py.detach(|| self.graph_of(replicate))?;

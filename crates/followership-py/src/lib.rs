@@ -8,7 +8,8 @@
 //! any hashable type, DataFrames, networkx, progress bars and Dask are the Python layer's.
 //!
 //! Modules: [`errors`] (engine errors as Python exceptions), [`experiment`] (the `Experiment`
-//! class and its runs), [`graph`] (the `Graph` class), [`simulation`] (a run tick by tick),
+//! class and its runs), [`graph`] (the `Graph` class), [`seeding`] (whom to recruit first, on
+//! a thread of its own), [`simulation`] (a run tick by tick),
 //! [`sweep`] (blocks of sweep runs, as `runs.csv` rows), [`pool`] (thread pools and signal
 //! checks between blocks of work).
 
@@ -18,6 +19,7 @@ pub mod errors;
 pub mod experiment;
 pub mod graph;
 pub mod pool;
+pub mod seeding;
 pub mod simulation;
 pub mod sweep;
 

@@ -11,7 +11,8 @@ within a second on Ctrl-C. Networks come from networkx (:meth:`Graph.from_networ
 edge arrays (:meth:`Graph.from_edges`) or scipy sparse matrices (:meth:`Graph.from_scipy`),
 keeping their node labels; results are pandas DataFrames. Sweeps run locally
 (:meth:`Experiment.sweep`) or on a Dask cluster (:func:`followership.dask.sweep`); a
-sensitivity analysis (:meth:`Experiment.sensitivity`) gives Sobol indices.
+sensitivity analysis (:meth:`Experiment.sensitivity`) gives Sobol indices, and
+:meth:`Experiment.seed` chooses whom to recruit first.
 
 Errors keep the engine's message and key path: :class:`ScenarioError` (a ``ValueError``) for
 scenarios and values, :class:`NetworkError` (a ``ScenarioError``) for networks.
@@ -23,6 +24,7 @@ from . import _native
 from ._experiment import Experiment, RunResult, Simulation, Status
 from ._graph import Graph
 from ._native import NetworkError, ScenarioError
+from ._seeding import SeedResult
 from ._sweep import SensitivityResult, SweepResult
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "NetworkError",
     "RunResult",
     "ScenarioError",
+    "SeedResult",
     "SensitivityResult",
     "Simulation",
     "Status",

@@ -15,6 +15,7 @@ import numpy as np
 from . import _native
 from ._graph import Graph, _scenario_error
 from ._progress import progress_callback
+from ._seeding import SeedResult
 from ._sweep import SensitivityResult, SweepResult
 
 _MISSING = object()
@@ -348,6 +349,61 @@ class Experiment:
             out=out,
             resume=resume,
             block=block,
+            progress=progress,
+        )
+
+    def seed(
+        self,
+        k: int = 10,
+        strategy: Union[str, Sequence[str], None] = None,
+        *,
+        compare: bool = False,
+        runs: Optional[int] = None,
+        epsilon: float = 0.1,
+        ell: float = 1.0,
+        time_budget: Optional[float] = None,
+        memory_budget: Optional[float] = None,
+        celf_runs: int = 100,
+        candidates: Optional[int] = 500,
+        threads: Optional[int] = None,
+        progress: bool = False,
+    ) -> "SeedResult":
+        """Whom to recruit first: the ``k`` people whose early support makes the movement go
+        furthest (``followership seed``). Returns a :class:`SeedResult`: ``seeds`` in the
+        graph's labels, the ``estimate`` of the final size with its 95% interval ``ci``, and
+        ``table`` (one row per strategy).
+
+        ``strategy`` is ``"imm"`` (default where the scenario reduces to the independent
+        cascade or linear threshold model), ``"opim"``, ``"celf"`` (default otherwise),
+        ``"degree-discount"``, ``"pagerank"``, ``"degree"``, ``"k-core"``, ``"clustered"`` or
+        ``"random"``, or a list of them; ``compare=True`` runs every strategy. Every choice is
+        judged on the same ``runs`` Monte-Carlo runs (default: the scenario's replicates):
+        replicate ``r`` of the scenario with the seeds as its initial followers.
+        ``epsilon`` and ``ell`` set IMM's guarantee (ratio at least 1 - 1/e - epsilon with
+        probability 1 - 1/n^ell); ``time_budget`` (seconds) and ``memory_budget`` (megabytes)
+        bound OPIM-C; ``celf_runs`` is CELF's runs per evaluation and ``candidates`` the
+        people of highest out-degree it considers (None: everyone). The same seeds and
+        numbers as ``followership seed --json`` for the same scenario and seed.
+
+        The work runs with the GIL released; Ctrl-C raises ``KeyboardInterrupt`` within a
+        fraction of a second (the work itself stops at its next stage). ``progress=True`` shows
+        the stage it is at.
+        """
+        from ._seeding import seed
+
+        return seed(
+            self,
+            k,
+            strategy,
+            compare=compare,
+            runs=runs,
+            epsilon=epsilon,
+            ell=ell,
+            time_budget=time_budget,
+            memory_budget=memory_budget,
+            celf_runs=celf_runs,
+            candidates=candidates,
+            threads=threads,
             progress=progress,
         )
 

@@ -110,6 +110,21 @@ class Experiment:
     def outcomes(self, replicates: list[int], threads: Optional[int] = None) -> dict: ...
     def story(self, replicate: int) -> str: ...
     def simulation(self, replicate: int) -> Simulation: ...
+    def seed_set(
+        self,
+        k: int,
+        strategies: list[str],
+        runs: Optional[int] = None,
+        epsilon: float = 0.1,
+        ell: float = 1.0,
+        time_budget: Optional[float] = None,
+        memory_budget: Optional[float] = None,
+        celf_runs: int = 100,
+        candidates: Optional[int] = 500,
+        threads: Optional[int] = None,
+        progress: Optional[Callable[[str], object]] = None,
+    ) -> dict:
+        """Whom to recruit first, by the engine's seeding::recruit (seeds in dense ids)."""
 
 class SweepPlan:
     """A sweep ready to run."""
