@@ -143,3 +143,24 @@ def test_ctrl_c_stops_choosing_seeds():
     assert "interrupted" in out, (out, err)
     assert rc == 0
     assert took < 10, f"took {took:.1f} s to stop"
+
+
+LONG_FIT = """
+import sys, followership as fs
+e = fs.Experiment.from_file(sys.argv[1]).set({"fit.particles": 200_000, "fit.generations": 50})
+print("started", flush=True)
+try:
+    e.fit(threads=2)
+    print("finished")
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+"""
+
+
+def test_ctrl_c_stops_a_fit():
+    from conftest import ROOT
+
+    out, err, took, rc = interrupt(LONG_FIT, str(ROOT / "examples" / "fit" / "bass.toml"))
+    assert "interrupted" in out, (out, err)
+    assert rc == 0
+    assert took < 10, f"took {took:.1f} s to stop"

@@ -12,7 +12,8 @@ edge arrays (:meth:`Graph.from_edges`) or scipy sparse matrices (:meth:`Graph.fr
 keeping their node labels; results are pandas DataFrames. Sweeps run locally
 (:meth:`Experiment.sweep`) or on a Dask cluster (:func:`followership.dask.sweep`); a
 sensitivity analysis (:meth:`Experiment.sensitivity`) gives Sobol indices, and
-:meth:`Experiment.seed` chooses whom to recruit first.
+:meth:`Experiment.seed` chooses whom to recruit first; :meth:`Experiment.fit` calibrates a
+scenario to an observed adoption curve.
 
 Errors keep the engine's message and key path: :class:`ScenarioError` (a ``ValueError``) for
 scenarios and values, :class:`NetworkError` (a ``ScenarioError``) for networks.
@@ -24,11 +25,13 @@ from . import _native
 from ._experiment import Experiment, RunResult, Simulation, Status
 from ._graph import Graph
 from ._native import NetworkError, ScenarioError
+from ._fit import FitResult
 from ._seeding import SeedResult
 from ._sweep import SensitivityResult, SweepResult
 
 __all__ = [
     "Experiment",
+    "FitResult",
     "Graph",
     "NetworkError",
     "RunResult",

@@ -15,6 +15,7 @@ import numpy as np
 from . import _native
 from ._graph import Graph, _scenario_error
 from ._progress import progress_callback
+from ._fit import FitResult
 from ._seeding import SeedResult
 from ._sweep import SensitivityResult, SweepResult
 
@@ -406,6 +407,32 @@ class Experiment:
             threads=threads,
             progress=progress,
         )
+
+    def fit(
+        self,
+        data: Any = None,
+        *,
+        out: Union[str, "os.PathLike[str]", None] = None,
+        resume: bool = False,
+        threads: Optional[int] = None,
+        progress: bool = False,
+    ) -> "FitResult":
+        """Calibrates the scenario's ``[fit]`` section (the parameters and their priors) to an
+        observed adoption curve by ABC-SMC, as ``followership fit`` does, and returns a
+        :class:`FitResult`: the ``posterior`` samples (a DataFrame of weighted particles), the
+        ``summary`` (mean, median and 95% credible interval of each parameter) and the
+        ``generations``.
+
+        ``data`` is the observed curve: a path to a CSV file, or a pandas DataFrame, with the
+        columns ``[fit.data]`` names (default: the section's own ``path``). With ``out``, each
+        finished generation is written there (``out/generations/``), and ``resume=True``
+        continues an interrupted fit from them. The GIL is released while the fit runs;
+        Ctrl-C raises ``KeyboardInterrupt`` (the fit stops at its next batch of proposals);
+        ``progress=True`` shows the generation it is at.
+        """
+        from ._fit import fit
+
+        return fit(self, data, out=out, resume=resume, threads=threads, progress=progress)
 
     # ------------------------------------------------------------------ pickling and display
     def __reduce__(self):

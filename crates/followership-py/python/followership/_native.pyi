@@ -164,3 +164,13 @@ class SweepPlan:
 def scenarios() -> list[tuple[str, str]]: ...
 def version() -> str: ...
 def points_table(runs: str, keys: int) -> str: ...
+def fit(
+    experiment: Experiment,
+    data: Optional[str] = None,
+    state_dir: Optional[str] = None,
+    resume: bool = False,
+    threads: Optional[int] = None,
+    progress: Optional[Callable[[int, float, int, int, int], object]] = None,
+) -> dict:
+    """The engine's ABC-SMC fit of the scenario's [fit] section; returns parameters,
+    particles, summary, generations and stop."""
