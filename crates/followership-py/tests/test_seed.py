@@ -48,6 +48,14 @@ def test_seeds_speak_networkx_labels():
     assert several.seeds == several.table.loc[0, "seeds"]
 
 
+def test_seed_is_the_scenario_seed_and_calling_it_recruits():
+    e = fs.Experiment.builtin("independent-cascade").set({"network.nodes": 300, "seed": 41})
+    assert e.seed == 41 and isinstance(e.seed, int) and e.seed + 1 == 42
+    assert e.with_seed(e.seed + 1).seed == 42
+    called = e.seed(k=3, strategy="degree", runs=10)
+    assert called.table.equals(e.recruit(k=3, strategy="degree", runs=10).table.drop(columns="seconds").assign(seconds=called.table["seconds"]))
+
+
 def test_bad_requests_are_scenario_errors():
     e = fs.Experiment.builtin("independent-cascade").set("network.nodes", 200)
     with pytest.raises(fs.ScenarioError, match="no strategy named `magic`"):

@@ -181,9 +181,10 @@ class Experiment:
         return self._native.name
 
     @property
-    def seed(self) -> int:
-        """The seed of every random stream."""
-        return self._native.seed
+    def seed(self) -> "ScenarioSeed":
+        """The seed of every random stream: an int. Called, it chooses whom to recruit first:
+        ``experiment.seed(k=10, strategy="imm")`` is :meth:`recruit`."""
+        return ScenarioSeed(self._native.seed, self)
 
     @property
     def replicates(self) -> int:
@@ -353,7 +354,7 @@ class Experiment:
             progress=progress,
         )
 
-    def seed(
+    def recruit(
         self,
         k: int = 10,
         strategy: Union[str, Sequence[str], None] = None,
@@ -370,7 +371,7 @@ class Experiment:
         progress: bool = False,
     ) -> "SeedResult":
         """Whom to recruit first: the ``k`` people whose early support makes the movement go
-        furthest (``followership seed``). Returns a :class:`SeedResult`: ``seeds`` in the
+        furthest (``followership seed``); ``experiment.seed(k=..., ...)`` says the same. Returns a :class:`SeedResult`: ``seeds`` in the
         graph's labels, the ``estimate`` of the final size with its 95% interval ``ci``, and
         ``table`` (one row per strategy).
 
@@ -443,6 +444,29 @@ class Experiment:
 
     def __repr__(self) -> str:
         return f"<followership.Experiment {self.name!r}: seed {self.seed}, {self.replicates} replicates>"
+
+
+class ScenarioSeed(int):
+    """:attr:`Experiment.seed`: the scenario's seed, an ``int`` in every way, that also answers
+    the call ``experiment.seed(k=10, strategy="imm", ...)`` with :meth:`Experiment.recruit`
+    (whom to recruit first, ``followership seed``), so that both readings of "seed" work."""
+
+    def __new__(cls, value: int, experiment: "Experiment") -> "ScenarioSeed":
+        """The seed ``value`` of ``experiment``."""
+        self = super().__new__(cls, value)
+        self._experiment = experiment
+        return self
+
+    def __call__(self, k: int = 10, strategy: Union[str, Sequence[str], None] = None, **options: Any) -> "SeedResult":
+        """:meth:`Experiment.recruit` (the same arguments)."""
+        return self._experiment.recruit(k, strategy, **options)
+
+    def __repr__(self) -> str:
+        return int.__repr__(self)
+
+    def __reduce__(self):
+        # Pickled, it is the number it is.
+        return (int, (int(self),))
 
 
 def _rebuild_experiment(toml: str, graph, thresholds, initial_trust) -> Experiment:
