@@ -1,8 +1,10 @@
 """What the Python package adds to followership's own time (issue 13), not a test.
 
-    scripts/test-python -k nothing          # once: builds the package into target/python-venv
-    cargo build --release -p followership-cli
-    target/python-venv/bin/python bench/python_layer.py [--n 10000] [--runs 1000] [--edges 10000000]
+    bench/run --python-layer [--n 10000] [--runs 1000] [--edges 10000000] [--reps 3]
+    bench/run --python-layer --smoke        # tiny sizes, checks agreement (part of scripts/test)
+
+`bench/run --python-layer` builds the CLI and the package (into target/python-venv, as
+scripts/test-python does) in release, then runs this script with that environment's Python.
 
 1. Workload 1 of the side-by-side harness (fractional threshold on a Barabási–Albert graph, m = 5,
    thresholds uniform on [0.05, 0.5] with 10% stubborn people, 1% of people start) run `--runs`
@@ -12,6 +14,10 @@
    of `--reps` runs after a warm-up.
 2. `Graph.from_edges` on an `(m, 2)` int64 array of `--edges` random edges among a tenth as many
    people: the time of the call (array already in memory).
+
+Checks (the exit status is 1 when one fails): the runs from Python end as the CLI's do (the same
+final count in every run, read from the CLI's summary.csv), and the graph from the array has the
+edges numpy counts (distinct unordered pairs, self-loops left out).
 """
 
 from __future__ import annotations
@@ -40,7 +46,10 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=1000)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--edges", type=int, default=10_000_000)
+    ap.add_argument("--smoke", action="store_true", help="tiny sizes (n 1,000, 50 runs, 200,000 edges, 1 rep), checks only")
     args = ap.parse_args()
+    if args.smoke:
+        args.n, args.runs, args.edges, args.reps = 1000, 50, 200_000, 1
     work = ROOT / "bench" / "work" / "python"
     work.mkdir(parents=True, exist_ok=True)
     n = args.n
@@ -79,7 +88,12 @@ def main() -> None:
         if i:
             py_wall.append(wall)
             py_sim.append(r.simulation_seconds)
-    assert r.summary["final_following"].nunique() == 1, "a deterministic cascade: every run alike"
+    checks = []
+    import pandas as pd
+
+    cli_final = pd.read_csv(work / "out" / "summary.csv")["final_following"]
+    checks.append(("runs from Python end as the CLI's", r.summary["final_following"].tolist() == cli_final.tolist()))
+    checks.append(("a deterministic cascade: every run alike", r.summary["final_following"].nunique() == 1))
     cs, pw, ps = statistics.median(cli_sim), statistics.median(py_wall), statistics.median(py_sim)
     print(f"(1) fractional threshold, BA n={n:,}, {args.runs} runs, 1 thread, median of {args.reps}:")
     print(f"  followership run: simulation_seconds {cs:.4f} s (whole process {statistics.median(cli_wall):.4f} s)")
@@ -98,6 +112,16 @@ def main() -> None:
         del g
     print(f"Graph.from_edges of a ({m:,}, 2) int64 array among {m // 10:,} people: "
           f"median {statistics.median(times):.3f} s (min {min(times):.3f} s) over {args.reps}")
+    g = fs.Graph.from_edges(arr)
+    pairs = np.sort(arr[arr[:, 0] != arr[:, 1]], axis=1)
+    distinct = len(np.unique(pairs[:, 0] * max(2, m // 10) + pairs[:, 1]))
+    checks.append((f"Graph.from_edges keeps the {distinct:,} distinct edges", g.edge_count == distinct))
+    if args.smoke:
+        print("  (smoke sizes: the checks count, the times mean nothing)")
+    for what, ok in checks:
+        print(f"  [{'ok' if ok else 'FAILED'}] {what}")
+    if not all(ok for _, ok in checks):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

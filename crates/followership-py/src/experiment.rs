@@ -169,6 +169,28 @@ fn summary_columns<'py>(py: Python<'py>, outcomes: &[RunOutcome]) -> PyResult<Co
     Ok(d)
 }
 
+/// Adds to `summary`, on a network with blocks (an organisation's levels), the final share
+/// following of each block's crowd (`final_fraction_block_0`, ...), as `summary.csv` has them;
+/// NaN where a run has no share for a block (the empty cell of `summary.csv`).
+fn block_columns(summary: &Columns<'_>, graph: &EngineGraph, runs: &[RunRecord]) -> PyResult<()> {
+    let Some(blocks) = graph.blocks() else {
+        return Ok(());
+    };
+    let n_blocks = blocks.iter().max().map_or(0, |&m| m as usize + 1);
+    let shares: Vec<Vec<f64>> = runs.iter().map(|r| r.final_block_shares(blocks)).collect();
+    for b in 0..n_blocks {
+        let column: Vec<f64> = shares
+            .iter()
+            .map(|s| s.get(b).copied().unwrap_or(f64::NAN))
+            .collect();
+        summary.set_item(
+            format!("final_fraction_block_{b}"),
+            PyArray1::from_vec(summary.py(), column),
+        )?;
+    }
+    Ok(())
+}
+
 /// The time series of `runs` as long columns (those of `timeseries.csv`); a mean trust of
 /// followers when nobody follows is NaN.
 fn timeseries_columns<'py>(py: Python<'py>, runs: &[RunRecord]) -> PyResult<Columns<'py>> {
@@ -366,6 +388,15 @@ impl Experiment {
             .map(|s| serde_json::to_string(s).expect("a sweep section serialises"))
     }
 
+    /// The scenario's own `[sensitivity]` section as JSON, if it has one.
+    fn sensitivity_section(&self) -> Option<String> {
+        self.inner
+            .scenario()
+            .sensitivity
+            .as_ref()
+            .map(|s| serde_json::to_string(s).expect("a sensitivity section serialises"))
+    }
+
     /// The network given with `with_network`, if any.
     fn given_network(&self) -> Option<Graph> {
         self.given.as_ref().map(|g| Graph {
@@ -429,7 +460,9 @@ impl Experiment {
         let stats = serde_json::to_string(&EnsembleSummary::new(&outcomes))
             .expect("the summary serialises");
         let d = PyDict::new(py);
-        d.set_item("summary", summary_columns(py, &outcomes)?)?;
+        let summary = summary_columns(py, &outcomes)?;
+        block_columns(&summary, &graph, &runs)?;
+        d.set_item("summary", summary)?;
         d.set_item("timeseries", timeseries_columns(py, &runs)?)?;
         d.set_item("followers", followers_columns(py, &runs[0])?)?;
         d.set_item("stats", stats)?;
@@ -477,6 +510,91 @@ impl Experiment {
                 run.replicate,
             ))
         })
+    }
+
+    /// Whom to recruit first: `k` people by each of `strategies` (names; empty: the scenario's
+    /// default), each choice judged on the same `runs` Monte-Carlo runs (None: the scenario's
+    /// replicates), by the engine's `seeding::recruit` on `threads` threads. The work runs on
+    /// another thread with the GIL released; this one comes back to Python every 0.1 s for
+    /// Ctrl-C (KeyboardInterrupt at once; the work stops at its next stage) and to call
+    /// `progress(message)` with each new stage. Returns `results` (one dict per strategy:
+    /// `strategy`, `seeds` in dense ids, `mean`, `ci_low`, `ci_high`, `runs`,
+    /// `own_estimate`, `rr_sets`, `rr_selection_sets`, `guarantee`, `stopped`,
+    /// `evaluations`, `seconds`), `runs`, `notes`, `wall_seconds` and the `graph` chosen on.
+    #[pyo3(signature = (k, strategies, runs=None, epsilon=0.1, ell=1.0, time_budget=None, memory_budget=None, celf_runs=100, candidates=Some(500), threads=None, progress=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn seed_set<'py>(
+        &self,
+        py: Python<'py>,
+        k: usize,
+        strategies: Vec<String>,
+        runs: Option<u64>,
+        epsilon: f64,
+        ell: f64,
+        time_budget: Option<f64>,
+        memory_budget: Option<f64>,
+        celf_runs: u64,
+        candidates: Option<usize>,
+        threads: Option<usize>,
+        progress: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        use followership::seeding::{Options, Request, Strategy};
+        let strategies = strategies
+            .iter()
+            .map(|s| s.parse::<Strategy>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| scenario_error(e.into()))?;
+        let request = Request {
+            k,
+            strategies,
+            options: Options {
+                epsilon,
+                ell,
+                time_budget,
+                memory_budget,
+                celf_runs,
+                celf_candidates: candidates,
+                seed: self.inner.scenario().seed,
+            },
+            runs,
+        };
+        let pool = pool(threads)?;
+        let report = crate::seeding::recruit_interruptibly(
+            py,
+            Arc::clone(&self.inner),
+            request,
+            pool,
+            progress.as_ref(),
+        )?;
+        let results = PyList::empty(py);
+        for r in &report.results {
+            let c = &r.choice;
+            let d = PyDict::new(py);
+            d.set_item("strategy", c.strategy.name())?;
+            d.set_item("seeds", PyArray1::from_slice(py, &c.seeds))?;
+            d.set_item("mean", r.estimate.mean)?;
+            d.set_item("ci_low", r.estimate.ci[0])?;
+            d.set_item("ci_high", r.estimate.ci[1])?;
+            d.set_item("runs", r.estimate.runs)?;
+            d.set_item("own_estimate", c.estimate)?;
+            d.set_item("rr_sets", c.rr_sets)?;
+            d.set_item("rr_selection_sets", c.rr_selection)?;
+            d.set_item("guarantee", c.guarantee.map(|(g, _)| g))?;
+            d.set_item(
+                "stopped",
+                c.guarantee.map(|(_, s)| crate::seeding::stop_name(s)),
+            )?;
+            d.set_item("evaluations", c.evaluations)?;
+            d.set_item("seconds", r.seconds)?;
+            results.append(d)?;
+        }
+        let d = PyDict::new(py);
+        d.set_item("results", results)?;
+        d.set_item("runs", report.runs)?;
+        d.set_item("notes", report.notes.clone())?;
+        d.set_item("wall_seconds", report.wall_seconds)?;
+        d.set_item("graph", Graph::new(report.graph))?;
+        Ok(d)
     }
 
     /// Replicate `replicate` at tick 0, to be stepped tick by tick.

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use followership::graph::{Graph as EngineGraph, GraphBuilder};
 use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
+use rayon::prelude::*;
 
 use crate::errors::bad_network;
 
@@ -45,52 +46,99 @@ fn check_ids(ids: &[u32], n: usize, what: &str) -> PyResult<()> {
     Ok(())
 }
 
-#[pymethods]
-impl Graph {
-    /// A graph of `nodes` people from parallel arrays of dense ids (`sources[i] -> targets[i]`:
-    /// the target sees the source), with optional `weights` (finite and positive), sorted
-    /// integer `labels` (one per person, ascending: the ids outputs and scenarios use),
-    /// `positions` (an `(n, 2)` array in the unit square) and `blocks`. Undirected edges may be
-    /// given once in either direction; self-loops and repeated edges are dropped.
-    #[staticmethod]
-    #[pyo3(signature = (nodes, sources, targets, weights=None, directed=false, labels=None, positions=None, blocks=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn from_arrays(
-        py: Python<'_>,
+/// Checks the number of people of a network.
+fn check_nodes(nodes: usize) -> PyResult<()> {
+    if nodes == 0 {
+        return Err(bad_network("nodes", "the network has no people"));
+    }
+    if nodes > u32::MAX as usize {
+        return Err(bad_network("nodes", format!("at most {} people", u32::MAX)));
+    }
+    Ok(())
+}
+
+/// Edges per chunk when an id array is split into columns in parallel.
+const ID_CHUNK: usize = 1 << 16;
+
+/// The columns of an `(m, 2)` integer id array as u32 sources and targets, with the largest id
+/// (None without edges); `None` when the array is not a 2-D array of a (native-endian) integer
+/// dtype or holds an id that is negative or not below `u32::MAX`.
+#[allow(clippy::type_complexity)]
+fn id_columns(
+    py: Python<'_>,
+    edges: &Bound<'_, PyAny>,
+) -> PyResult<Option<(Vec<u32>, Vec<u32>, Option<u32>)>> {
+    macro_rules! try_dtype {
+        ($($t:ty),*) => {$(
+            if let Ok(a) = edges.extract::<PyReadonlyArray2<'_, $t>>() {
+                let view = a.as_array();
+                if view.shape()[1] != 2 {
+                    return Ok(None);
+                }
+                return Ok(py.detach(|| split_columns(view, |x: $t| u32::try_from(x).ok())));
+            }
+        )*};
+    }
+    try_dtype!(i64, u64, i32, u32, i16, u16, i8, u8);
+    Ok(None)
+}
+
+/// [`id_columns`] for an array view whose elements `id` turns into dense ids (None: not one).
+#[allow(clippy::type_complexity)]
+fn split_columns<T: Copy + Sync>(
+    a: numpy::ndarray::ArrayView2<'_, T>,
+    id: impl Fn(T) -> Option<u32> + Sync,
+) -> Option<(Vec<u32>, Vec<u32>, Option<u32>)> {
+    let m = a.shape()[0];
+    let mut s = vec![0u32; m];
+    let mut t = vec![0u32; m];
+    // u32::MAX is not an id (ids are below the number of people, at most u32::MAX).
+    let ok = |x: T| id(x).filter(|&v| v != u32::MAX);
+    let top = s
+        .par_chunks_mut(ID_CHUNK)
+        .zip(t.par_chunks_mut(ID_CHUNK))
+        .enumerate()
+        .map(|(c, (sc, tc))| {
+            let first = c * ID_CHUNK;
+            let mut top: Option<u32> = None;
+            for (i, (sv, tv)) in sc.iter_mut().zip(tc.iter_mut()).enumerate() {
+                let row = first + i;
+                let (x, y) = (ok(a[[row, 0]])?, ok(a[[row, 1]])?);
+                *sv = x;
+                *tv = y;
+                top = top.max(Some(x.max(y)));
+            }
+            Some(top)
+        })
+        .try_reduce(|| None, |a, b| Some(a.max(b)))?;
+    Some((s, t, top))
+}
+
+/// What a graph may carry besides its edges, checked: weights, labels, positions, blocks.
+struct Extras {
+    weights: Option<Vec<f32>>,
+    labels: Option<Vec<u64>>,
+    positions: Option<Vec<[f32; 2]>>,
+    blocks: Option<Vec<u32>>,
+}
+
+impl Extras {
+    /// Reads and checks the extras of a graph of `nodes` people and `edges` edges.
+    fn read(
         nodes: usize,
-        sources: PyReadonlyArray1<'_, u32>,
-        targets: PyReadonlyArray1<'_, u32>,
+        edges: usize,
         weights: Option<PyReadonlyArray1<'_, f32>>,
-        directed: bool,
         labels: Option<PyReadonlyArray1<'_, u64>>,
         positions: Option<PyReadonlyArray2<'_, f32>>,
         blocks: Option<PyReadonlyArray1<'_, u32>>,
-    ) -> PyResult<Self> {
-        if nodes == 0 {
-            return Err(bad_network("nodes", "the network has no people"));
-        }
-        if nodes > u32::MAX as usize {
-            return Err(bad_network("nodes", format!("at most {} people", u32::MAX)));
-        }
-        let s = sources.as_slice()?;
-        let t = targets.as_slice()?;
-        if s.len() != t.len() {
-            return Err(bad_network(
-                "edges",
-                format!("{} sources but {} targets", s.len(), t.len()),
-            ));
-        }
-        let w = match &weights {
+    ) -> PyResult<Extras> {
+        let weights = match &weights {
             Some(w) => {
                 let w = w.as_slice()?;
-                if w.len() != s.len() {
+                if w.len() != edges {
                     return Err(bad_network(
                         "weights",
-                        format!(
-                            "{} weights for {} edges; give one per edge",
-                            w.len(),
-                            s.len()
-                        ),
+                        format!("{} weights for {edges} edges; give one per edge", w.len()),
                     ));
                 }
                 if let Some((i, x)) = w
@@ -105,7 +153,7 @@ impl Graph {
                         ),
                     ));
                 }
-                Some(w)
+                Some(w.to_vec())
             }
             None => None,
         };
@@ -168,22 +216,111 @@ impl Graph {
             }
             None => None,
         };
-        py.detach(|| {
+        Ok(Extras {
+            weights,
+            labels,
+            positions,
+            blocks,
+        })
+    }
+
+    /// The graph of `nodes` people with the edges `s[i] -> t[i]` (ids checked) and these
+    /// extras, built on the engine's builder without copying the edges again.
+    fn build(self, nodes: usize, directed: bool, s: Vec<u32>, t: Vec<u32>) -> Graph {
+        let mut builder = GraphBuilder::from_edges(nodes, directed, s, t, self.weights);
+        if let Some(l) = self.labels {
+            builder = builder.labels(l);
+        }
+        if let Some(p) = self.positions {
+            builder = builder.positions(p);
+        }
+        if let Some(b) = self.blocks {
+            builder = builder.blocks(b);
+        }
+        Graph::new(builder.build().0)
+    }
+}
+
+#[pymethods]
+impl Graph {
+    /// A graph of `nodes` people from parallel arrays of dense ids (`sources[i] -> targets[i]`:
+    /// the target sees the source), with optional `weights` (finite and positive), sorted
+    /// integer `labels` (one per person, ascending: the ids outputs and scenarios use),
+    /// `positions` (an `(n, 2)` array in the unit square) and `blocks`. Undirected edges may be
+    /// given once in either direction; self-loops and repeated edges are dropped.
+    #[staticmethod]
+    #[pyo3(signature = (nodes, sources, targets, weights=None, directed=false, labels=None, positions=None, blocks=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn from_arrays(
+        py: Python<'_>,
+        nodes: usize,
+        sources: PyReadonlyArray1<'_, u32>,
+        targets: PyReadonlyArray1<'_, u32>,
+        weights: Option<PyReadonlyArray1<'_, f32>>,
+        directed: bool,
+        labels: Option<PyReadonlyArray1<'_, u64>>,
+        positions: Option<PyReadonlyArray2<'_, f32>>,
+        blocks: Option<PyReadonlyArray1<'_, u32>>,
+    ) -> PyResult<Self> {
+        check_nodes(nodes)?;
+        let s = sources.as_slice()?;
+        let t = targets.as_slice()?;
+        if s.len() != t.len() {
+            return Err(bad_network(
+                "edges",
+                format!("{} sources but {} targets", s.len(), t.len()),
+            ));
+        }
+        let extras = Extras::read(nodes, s.len(), weights, labels, positions, blocks)?;
+        let (s, t) = py.detach(|| {
             check_ids(s, nodes, "sources")?;
             check_ids(t, nodes, "targets")?;
-            let mut builder = GraphBuilder::new(nodes, directed);
-            builder.extend_edges(s, t, w);
-            if let Some(l) = labels {
-                builder = builder.labels(l);
-            }
-            if let Some(p) = positions {
-                builder = builder.positions(p);
-            }
-            if let Some(b) = blocks {
-                builder = builder.blocks(b);
-            }
-            Ok(Graph::new(builder.build().0))
-        })
+            Ok::<_, PyErr>((s.to_vec(), t.to_vec()))
+        })?;
+        Ok(py.detach(|| extras.build(nodes, directed, s, t)))
+    }
+
+    /// A graph from an `(m, 2)` numpy array of integer ids (any integer dtype, any memory
+    /// layout), one edge `source -> target` a row, read in parallel without a Python loop and
+    /// without an intermediate copy. The network has `nodes` people (None: the largest id plus
+    /// one). Returns None when some id is negative or not below 2**32 - 1: such ids are labels,
+    /// which the Python layer relabels. `weights`, `positions` and `blocks` as for
+    /// `from_arrays`.
+    #[staticmethod]
+    #[pyo3(signature = (edges, nodes=None, weights=None, directed=false, positions=None, blocks=None))]
+    fn from_id_array(
+        py: Python<'_>,
+        edges: &Bound<'_, PyAny>,
+        nodes: Option<usize>,
+        weights: Option<PyReadonlyArray1<'_, f32>>,
+        directed: bool,
+        positions: Option<PyReadonlyArray2<'_, f32>>,
+        blocks: Option<PyReadonlyArray1<'_, u32>>,
+    ) -> PyResult<Option<Self>> {
+        let Some((s, t, top)) = id_columns(py, edges)? else {
+            return Ok(None);
+        };
+        let n = match nodes {
+            Some(n) => n,
+            None => top.map_or(0, |top| top as usize + 1),
+        };
+        if n == 0 {
+            return Err(bad_network(
+                "edges",
+                "no edges and no nodes: the network has no people",
+            ));
+        }
+        check_nodes(n)?;
+        if let Some(top) = top
+            && top as usize >= n
+        {
+            return Err(bad_network(
+                "edges",
+                format!("person {top} is not in a network of {n} people (ids are 0 to nodes - 1)"),
+            ));
+        }
+        let extras = Extras::read(n, s.len(), weights, None, positions, blocks)?;
+        Ok(Some(py.detach(|| extras.build(n, directed, s, t))))
     }
 
     /// Number of people.

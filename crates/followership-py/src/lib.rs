@@ -8,7 +8,8 @@
 //! any hashable type, DataFrames, networkx, progress bars and Dask are the Python layer's.
 //!
 //! Modules: [`errors`] (engine errors as Python exceptions), [`experiment`] (the `Experiment`
-//! class and its runs), [`graph`] (the `Graph` class), [`simulation`] (a run tick by tick),
+//! class and its runs), [`fit`] (calibration to observed data), [`graph`] (the `Graph` class), [`seeding`] (whom to recruit first, on
+//! a thread of its own), [`simulation`] (a run tick by tick),
 //! [`sweep`] (blocks of sweep runs, as `runs.csv` rows), [`pool`] (thread pools and signal
 //! checks between blocks of work).
 
@@ -16,8 +17,10 @@
 
 pub mod errors;
 pub mod experiment;
+pub mod fit;
 pub mod graph;
 pub mod pool;
+pub mod seeding;
 pub mod simulation;
 pub mod sweep;
 
@@ -56,5 +59,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scenarios, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     m.add_function(wrap_pyfunction!(sweep::points_table, m)?)?;
+    m.add_function(wrap_pyfunction!(fit::fit, m)?)?;
     Ok(())
 }

@@ -78,6 +78,12 @@ impl Blocks {
         Some(block)
     }
 
+    /// Goes on over `start..end`, keeping the block size learnt so far.
+    pub fn restart(&mut self, start: usize, end: usize) {
+        self.next = start;
+        self.end = end;
+    }
+
     /// Tells how long the last block took, to size the next one.
     pub fn took(&mut self, elapsed: Duration) {
         let target = BLOCK_TIME.as_secs_f64();

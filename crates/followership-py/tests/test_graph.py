@@ -99,6 +99,31 @@ def test_from_edges_takes_arrays_without_relabelling_dense_ids():
     assert fs.Graph.from_edges([[0, 1]], nodes=10).node_count == 10
 
 
+def test_from_edges_reads_any_integer_dtype_and_layout_alike():
+    rng = np.random.default_rng(3)
+    base = rng.integers(0, 400, size=(3000, 2))
+    w = rng.uniform(0.5, 2.0, size=3000)
+    want = fs.Graph.from_edges(base, weights=w, directed=True)
+    variants = [
+        base.astype(np.int32),
+        base.astype(np.uint16),
+        base.astype(np.uint64),
+        np.asfortranarray(base),  # columns contiguous, rows strided
+        base.T.copy().T,  # a transposed view
+        np.repeat(base, 2, axis=0)[::2],  # every other row of a larger array
+    ]
+    for v in variants:
+        got = fs.Graph.from_edges(v, weights=w, directed=True)
+        for a, b in zip(got.edges(), want.edges()):
+            np.testing.assert_array_equal(a, b)
+        assert got.labels == want.labels
+    # The largest id must fit the network; 2**32 - 1 and beyond are labels, relabelled.
+    with pytest.raises(fs.NetworkError, match="person 399 is not in a network of 10 people"):
+        fs.Graph.from_edges(base, nodes=10)
+    big = fs.Graph.from_edges(np.array([[0, 2**32 - 1]], dtype=np.uint64))
+    assert big.labels == [0, 2**32 - 1]
+
+
 def test_from_edges_relabels_other_ids():
     g = fs.Graph.from_edges(np.array([[-5, 10**15], [10**15, 3]]))
     assert g.labels == [-5, 3, 10**15]

@@ -124,3 +124,43 @@ def test_runs_release_the_gil():
     assert not t.is_alive()
     assert outcome.get("error") == "stopped by the test", "an exception in the progress callback stops the run"
     assert during < 100, f"{during} blocks of runs went by while Python ran: the GIL was held"
+
+
+LONG_SEED = """
+import followership as fs
+e = fs.Experiment.builtin("hillside").set("network.nodes", 3000)
+print("started", flush=True)
+try:
+    e.seed(k=50, strategy="celf", celf_runs=100_000, candidates=None, runs=10, threads=2)
+    print("finished")
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+"""
+
+
+def test_ctrl_c_stops_choosing_seeds():
+    out, err, took, rc = interrupt(LONG_SEED)
+    assert "interrupted" in out, (out, err)
+    assert rc == 0
+    assert took < 10, f"took {took:.1f} s to stop"
+
+
+LONG_FIT = """
+import sys, followership as fs
+e = fs.Experiment.from_file(sys.argv[1]).set({"fit.particles": 200_000, "fit.generations": 50})
+print("started", flush=True)
+try:
+    e.fit(threads=2)
+    print("finished")
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+"""
+
+
+def test_ctrl_c_stops_a_fit():
+    from conftest import ROOT
+
+    out, err, took, rc = interrupt(LONG_FIT, str(ROOT / "examples" / "fit" / "bass.toml"))
+    assert "interrupted" in out, (out, err)
+    assert rc == 0
+    assert took < 10, f"took {took:.1f} s to stop"

@@ -16,6 +16,7 @@ CASES = [
     ("broken-promise", {"network.nodes": 500}),
     ("watts-cascade", {"network.nodes": 2000}),  # each replicate draws its own network
     ("granovetter-riot", {}),
+    ("middle-out", {}),  # an organisation: per-block columns in the summary
 ]
 
 
@@ -52,6 +53,10 @@ def test_run_gives_the_numbers_of_the_cli(run_cli, tmp_path, name, overrides):
     assert result.summary["final_following"].dtype == np.int64
     assert str(result.summary["first_follower_tick"].dtype) == "Int64"
     assert result.summary["cascaded"].dtype == bool
+    if name == "middle-out":
+        blocks = [c for c in result.summary.columns if c.startswith("final_fraction_block_")]
+        assert blocks == ["final_fraction_block_0", "final_fraction_block_1", "final_fraction_block_2"]
+        assert result.summary[blocks].to_numpy().max() > 0, "the movement reaches some block"
 
 
 def test_threads_never_change_the_results():

@@ -87,3 +87,49 @@ def test_bad_designs_are_scenario_errors():
         e.sweep({"seed": [1, 2]}, sampling="magic", samples=3)
     with pytest.raises(fs.ScenarioError, match="low, high"):
         e.sweep({"seed": [1, 2, 3]}, sampling="random", samples=3)
+
+
+def test_python_and_the_cli_resume_each_others_sweeps(cli, run_cli, sweep_file, tmp_path):
+    """A sweep's directory is the engine's: the CLI resumes what Python started and the other
+    way round, to the bytes of a sweep that never stopped."""
+    import os
+    import subprocess
+
+    e = fs.Experiment.from_file(sweep_file)
+    whole = e.sweep(replicates=5)
+    # The CLI stopped (as by a kill) after its second block of 3 runs; Python finishes it.
+    cli_dir = tmp_path / "from-cli"
+    args = [str(cli), "sweep", str(sweep_file), "--replicates", "5", "--block", "3", "--out", str(cli_dir), "--quiet", "--no-plots"]
+    stopped = subprocess.run(args, env={**os.environ, "FOLLOWERSHIP_STOP_AT": "block-2"}, capture_output=True)
+    assert stopped.returncode == 137, stopped.stderr
+    assert (cli_dir / "runs.csv").read_text().count("\n") == 1 + 6
+    done = e.sweep(replicates=5, out=cli_dir, resume=True, block=4)
+    assert (cli_dir / "runs.csv").read_text() == whole.runs_csv
+    assert done.points_csv == whole.points_csv
+    # Python's directory, cut short as an interruption leaves it; the CLI finishes it.
+    py_dir = tmp_path / "from-python"
+    e.sweep(replicates=5, out=py_dir, block=4)
+    assert (py_dir / "sweep.json").exists() and not (py_dir / "python-sweep.json").exists()
+    runs = py_dir / "runs.csv"
+    text = runs.read_text()
+    runs.write_text(text[: text.index("\n", len(text) // 2) + 5])
+    (py_dir / "points.csv").unlink()
+    run_cli("sweep", str(sweep_file), "--replicates", "5", "--out", str(py_dir), "--resume", "--quiet", "--no-plots")
+    assert runs.read_text() == whole.runs_csv
+    assert (py_dir / "points.csv").read_text() == whole.points_csv
+
+
+def test_a_sweep_on_a_given_network_is_another_sweep(tmp_path):
+    """The directory's fingerprint covers a network given from Python: resuming on another one
+    is refused instead of mixing runs of two networks."""
+    import networkx as nx
+
+    e = fs.Experiment.builtin("hillside").set("network.nodes", 200)
+    a = e.with_network(nx.watts_strogatz_graph(200, 6, 0.1, seed=1))
+    b = e.with_network(nx.watts_strogatz_graph(200, 6, 0.1, seed=2))
+    design = {"leaders.persistence": [20, 60]}
+    a.sweep(design, replicates=2, out=tmp_path / "s")
+    with pytest.raises(fs.ScenarioError, match="different sweep"):
+        b.sweep(design, replicates=2, out=tmp_path / "s", resume=True)
+    again = a.sweep(design, replicates=2, out=tmp_path / "s", resume=True)
+    assert again.runs_csv == a.sweep(design, replicates=2).runs_csv

@@ -10,7 +10,10 @@ The engine is compiled (Rust); runs release the GIL, use every core (``threads=`
 within a second on Ctrl-C. Networks come from networkx (:meth:`Graph.from_networkx`), numpy
 edge arrays (:meth:`Graph.from_edges`) or scipy sparse matrices (:meth:`Graph.from_scipy`),
 keeping their node labels; results are pandas DataFrames. Sweeps run locally
-(:meth:`Experiment.sweep`) or on a Dask cluster (:func:`followership.dask.sweep`).
+(:meth:`Experiment.sweep`) or on a Dask cluster (:func:`followership.dask.sweep`); a
+sensitivity analysis (:meth:`Experiment.sensitivity`) gives Sobol indices, and
+:meth:`Experiment.seed` chooses whom to recruit first; :meth:`Experiment.fit` calibrates a
+scenario to an observed adoption curve.
 
 Errors keep the engine's message and key path: :class:`ScenarioError` (a ``ValueError``) for
 scenarios and values, :class:`NetworkError` (a ``ScenarioError``) for networks.
@@ -22,14 +25,19 @@ from . import _native
 from ._experiment import Experiment, RunResult, Simulation, Status
 from ._graph import Graph
 from ._native import NetworkError, ScenarioError
-from ._sweep import SweepResult
+from ._fit import FitResult
+from ._seeding import SeedResult
+from ._sweep import SensitivityResult, SweepResult
 
 __all__ = [
     "Experiment",
+    "FitResult",
     "Graph",
     "NetworkError",
     "RunResult",
     "ScenarioError",
+    "SeedResult",
+    "SensitivityResult",
     "Simulation",
     "Status",
     "SweepResult",

@@ -8,14 +8,16 @@ import html
 import json
 import os
 from collections.abc import Mapping
-from typing import Any, Iterator, Optional, Union
+from typing import Any, Iterator, Optional, Sequence, Union
 
 import numpy as np
 
 from . import _native
 from ._graph import Graph, _scenario_error
 from ._progress import progress_callback
-from ._sweep import SweepResult
+from ._fit import FitResult
+from ._seeding import SeedResult
+from ._sweep import SensitivityResult, SweepResult
 
 _MISSING = object()
 
@@ -179,9 +181,10 @@ class Experiment:
         return self._native.name
 
     @property
-    def seed(self) -> int:
-        """The seed of every random stream."""
-        return self._native.seed
+    def seed(self) -> "ScenarioSeed":
+        """The seed of every random stream: an int. Called, it chooses whom to recruit first:
+        ``experiment.seed(k=10, strategy="imm")`` is :meth:`recruit`."""
+        return ScenarioSeed(self._native.seed, self)
 
     @property
     def replicates(self) -> int:
@@ -275,9 +278,11 @@ class Experiment:
         "integer": True}``). Values that are not numbers (``["random", "degree"]``) are
         choices. Without ``design``, the scenario's own ``[sweep]`` section is run.
 
-        With ``out``, rows are written to ``out/runs.csv`` block by block (``block`` runs each)
-        and ``out/points.csv`` at the end; after Ctrl-C, ``resume=True`` continues where the
-        sweep stopped, to the same bytes. The GIL is released while runs go.
+        With ``out``, the sweep is written there as ``followership sweep --out`` writes it
+        (``sweep.json``, then ``runs.csv`` block by block, ``block`` runs each, and
+        ``points.csv`` at the end); after Ctrl-C, ``resume=True`` continues where the sweep
+        stopped, to the same bytes, and ``followership sweep --resume`` continues it too (and
+        the other way round). The GIL is released while runs go.
         """
         from ._sweep import local_sweep
 
@@ -294,6 +299,142 @@ class Experiment:
             progress=progress,
         )
 
+    def sensitivity(
+        self,
+        parameters: Optional[Mapping] = None,
+        replicates: Optional[int] = None,
+        *,
+        base_samples: Optional[int] = None,
+        bootstrap: Optional[int] = None,
+        outcomes: Optional[Sequence[str]] = None,
+        per_parameter: Optional[bool] = None,
+        threads: Optional[int] = None,
+        out: Union[str, "os.PathLike[str]", None] = None,
+        resume: bool = False,
+        block: int = 512,
+        progress: bool = False,
+    ) -> "SensitivityResult":
+        """How much each parameter (and each group of them) accounts for the variation of the
+        outcomes: first-order and total Sobol indices with 95% bootstrap intervals, from a
+        sweep over a Saltelli design (``followership sensitivity``). Returns a
+        :class:`SensitivityResult`: ``indices`` (a DataFrame: ``outcome``, ``kind``, ``name``,
+        ``first``, ``first_low``, ``first_high``, ``total``, ``total_low``, ``total_high``),
+        ``moments``, and the ``runs`` and ``points`` of the sweep.
+
+        ``parameters`` maps scenario keys to ``(low, high)`` bounds (integer bounds sample
+        whole numbers), or to a dict as in a scenario's ``[[sensitivity.parameters]]``
+        (``{"low": .., "high": .., "scale": "log", "group": "leader"}``: parameters sharing a
+        ``group`` get indices together too). Without ``parameters`` the scenario's own
+        ``[sensitivity]`` section is run; ``base_samples`` (N: the design has N (m + 2) points
+        for m factors; default 256 or the section's), ``bootstrap`` (resamples for the
+        intervals, default 200; 0 for none), ``outcomes`` (default ``final_fraction`` and
+        ``cascaded``) and ``per_parameter`` (False: groups only) change it. ``replicates`` runs
+        per point (default: the scenario's); the indices are of each point's mean.
+
+        With ``out``, the sweep is written there as ``followership sensitivity --out`` writes
+        it (``sweep.json``, ``runs.csv``, ``points.csv``, ``sensitivity.csv`` and
+        ``sensitivity.json``), block by block; after Ctrl-C, ``resume=True`` continues it, from
+        Python or from the command line, to the same bytes. The GIL is released while runs go;
+        ``progress=True`` shows a progress bar.
+        """
+        from ._sweep import local_sensitivity
+
+        return local_sensitivity(
+            self,
+            parameters,
+            replicates,
+            base_samples=base_samples,
+            bootstrap=bootstrap,
+            outcomes=outcomes,
+            per_parameter=per_parameter,
+            threads=threads,
+            out=out,
+            resume=resume,
+            block=block,
+            progress=progress,
+        )
+
+    def recruit(
+        self,
+        k: int = 10,
+        strategy: Union[str, Sequence[str], None] = None,
+        *,
+        compare: bool = False,
+        runs: Optional[int] = None,
+        epsilon: float = 0.1,
+        ell: float = 1.0,
+        time_budget: Optional[float] = None,
+        memory_budget: Optional[float] = None,
+        celf_runs: int = 100,
+        candidates: Optional[int] = 500,
+        threads: Optional[int] = None,
+        progress: bool = False,
+    ) -> "SeedResult":
+        """Whom to recruit first: the ``k`` people whose early support makes the movement go
+        furthest (``followership seed``); ``experiment.seed(k=..., ...)`` says the same. Returns a :class:`SeedResult`: ``seeds`` in the
+        graph's labels, the ``estimate`` of the final size with its 95% interval ``ci``, and
+        ``table`` (one row per strategy).
+
+        ``strategy`` is ``"imm"`` (default where the scenario reduces to the independent
+        cascade or linear threshold model), ``"opim"``, ``"celf"`` (default otherwise),
+        ``"degree-discount"``, ``"pagerank"``, ``"degree"``, ``"k-core"``, ``"clustered"`` or
+        ``"random"``, or a list of them; ``compare=True`` runs every strategy. Every choice is
+        judged on the same ``runs`` Monte-Carlo runs (default: the scenario's replicates):
+        replicate ``r`` of the scenario with the seeds as its initial followers.
+        ``epsilon`` and ``ell`` set IMM's guarantee (ratio at least 1 - 1/e - epsilon with
+        probability 1 - 1/n^ell); ``time_budget`` (seconds) and ``memory_budget`` (megabytes)
+        bound OPIM-C; ``celf_runs`` is CELF's runs per evaluation and ``candidates`` the
+        people of highest out-degree it considers (None: everyone). The same seeds and
+        numbers as ``followership seed --json`` for the same scenario and seed.
+
+        The work runs with the GIL released; Ctrl-C raises ``KeyboardInterrupt`` within a
+        fraction of a second (the work itself stops at its next stage). ``progress=True`` shows
+        the stage it is at.
+        """
+        from ._seeding import seed
+
+        return seed(
+            self,
+            k,
+            strategy,
+            compare=compare,
+            runs=runs,
+            epsilon=epsilon,
+            ell=ell,
+            time_budget=time_budget,
+            memory_budget=memory_budget,
+            celf_runs=celf_runs,
+            candidates=candidates,
+            threads=threads,
+            progress=progress,
+        )
+
+    def fit(
+        self,
+        data: Any = None,
+        *,
+        out: Union[str, "os.PathLike[str]", None] = None,
+        resume: bool = False,
+        threads: Optional[int] = None,
+        progress: bool = False,
+    ) -> "FitResult":
+        """Calibrates the scenario's ``[fit]`` section (the parameters and their priors) to an
+        observed adoption curve by ABC-SMC, as ``followership fit`` does, and returns a
+        :class:`FitResult`: the ``posterior`` samples (a DataFrame of weighted particles), the
+        ``summary`` (mean, median and 95% credible interval of each parameter) and the
+        ``generations``.
+
+        ``data`` is the observed curve: a path to a CSV file, or a pandas DataFrame, with the
+        columns ``[fit.data]`` names (default: the section's own ``path``). With ``out``, each
+        finished generation is written there (``out/generations/``), and ``resume=True``
+        continues an interrupted fit from them. The GIL is released while the fit runs;
+        Ctrl-C raises ``KeyboardInterrupt`` (the fit stops at its next batch of proposals);
+        ``progress=True`` shows the generation it is at.
+        """
+        from ._fit import fit
+
+        return fit(self, data, out=out, resume=resume, threads=threads, progress=progress)
+
     # ------------------------------------------------------------------ pickling and display
     def __reduce__(self):
         return (
@@ -303,6 +444,29 @@ class Experiment:
 
     def __repr__(self) -> str:
         return f"<followership.Experiment {self.name!r}: seed {self.seed}, {self.replicates} replicates>"
+
+
+class ScenarioSeed(int):
+    """:attr:`Experiment.seed`: the scenario's seed, an ``int`` in every way, that also answers
+    the call ``experiment.seed(k=10, strategy="imm", ...)`` with :meth:`Experiment.recruit`
+    (whom to recruit first, ``followership seed``), so that both readings of "seed" work."""
+
+    def __new__(cls, value: int, experiment: "Experiment") -> "ScenarioSeed":
+        """The seed ``value`` of ``experiment``."""
+        self = super().__new__(cls, value)
+        self._experiment = experiment
+        return self
+
+    def __call__(self, k: int = 10, strategy: Union[str, Sequence[str], None] = None, **options: Any) -> "SeedResult":
+        """:meth:`Experiment.recruit` (the same arguments)."""
+        return self._experiment.recruit(k, strategy, **options)
+
+    def __repr__(self) -> str:
+        return int.__repr__(self)
+
+    def __reduce__(self):
+        # Pickled, it is the number it is.
+        return (int, (int(self),))
 
 
 def _rebuild_experiment(toml: str, graph, thresholds, initial_trust) -> Experiment:
@@ -323,7 +487,9 @@ class RunResult:
         experiment: the experiment that was run (with the replicates and seed used).
         graph: the network (replicate 0's when each replicate draws its own).
         summary: a DataFrame, one row per replicate, with the columns of ``summary.csv``
-            (ticks that never came are ``<NA>``).
+            (ticks that never came are ``<NA>``); on a network with blocks (an
+            organisation's levels), ``final_fraction_block_0``, ... too: the final share
+            following of each block's crowd.
         timeseries: a long DataFrame, one row per replicate and tick, with the columns of
             ``timeseries.csv`` (empty when run with ``timeseries=False``).
         followers: a DataFrame of who dances at the end of replicate 0, with the columns of

@@ -92,19 +92,10 @@ class Graph:
         pos = None if positions is None else np.ascontiguousarray(np.asarray(positions, dtype=np.float32))
         blk = None if blocks is None else np.ascontiguousarray(np.asarray(blocks, dtype=np.uint32))
         if arr.dtype.kind in "iu":
-            lo = int(arr.min()) if arr.size else 0
-            hi = int(arr.max()) if arr.size else -1
-            if lo >= 0 and hi < _U32_MAX and (nodes is None or nodes <= _U32_MAX):
-                n = hi + 1 if nodes is None else int(nodes)
-                if n <= 0:
-                    raise _network_error("edges", "no edges and no nodes: the network has no people")
-                s = np.ascontiguousarray(arr[:, 0], dtype=np.uint32)
-                t = np.ascontiguousarray(arr[:, 1], dtype=np.uint32)
-                if hi >= n:
-                    raise _network_error(
-                        "edges", f"person {hi} is not in a network of {n} people (ids are 0 to nodes - 1)"
-                    )
-                native = _native.Graph.from_arrays(n, s, t, w, directed, None, pos, blk)
+            # Read in parallel by the compiled module, straight from the array (any layout);
+            # None when some id is negative or too large to be a dense id: those are labels.
+            native = _native.Graph.from_id_array(arr, None if nodes is None else int(nodes), w, directed, pos, blk)
+            if native is not None:
                 return cls(native)
         elif arr.dtype.kind == "f":
             raise _network_error("edges", "ids must be integers (or labels such as strings), not floats")

@@ -1,6 +1,6 @@
 """Type stubs of the compiled module ``followership._native`` (the public classes wrap it)."""
 
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +30,17 @@ class Graph:
         positions: Optional[npt.NDArray[np.float32]] = None,
         blocks: Optional[npt.NDArray[np.uint32]] = None,
     ) -> "Graph": ...
+    @staticmethod
+    def from_id_array(
+        edges: npt.NDArray[np.integer],
+        nodes: Optional[int] = None,
+        weights: Optional[npt.NDArray[np.float32]] = None,
+        directed: bool = False,
+        positions: Optional[npt.NDArray[np.float32]] = None,
+        blocks: Optional[npt.NDArray[np.uint32]] = None,
+    ) -> Optional["Graph"]:
+        """A graph from an (m, 2) integer id array read in parallel; None when some id is
+        negative or not below 2**32 - 1 (labels, to relabel)."""
     @property
     def node_count(self) -> int: ...
     @property
@@ -82,6 +93,7 @@ class Experiment:
     def to_toml(self) -> str: ...
     def portable_toml(self) -> str: ...
     def sweep_section(self) -> Optional[str]: ...
+    def sensitivity_section(self) -> Optional[str]: ...
     @property
     def name(self) -> str: ...
     @property
@@ -98,11 +110,45 @@ class Experiment:
     def outcomes(self, replicates: list[int], threads: Optional[int] = None) -> dict: ...
     def story(self, replicate: int) -> str: ...
     def simulation(self, replicate: int) -> Simulation: ...
+    def seed_set(
+        self,
+        k: int,
+        strategies: list[str],
+        runs: Optional[int] = None,
+        epsilon: float = 0.1,
+        ell: float = 1.0,
+        time_budget: Optional[float] = None,
+        memory_budget: Optional[float] = None,
+        celf_runs: int = 100,
+        candidates: Optional[int] = 500,
+        threads: Optional[int] = None,
+        progress: Optional[Callable[[str], object]] = None,
+    ) -> dict:
+        """Whom to recruit first, by the engine's seeding::recruit (seeds in dense ids)."""
 
 class SweepPlan:
     """A sweep ready to run."""
 
     def __init__(self, experiment: Experiment, spec: str, replicates: int) -> None: ...
+    @staticmethod
+    def sensitivity(experiment: Experiment, spec: Optional[str], replicates: int) -> "SweepPlan":
+        """The sensitivity analysis of ``experiment`` (its [sensitivity] section replaced by the
+        JSON ``spec`` when given)."""
+    @property
+    def is_sensitivity(self) -> bool: ...
+    @property
+    def outcomes(self) -> list[str]: ...
+    def run_into(
+        self,
+        dir: str,
+        resume: bool = False,
+        block: int = 512,
+        threads: Optional[int] = None,
+        progress: Progress = None,
+        remote: Optional[Callable[[list[tuple[int, int]]], Iterator[str]]] = None,
+    ) -> dict:
+        """Runs the sweep into ``dir`` by the engine (the files of ``followership sweep``);
+        returns ``resumed_from``, ``runs``, ``wall_seconds``, ``indices``, ``moments``."""
     def header(self) -> str: ...
     @property
     def run_count(self) -> int: ...
@@ -118,3 +164,13 @@ class SweepPlan:
 def scenarios() -> list[tuple[str, str]]: ...
 def version() -> str: ...
 def points_table(runs: str, keys: int) -> str: ...
+def fit(
+    experiment: Experiment,
+    data: Optional[str] = None,
+    state_dir: Optional[str] = None,
+    resume: bool = False,
+    threads: Optional[int] = None,
+    progress: Optional[Callable[[int, float, int, int, int], object]] = None,
+) -> dict:
+    """The engine's ABC-SMC fit of the scenario's [fit] section; returns parameters,
+    particles, summary, generations and stop."""

@@ -39,3 +39,31 @@ def progress_callback(progress: bool, total: int, desc: str) -> Tuple[Optional[C
         sys.stderr.write("\n")
 
     return line, close
+
+
+def stage_callback(progress: bool, desc: str) -> Tuple[Optional[Callable[[str], None]], Callable[[], None]]:
+    """``(callback(message), close())`` for work without a count of runs (choosing seeds): the
+    stage it is at, on a tqdm bar's description or a line on standard error; ``(None, no-op)``
+    when ``progress`` is false."""
+    if not progress:
+        return None, lambda: None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        tqdm = None
+    if tqdm is not None:
+        bar = tqdm(total=None, desc=desc, bar_format="{desc} {elapsed}")
+
+        def describe(message: str) -> None:
+            bar.set_description_str(f"{desc}: {message}")
+
+        return describe, bar.close
+
+    def line(message: str) -> None:
+        sys.stderr.write(f"\r{desc}: {message}\033[K")
+        sys.stderr.flush()
+
+    def close() -> None:
+        sys.stderr.write("\n")
+
+    return line, close

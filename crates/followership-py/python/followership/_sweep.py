@@ -1,21 +1,23 @@
-"""Sweeps: the design given from Python, the plan of runs, the output directory (written block
-by block, resumable), and :class:`SweepResult`.
+"""Sweeps and sensitivity analyses: the design given from Python, the plan of runs, the output
+directory, :class:`SweepResult` and :class:`SensitivityResult`.
 
 Run ``r`` of a sweep is replicate ``r % replicates`` of point ``r // replicates``; the compiled
-module computes any range of run numbers as the rows of ``runs.csv``. Local sweeps and Dask
-sweeps only differ in who computes which ranges: both join the rows in run-number order, so
-their files are the same bytes.
+module computes any range of run numbers as the rows of ``runs.csv``. A sweep with an output
+directory is run into it by the engine (``output::sweep_dir``), block by block, resumable: the
+very files ``followership sweep`` writes, so a sweep started from Python resumes from the
+command line and the other way round. Local sweeps and Dask sweeps only differ in who computes
+which ranges: the rows are joined in run-number order, so their files are the same bytes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
 import numpy as np
 
@@ -24,8 +26,6 @@ from ._graph import _scenario_error
 from ._progress import progress_callback
 
 _SAMPLINGS = ("random", "latin-hypercube", "sobol")
-#: The manifest the Python package writes beside runs.csv (the CLI's sweep.json is its own).
-MANIFEST = "python-sweep.json"
 
 
 def _is_number(x: Any) -> bool:
@@ -101,113 +101,19 @@ def plan(experiment, design, replicates, sampling=None, samples=None) -> "_nativ
     return _native.SweepPlan(experiment._native, spec, reps)
 
 
-def fingerprint(experiment, plan_: "_native.SweepPlan") -> str:
-    """What identifies a sweep in its directory: the resolved scenario, the points, the
-    replicates, the network and the per-person values given from Python."""
-    h = hashlib.sha256()
-    h.update(experiment._native.portable_toml().encode())
-    h.update(json.dumps([plan_.keys, plan_.points, plan_.replicates]).encode())
-    if experiment._graph is not None:
-        for a in experiment._graph.edges():
-            if a is not None:
-                h.update(np.ascontiguousarray(a).tobytes())
-        h.update(json.dumps([repr(x) for x in experiment._graph.labels]).encode())
-    for a in (experiment._thresholds, experiment._initial_trust):
-        h.update(b"-" if a is None else np.ascontiguousarray(a).tobytes())
-    return h.hexdigest()[:32]
-
-
-class SweepDir:
-    """The output directory of a sweep: ``runs.csv`` appended in run-number order and flushed
-    to disk block by block, a manifest, and ``points.csv`` once every run is in. Opening it
-    with ``resume`` cuts a torn last line and checks the rows already there."""
-
-    def __init__(self, out: Union[str, "os.PathLike[str]"], plan_, fp: str, resume: bool):
-        """Opens (or, with ``resume``, reopens) the directory ``out`` for ``plan_``."""
-        self.dir = Path(out)
-        self.plan = plan_
-        self.runs_path = self.dir / "runs.csv"
-        self.manifest_path = self.dir / MANIFEST
-        header = plan_.header()
-        self.dir.mkdir(parents=True, exist_ok=True)
-        if resume and self.manifest_path.exists():
-            found = json.loads(self.manifest_path.read_text())
-            if found.get("fingerprint") != fp:
-                raise _scenario_error(
-                    str(self.dir),
-                    "this directory holds a different sweep (another scenario, design, replicates or network); "
-                    "resume with the same arguments, or start afresh in another directory",
-                )
-            self.done = self._check_rows(header)
-        else:
-            if self.runs_path.exists() or self.manifest_path.exists():
-                raise _scenario_error(
-                    str(self.dir), "this directory already holds a sweep; pass resume=True to continue it, or choose another directory"
-                )
-            self._write_manifest(fp, complete=False)
-            with open(self.runs_path, "w", newline="") as f:
-                f.write(header)
-            self.done = 0
-        self.fp = fp
-
-    def _write_manifest(self, fp: str, complete: bool) -> None:
-        tmp = self.manifest_path.with_suffix(".tmp")
-        tmp.write_text(
-            json.dumps(
-                {
-                    "fingerprint": fp,
-                    "keys": self.plan.keys,
-                    "points": len(self.plan.points),
-                    "replicates": self.plan.replicates,
-                    "complete": complete,
-                    "version": _native.version(),
-                },
-                indent=2,
-            )
-            + "\n"
-        )
-        os.replace(tmp, self.manifest_path)
-
-    def _check_rows(self, header: str) -> int:
-        data = self.runs_path.read_bytes() if self.runs_path.exists() else b""
-        keep = data.rfind(b"\n") + 1
-        if keep < len(header) or not data.startswith(header.encode()):
-            with open(self.runs_path, "w", newline="") as f:
-                f.write(header)
-            return 0
-        body = data[len(header) : keep]
-        if keep != len(data):
-            with open(self.runs_path, "r+b") as f:
-                f.truncate(keep)
-        reps = self.plan.replicates
-        rows = body.split(b"\n")[:-1] if body else []
-        for i, row in enumerate(rows):
-            parts = row.split(b",", 2)
-            if len(parts) < 2 or parts[0] != str(i // reps).encode() or parts[1] != str(i % reps).encode():
-                raise _scenario_error(
-                    f"{self.runs_path}:{i + 2}", "this row is not the run the sweep expects here; the file was edited or mixed with another sweep"
-                )
-        if len(rows) > self.plan.run_count:
-            raise _scenario_error(str(self.runs_path), "more rows than the sweep has runs")
-        return len(rows)
-
-    def append(self, rows: str) -> None:
-        """Appends the rows of the next runs and flushes them to disk."""
-        with open(self.runs_path, "a", newline="") as f:
-            f.write(rows)
-            f.flush()
-            os.fsync(f.fileno())
-        self.done += rows.count("\n")
-
-    def finish(self) -> "SweepResult":
-        """Writes ``points.csv`` and marks the sweep complete; returns the result."""
-        runs = self.runs_path.read_text()
-        points = _native.points_table(runs, len(self.plan.keys))
-        tmp = self.dir / "points.csv.tmp"
-        tmp.write_text(points)
-        os.replace(tmp, self.dir / "points.csv")
-        self._write_manifest(self.fp, complete=True)
-        return SweepResult(self.plan, runs, points, self.dir)
+def run_in_directory(plan_, out, *, resume: bool, block: int, threads=None, progress=None, remote=None):
+    """Runs ``plan_`` into the directory ``out`` by the engine (``sweep.json``, ``runs.csv``,
+    ``points.csv``, and for a sensitivity analysis ``sensitivity.csv``/``.json``: the files of
+    ``followership sweep``/``sensitivity``, so either resumes what the other started) and
+    returns the result read back from it. ``remote``, when given, runs the blocks (see
+    ``_native.SweepPlan.run_into``)."""
+    out = Path(out)
+    info = plan_.run_into(os.fspath(out), resume, block, threads, progress, remote)
+    runs = (out / "runs.csv").read_text()
+    points = (out / "points.csv").read_text()
+    if plan_.is_sensitivity:
+        return SensitivityResult(plan_, runs, points, out, info)
+    return SweepResult(plan_, runs, points, out)
 
 
 def local_sweep(experiment, design, replicates, *, sampling, samples, threads, out, resume, block, progress) -> "SweepResult":
@@ -222,12 +128,81 @@ def local_sweep(experiment, design, replicates, *, sampling, samples, threads, o
             rows = p.rows(0, total, threads, callback)
             runs = p.header() + rows
             return SweepResult(p, runs, _native.points_table(runs, len(p.keys)), None)
-        d = SweepDir(out, p, fingerprint(experiment, p), resume)
-        while d.done < total:
-            stop = min(total, d.done + block)
-            step = None if callback is None else (lambda done, _t, at=d.done: callback(at + done, total))
-            d.append(p.rows(d.done, stop, threads, step))
-        return d.finish()
+        return run_in_directory(p, out, resume=resume, block=block, threads=threads, progress=callback)
+    finally:
+        close()
+
+
+def _without_none(x: Any) -> Any:
+    """``x`` with every None-valued key of its mappings left out (a TOML table has no None)."""
+    if isinstance(x, Mapping):
+        return {k: _without_none(v) for k, v in x.items() if v is not None}
+    if isinstance(x, (list, tuple)):
+        return [_without_none(v) for v in x]
+    return x
+
+
+def sensitivity_spec(experiment, parameters, base_samples, bootstrap, outcomes, per_parameter) -> Optional[str]:
+    """The JSON of the ``[sensitivity]`` section for :meth:`Experiment.sensitivity` (None: the
+    scenario's own section, unchanged)."""
+    changes = {"base_samples": base_samples, "bootstrap": bootstrap, "outcomes": outcomes, "per_parameter": per_parameter}
+    if parameters is None and all(v is None for v in changes.values()):
+        return None
+    own = experiment._native.sensitivity_section()
+    spec: dict = json.loads(own) if own is not None else {}
+    if parameters is not None:
+        if not isinstance(parameters, Mapping) or not parameters:
+            raise _scenario_error(
+                "sensitivity", "give the parameters as a mapping of scenario keys to (low, high) bounds, such as {'leaders.persistence': (10, 300)}"
+            )
+        listed = []
+        for key, bounds in parameters.items():
+            p: dict = {"key": key}
+            if isinstance(bounds, Mapping):
+                p.update(bounds)
+            else:
+                if isinstance(bounds, np.ndarray):
+                    bounds = bounds.tolist()
+                if not isinstance(bounds, (list, tuple)) or len(bounds) != 2 or not all(_is_number(b) for b in bounds):
+                    raise _scenario_error(f"sensitivity.{key}", f"give (low, high) bounds, not {bounds!r}")
+                low, high = (b.item() if hasattr(b, "item") else b for b in bounds)
+                p["low"], p["high"] = float(low), float(high)
+                if all(isinstance(b, (int, np.integer)) for b in bounds):
+                    p["integer"] = True
+            listed.append(p)
+        spec["parameters"] = listed
+    elif "parameters" not in spec:
+        raise _scenario_error(
+            "sensitivity", "no parameters given and the scenario has no [sensitivity] section; give a mapping of keys to (low, high) bounds"
+        )
+    for k, v in changes.items():
+        if v is not None:
+            spec[k] = list(v) if k == "outcomes" else v
+    spec.setdefault("base_samples", 256)
+    return json.dumps(_without_none(spec), default=lambda o: o.item() if hasattr(o, "item") else str(o))
+
+
+def local_sensitivity(
+    experiment, parameters, replicates, *, base_samples, bootstrap, outcomes, per_parameter, threads, out, resume, block, progress
+) -> "SensitivityResult":
+    """:meth:`Experiment.sensitivity`: every run on this machine."""
+    spec = sensitivity_spec(experiment, parameters, base_samples, bootstrap, outcomes, per_parameter)
+    reps = experiment.replicates if replicates is None else int(replicates)
+    if reps < 1:
+        raise _scenario_error("replicates", "give at least 1 replicate per point")
+    if block < 1:
+        raise _scenario_error("block", "give at least 1 run per block")
+    p = _native.SweepPlan.sensitivity(experiment._native, spec, reps)
+    callback, close = progress_callback(progress, p.run_count, experiment.name)
+    try:
+        if out is not None:
+            return run_in_directory(p, out, resume=resume, block=block, threads=threads, progress=callback)
+        # The engine computes the indices as the sweep's last sink, which writes them into
+        # the sweep's directory: a temporary one here, read back and removed.
+        with tempfile.TemporaryDirectory(prefix="followership-sensitivity-") as tmp:
+            result = run_in_directory(p, tmp, resume=False, block=block, threads=threads, progress=callback)
+            result.directory = None
+            return result
     finally:
         close()
 
@@ -263,3 +238,41 @@ class SweepResult:
 
     def _repr_html_(self) -> str:
         return self.points._repr_html_()
+
+
+class SensitivityResult(SweepResult):
+    """What :meth:`Experiment.sensitivity` returns: the runs and points of the sweep over the
+    Saltelli design (as :class:`SweepResult`), and the Sobol indices.
+
+    Attributes:
+        indices: a DataFrame, one row per outcome and factor: ``outcome``, ``kind``
+            (``parameter``, or ``group`` for the indices of a group of parameters together),
+            ``name`` (the key or the group), ``first`` (first-order index) with its 95%
+            bootstrap interval ``first_low``, ``first_high``, and ``total`` (total-order index)
+            with ``total_low``, ``total_high`` (NaN where there is no value: an outcome that
+            does not vary, or no bootstrap); the table of ``sensitivity.csv``.
+        moments: a DataFrame, one row per outcome: its ``mean`` and ``variance`` over the
+            design's points.
+        outcomes: the outcomes analysed.
+    """
+
+    def __init__(self, plan_, runs_csv: str, points_csv: str, directory: Optional[Path], info: dict):
+        """Parses the tables and the indices the compiled module returns."""
+        import pandas as pd
+
+        super().__init__(plan_, runs_csv, points_csv, directory)
+        self.outcomes = list(plan_.outcomes)
+        rows = [(o, k, n, *first, *total) for (o, k, n, first, total) in info["indices"]]
+        self.indices = pd.DataFrame(
+            rows, columns=["outcome", "kind", "name", "first", "first_low", "first_high", "total", "total_low", "total_high"]
+        )
+        self.moments = pd.DataFrame(info["moments"], columns=["outcome", "mean", "variance"])
+
+    def __repr__(self) -> str:
+        return (
+            f"<followership.SensitivityResult: {len(self.points)} points x {self.replicates} replicates, "
+            f"indices of {', '.join(self.outcomes)} for {', '.join(self.keys)}>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.indices._repr_html_()

@@ -3,9 +3,10 @@ rows in run-number order, so the result (and ``runs.csv``/``points.csv``) is byt
 the sweep run locally, whatever the number of workers.
 
 A worker that dies mid-sweep is survived: Dask reschedules its tasks on the others (every task
-is pure: a block of run numbers always gives the same rows). With ``out``, rows reach
-``out/runs.csv`` as soon as every block before them is in, so an interrupted client resumes
-from the directory with ``resume=True``.
+is pure: a block of run numbers always gives the same rows). With ``out``, the engine writes the
+directory (``sweep.json``, ``runs.csv``, ``points.csv``: the files of ``followership sweep``),
+and rows reach ``out/runs.csv`` as soon as every block before them is in, so an interrupted
+client resumes from the directory with ``resume=True`` (or ``followership sweep --resume``).
 
 On a cluster, start the workers in the same environment (``pip install followership`` with the
 same version on every node) and connect a client; for example with dask-jobqueue on Slurm::
@@ -27,7 +28,7 @@ import pickle
 from typing import Any, Mapping, Optional, Union
 
 from ._progress import progress_callback
-from ._sweep import SweepDir, SweepResult, fingerprint, plan
+from ._sweep import SweepResult, plan, run_in_directory
 
 __all__ = ["sweep"]
 
@@ -76,10 +77,11 @@ def sweep(
     one). Each task runs ``block`` consecutive runs (default: about eight tasks per worker
     thread, at most 512 runs) on ``threads_per_task`` threads. Tasks that fail because their
     worker died are retried elsewhere (``retries`` times besides Dask's own rescheduling).
-    With ``out``, ``runs.csv`` and ``points.csv`` are written there as by a local sweep
-    (``resume=True`` continues an interrupted sweep).
+    With ``out``, the directory is written as by a local sweep (the engine's ``sweep.json``,
+    ``runs.csv``, ``points.csv``); ``resume=True`` continues an interrupted sweep, whether it
+    was started on Dask, locally or by ``followership sweep``.
     """
-    from distributed import as_completed, get_client
+    from distributed import get_client
 
     if client is None:
         client = get_client()
@@ -91,44 +93,55 @@ def sweep(
         block = max(1, min(512, math.ceil(total / (8 * slots))))
     if block < 1:
         raise ValueError("block: give at least 1 run per block")
-    d = SweepDir(out, p, fingerprint(experiment, p), resume) if out is not None else None
-    start = d.done if d is not None else 0
-    ranges = [(a, min(total, a + block)) for a in range(start, total, block)]
-    futures = {}
-    for a, b in ranges:
-        f = client.submit(run_block, payload, a, b, threads_per_task, pure=True, retries=retries, key=f"followership-{fp_key(payload)}-{a}-{b}")
-        futures[f] = a
-    done_rows: dict = {}
-    next_start = start
-    parts = []
     callback, close = progress_callback(progress, total, experiment.name)
+
+    def remote(ranges):
+        return _in_order(client, payload, ranges, threads_per_task, retries)
+
     try:
-        for f in as_completed(list(futures)):
-            a = futures[f]
-            done_rows[a] = f.result()
-            f.release()
-            # Join (and write) every block whose predecessors are all in.
-            while next_start in done_rows:
-                rows = done_rows.pop(next_start)
-                if d is not None:
-                    d.append(rows)
-                else:
-                    parts.append(rows)
-                next_start = min(total, next_start + block)
-                if callback is not None:
-                    callback(next_start, total)
-    except BaseException:
-        for f in futures:
-            f.cancel()
-        raise
+        if out is not None:
+            # The engine deals out the blocks still to do (after those already in the
+            # directory) and writes what `remote` gives back, in order.
+            return run_in_directory(p, out, resume=resume, block=block, progress=callback, remote=remote)
+        parts = []
+        ranges = [(a, min(total, a + block)) for a in range(0, total, block)]
+        for (_, b), rows in zip(ranges, remote(ranges)):
+            parts.append(rows)
+            if callback is not None:
+                callback(b, total)
     finally:
         close()
-    if d is not None:
-        return d.finish()
     from . import _native
 
     runs = p.header() + "".join(parts)
     return SweepResult(p, runs, _native.points_table(runs, len(p.keys)), None)
+
+
+def _in_order(client, payload: bytes, ranges, threads_per_task, retries):
+    """Submits a task for every ``(start, stop)`` range of runs and yields their rows in the
+    order of the ranges, each as soon as it and every one before it are in; cancels what is
+    left when the consumer stops early (Ctrl-C, an error)."""
+    futures = [
+        client.submit(
+            run_block,
+            payload,
+            a,
+            b,
+            threads_per_task,
+            pure=True,
+            retries=retries,
+            key=f"followership-{fp_key(payload)}-{a}-{b}",
+        )
+        for a, b in ranges
+    ]
+    try:
+        for f in futures:
+            rows = f.result()
+            f.release()
+            yield rows
+    finally:
+        for f in futures:
+            f.cancel()
 
 
 def design_json(experiment, design, sampling, samples) -> str:

@@ -399,7 +399,8 @@ impl Sweep {
     }
 
     /// A fingerprint of everything that determines the runs: the base scenario, the swept
-    /// keys, the points and the replicates. What only the analysis of finished runs reads (the
+    /// keys, the points and the replicates, and the network and per-person values given to the
+    /// base experiment, if any. What only the analysis of finished runs reads (the
     /// `[sensitivity]` section's outcomes and bootstrap, say) is left out, so changing it never
     /// makes a finished sweep a different one; the design it generates is in the points.
     pub fn fingerprint(&self) -> String {
@@ -424,6 +425,53 @@ impl Sweep {
             }
         }
         eat(&self.replicates.to_le_bytes());
+        // What a caller gave besides the scenario (a network, per-person values: the Python
+        // package's `with_network`, say) determines the runs too. A scenario file never holds
+        // them, so the fingerprints of the command line's sweeps are the same as without this.
+        let base = &self.base;
+        let given =
+            base.network.is_some() || base.thresholds.is_some() || base.initial_trust.is_some();
+        if given {
+            let mut words = |tag: u64, values: &mut dyn Iterator<Item = u64>| {
+                h = splitmix64(h ^ tag);
+                let mut count = 0u64;
+                for v in values {
+                    h = splitmix64(h ^ v);
+                    count += 1;
+                }
+                h = splitmix64(h ^ count);
+            };
+            if let Some(g) = &base.network {
+                let adj = g.out_adjacency();
+                words(
+                    1,
+                    &mut [g.node_count() as u64, u64::from(g.is_directed())].into_iter(),
+                );
+                words(2, &mut adj.offsets().iter().copied());
+                words(3, &mut adj.targets().iter().map(|&t| u64::from(t)));
+                if let Some(w) = adj.all_weights() {
+                    words(4, &mut w.iter().map(|w| u64::from(w.to_bits())));
+                }
+                if let Some(l) = g.labels() {
+                    words(5, &mut l.iter().copied());
+                }
+                if let Some(p) = g.positions() {
+                    words(
+                        6,
+                        &mut p.iter().flat_map(|p| p.map(|c| u64::from(c.to_bits()))),
+                    );
+                }
+                if let Some(b) = g.blocks() {
+                    words(7, &mut b.iter().map(|&b| u64::from(b)));
+                }
+            }
+            if let Some(t) = &base.thresholds {
+                words(8, &mut t.iter().map(|x| x.to_bits()));
+            }
+            if let Some(t) = &base.initial_trust {
+                words(9, &mut t.iter().map(|x| x.to_bits()));
+            }
+        }
         format!("{h:016x}")
     }
 

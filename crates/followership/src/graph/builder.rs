@@ -45,6 +45,37 @@ impl GraphBuilder {
         }
     }
 
+    /// A builder holding the edges `sources[i] -> targets[i]` (with `weights[i]`, when given)
+    /// of a graph of `node_count` people, taking the arrays as they are: no copy.
+    ///
+    /// # Panics
+    /// When the arrays differ in length. Every id must be below `node_count` (checked in debug
+    /// builds only, as [`GraphBuilder::add_edge`] does; the graph is wrong otherwise).
+    pub fn from_edges(
+        node_count: usize,
+        directed: bool,
+        sources: Vec<u32>,
+        targets: Vec<u32>,
+        weights: Option<Vec<f32>>,
+    ) -> Self {
+        assert_eq!(sources.len(), targets.len());
+        if let Some(w) = &weights {
+            assert_eq!(w.len(), sources.len());
+        }
+        debug_assert!(
+            sources
+                .iter()
+                .chain(&targets)
+                .all(|&v| (v as usize) < node_count)
+        );
+        GraphBuilder {
+            sources,
+            targets,
+            weights,
+            ..GraphBuilder::new(node_count, directed)
+        }
+    }
+
     /// Reserves room for `edges` more edges.
     pub fn reserve(&mut self, edges: usize) {
         self.sources.reserve(edges);
@@ -127,32 +158,24 @@ impl GraphBuilder {
         let GraphBuilder {
             node_count,
             directed,
-            mut sources,
-            mut targets,
-            mut weights,
+            sources,
+            targets,
+            weights,
             positions,
             labels,
             blocks,
         } = self;
         let mut report = BuildReport::default();
-        if !directed {
-            // Store both directions; self-loops are dropped below, so they are not mirrored.
-            let m = sources.len();
-            sources.reserve(m);
-            targets.reserve(m);
-            for e in 0..m {
-                let (s, t) = (sources[e], targets[e]);
-                if s != t {
-                    sources.push(t);
-                    targets.push(s);
-                    if let Some(w) = &mut weights {
-                        w.push(w[e]);
-                    }
-                }
-            }
-        }
-        let (offsets, mut tg, mut wt) =
-            counting_sort(node_count, &sources, &targets, weights.as_deref());
+        // An undirected graph stores both directions: the edges as given, then every one that
+        // is not a self-loop reversed, grouped by source without materialising the reversed
+        // copy.
+        let edges = Edges {
+            sources: &sources,
+            targets: &targets,
+            weights: weights.as_deref(),
+            mirrored: !directed,
+        };
+        let (offsets, mut tg, mut wt) = group_by_source(node_count, &edges);
         drop((sources, targets, weights));
         let kept = sort_and_dedup(&offsets, &mut tg, wt.as_deref_mut());
         let (offsets, tg, wt, removed) = compact(&offsets, tg, wt, &kept);
@@ -190,11 +213,11 @@ impl GraphBuilder {
 
 /// The source of every edge of a CSR, expanded from its offsets.
 pub(crate) fn sources_of(offsets: &[u64]) -> Vec<u32> {
-    let mut src = Vec::with_capacity(*offsets.last().unwrap_or(&0) as usize);
-    for v in 0..offsets.len().saturating_sub(1) {
-        let d = (offsets[v + 1] - offsets[v]) as usize;
-        src.extend(std::iter::repeat_n(v as u32, d));
-    }
+    let mut src = vec![0u32; *offsets.last().unwrap_or(&0) as usize];
+    split_lists(offsets, &mut src)
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(v, list)| list.fill(v as u32));
     src
 }
 
@@ -205,24 +228,173 @@ pub(crate) fn counting_sort(
     targets: &[u32],
     weights: Option<&[f32]>,
 ) -> (Vec<u64>, Vec<u32>, Option<Vec<f32>>) {
-    let mut offsets = vec![0u64; n + 1];
-    for &s in sources {
-        offsets[s as usize + 1] += 1;
+    let edges = Edges {
+        sources,
+        targets,
+        weights,
+        mirrored: false,
+    };
+    group_by_source(n, &edges)
+}
+
+/// An edge list to group by source: `sources[i] -> targets[i]` for every `i`, then, when
+/// `mirrored`, every one of them that is not a self-loop reversed (the two directions of an
+/// undirected graph), as if appended in the same order.
+struct Edges<'a> {
+    sources: &'a [u32],
+    targets: &'a [u32],
+    weights: Option<&'a [f32]>,
+    mirrored: bool,
+}
+
+impl Edges<'_> {
+    /// Positions in the (virtual) list, reversed edges included; a reversed self-loop is a
+    /// position with no edge.
+    fn len(&self) -> usize {
+        self.sources.len() * if self.mirrored { 2 } else { 1 }
     }
-    for v in 0..n {
-        offsets[v + 1] += offsets[v];
-    }
-    let mut cursor: Vec<u64> = offsets[..n].to_vec();
-    let mut out = vec![0u32; sources.len()];
-    let mut out_w = weights.map(|_| vec![0f32; sources.len()]);
-    for (e, (&s, &t)) in sources.iter().zip(targets).enumerate() {
-        let slot = cursor[s as usize] as usize;
-        cursor[s as usize] += 1;
-        out[slot] = t;
-        if let (Some(ow), Some(w)) = (&mut out_w, weights) {
-            ow[slot] = w[e];
+
+    /// Calls `f(source, target, index of the weight)` for the edges at `positions`, in order.
+    #[inline]
+    fn each(&self, positions: std::ops::Range<usize>, mut f: impl FnMut(u32, u32, usize)) {
+        let m = self.sources.len();
+        for p in positions {
+            if p < m {
+                f(self.sources[p], self.targets[p], p);
+            } else {
+                let e = p - m;
+                let (s, t) = (self.sources[e], self.targets[e]);
+                if s != t {
+                    f(t, s, e);
+                }
+            }
         }
     }
+}
+
+/// Edges per chunk of the first pass of [`group_by_source`], at least: smaller chunks cost
+/// more in bookkeeping than they save.
+const MIN_CHUNK: usize = 1 << 16;
+
+/// Most buckets of sources in [`group_by_source`]: few enough that writing into all of them
+/// at once stays in cache, many enough that each bucket's share of the output does too.
+const BUCKET_BITS: u32 = 10;
+
+/// A chunk's edges whose sources fall in one bucket, in list order.
+#[derive(Default)]
+struct Part {
+    sources: Vec<u32>,
+    targets: Vec<u32>,
+    weights: Vec<f32>,
+}
+
+/// One bucket's share of the output: its edges' slots, and the offsets of its sources.
+struct Share<'a> {
+    bucket: usize,
+    start: u64,
+    targets: &'a mut [u32],
+    weights: Option<&'a mut [f32]>,
+    offsets: &'a mut [u64],
+}
+
+/// Groups `edges` by source, keeping their list order within each source: a stable counting
+/// sort, in parallel on the caller's pool, in two cache-friendly passes.
+///
+/// A random scatter of every edge into its source's slot touches a cache line per edge, all
+/// over the output; instead, the first pass cuts the list into chunks and deals each chunk's
+/// edges, in order, into at most 1,024 buckets of consecutive sources (writing at the end of
+/// a thousand short streams stays in cache), and the second counting-sorts each bucket on its
+/// own into its share of the output, which is small enough to stay in cache too. A bucket's
+/// edges are read chunk after chunk, each in list order, so the result is exactly that of one
+/// stable pass in list order, whatever the number of chunks or threads: the same graph on any
+/// machine.
+fn group_by_source(n: usize, edges: &Edges<'_>) -> (Vec<u64>, Vec<u32>, Option<Vec<f32>>) {
+    let len = edges.len();
+    let n1 = n.max(1);
+    let shift = (usize::BITS - (n1 - 1).leading_zeros()).saturating_sub(BUCKET_BITS);
+    let width = 1usize << shift;
+    let buckets = n1.div_ceil(width);
+    let chunks = (len / MIN_CHUNK).clamp(1, 4 * rayon::current_num_threads());
+    let weights = edges.weights;
+    let parts: Vec<Vec<Part>> = (0..chunks)
+        .into_par_iter()
+        .map(|c| {
+            let range = len * c / chunks..len * (c + 1) / chunks;
+            let guess = range.len() / buckets + 16;
+            let mut parts: Vec<Part> = (0..buckets)
+                .map(|_| Part {
+                    sources: Vec::with_capacity(guess),
+                    targets: Vec::with_capacity(guess),
+                    weights: Vec::with_capacity(if weights.is_some() { guess } else { 0 }),
+                })
+                .collect();
+            edges.each(range, |s, t, e| {
+                let part = &mut parts[(s >> shift) as usize];
+                part.sources.push(s);
+                part.targets.push(t);
+                if let Some(w) = weights {
+                    part.weights.push(w[e]);
+                }
+            });
+            parts
+        })
+        .collect();
+    let sizes: Vec<usize> = (0..buckets)
+        .map(|b| parts.iter().map(|p| p[b].sources.len()).sum())
+        .collect();
+    let total: usize = sizes.iter().sum();
+    let mut out = vec![0u32; total];
+    let mut out_w = weights.map(|_| vec![0f32; total]);
+    let mut offsets = vec![0u64; n + 1];
+    offsets[n] = total as u64;
+    // Each bucket's share of the targets, weights and offsets: disjoint slices.
+    let mut shares = Vec::with_capacity(buckets);
+    let (mut rest, mut rest_w) = (&mut out[..], out_w.as_deref_mut());
+    let mut offset_lists = offsets[..n].chunks_mut(width);
+    let mut start = 0u64;
+    for (bucket, &size) in sizes.iter().enumerate() {
+        let (mine, tail) = rest.split_at_mut(size);
+        rest = tail;
+        let mine_w = rest_w.take().map(|w| {
+            let (mine, tail) = w.split_at_mut(size);
+            rest_w = Some(tail);
+            mine
+        });
+        shares.push(Share {
+            bucket,
+            start,
+            targets: mine,
+            weights: mine_w,
+            offsets: offset_lists.next().unwrap_or_default(),
+        });
+        start += size as u64;
+    }
+    shares.into_par_iter().for_each(|share| {
+        let lo = (share.bucket << shift) as u32;
+        let mut cursor = vec![0usize; share.offsets.len() + 1];
+        for p in &parts {
+            for &s in &p[share.bucket].sources {
+                cursor[(s - lo) as usize + 1] += 1;
+            }
+        }
+        for v in 0..share.offsets.len() {
+            cursor[v + 1] += cursor[v];
+            share.offsets[v] = share.start + cursor[v] as u64;
+        }
+        let mut share_w = share.weights;
+        for p in &parts {
+            let part = &p[share.bucket];
+            for (i, (&s, &t)) in part.sources.iter().zip(&part.targets).enumerate() {
+                let k = (s - lo) as usize;
+                let slot = cursor[k];
+                cursor[k] += 1;
+                share.targets[slot] = t;
+                if let Some(w) = share_w.as_deref_mut() {
+                    w[slot] = part.weights[i];
+                }
+            }
+        }
+    });
     (offsets, out, out_w)
 }
 
@@ -376,6 +548,94 @@ mod tests {
         assert_eq!(g.in_adjacency().weights(2), Some(&[0.5f32, 0.25][..]));
         assert_eq!(g.in_neighbors(0), &[2]);
         assert_eq!(g.in_degree(1), 0);
+    }
+
+    /// The graph's arrays: out- and in-adjacency offsets, targets and weights.
+    type Arrays = Vec<(Vec<u64>, Vec<u32>, Option<Vec<f32>>)>;
+
+    fn arrays(g: &Graph) -> Arrays {
+        let mut adjs = vec![g.out_adjacency()];
+        if g.is_directed() {
+            adjs.push(g.in_adjacency());
+        }
+        adjs.iter()
+            .map(|a| {
+                (
+                    a.offsets().to_vec(),
+                    a.targets().to_vec(),
+                    a.all_weights().map(<[f32]>::to_vec),
+                )
+            })
+            .collect()
+    }
+
+    /// A graph built on a pool of `threads` threads, from pseudo-random edges with repeats and
+    /// self-loops, weighted by their position (so that which duplicate is kept shows).
+    fn built_on(threads: usize, directed: bool) -> (Arrays, BuildReport) {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a pool");
+        let n = 500u32;
+        let m = 600_000u64;
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % u64::from(n)) as u32
+        };
+        let (mut s, mut t) = (Vec::new(), Vec::new());
+        for _ in 0..m {
+            s.push(next());
+            t.push(next());
+        }
+        let w: Vec<f32> = (0..m).map(|i| 1.0 + i as f32).collect();
+        pool.install(|| {
+            let (g, report) = GraphBuilder::from_edges(n as usize, directed, s, t, Some(w)).build();
+            (arrays(&g), report)
+        })
+    }
+
+    #[test]
+    fn the_graph_built_is_the_same_whatever_the_number_of_threads() {
+        for directed in [false, true] {
+            let one = built_on(1, directed);
+            // 600,000 edges (1.2M stored undirected) among 500 people: several chunks.
+            for threads in [2, 3, 8] {
+                assert_eq!(
+                    built_on(threads, directed),
+                    one,
+                    "{threads} threads, directed {directed}"
+                );
+            }
+            assert!(one.1.duplicates > 0 && one.1.self_loops > 0);
+        }
+    }
+
+    #[test]
+    fn the_parallel_counting_sort_is_the_stable_one() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .expect("a pool");
+        let n = 7usize;
+        let m = 300_000usize;
+        let s: Vec<u32> = (0..m).map(|i| ((i * 31 + i / 5) % n) as u32).collect();
+        let t: Vec<u32> = (0..m).map(|i| (i % 1000) as u32).collect();
+        let w: Vec<f32> = (0..m).map(|i| i as f32).collect();
+        let (offsets, targets, weights) = pool.install(|| counting_sort(n, &s, &t, Some(&w)));
+        // The sequential definition: each source's edges in input order.
+        for v in 0..n {
+            let want: Vec<usize> = (0..m).filter(|&i| s[i] as usize == v).collect();
+            let range = offsets[v] as usize..offsets[v + 1] as usize;
+            let got_w = &weights.as_ref().expect("weighted")[range.clone()];
+            assert_eq!(got_w, want.iter().map(|&i| i as f32).collect::<Vec<_>>());
+            assert_eq!(
+                &targets[range],
+                want.iter().map(|&i| t[i]).collect::<Vec<_>>()
+            );
+        }
     }
 
     #[test]
