@@ -580,10 +580,7 @@ impl Experiment {
             d.set_item("rr_sets", c.rr_sets)?;
             d.set_item("rr_selection_sets", c.rr_selection)?;
             d.set_item("guarantee", c.guarantee.map(|(g, _)| g))?;
-            d.set_item(
-                "stopped",
-                c.guarantee.map(|(_, s)| crate::seeding::stop_name(s)),
-            )?;
+            d.set_item("stopped", c.guarantee.map(|(_, s)| s.describe()))?;
             d.set_item("evaluations", c.evaluations)?;
             d.set_item("seconds", r.seconds)?;
             results.append(d)?;

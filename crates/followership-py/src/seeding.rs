@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use followership::experiment::Experiment as Engine;
-use followership::seeding::{self, RecruitStage, Request, SeedReport, rr::OpimStop};
+use followership::seeding::{self, RecruitStage, Request, SeedReport};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
@@ -20,16 +20,6 @@ const POLL: Duration = Duration::from_millis(100);
 
 /// What a progress callback unwinds with to stop the work after Ctrl-C.
 struct Cancelled;
-
-/// Why OPIM-C stopped sampling, in words (as `followership seed --json` says it).
-pub fn stop_name(stop: OpimStop) -> &'static str {
-    match stop {
-        OpimStop::Certified => "target certified",
-        OpimStop::Limit => "worst-case number of sets reached",
-        OpimStop::TimeBudget => "time budget reached",
-        OpimStop::MemoryBudget => "memory budget reached",
-    }
-}
 
 /// A stage of the work in words, for a progress line.
 fn describe(stage: RecruitStage, k: usize) -> String {

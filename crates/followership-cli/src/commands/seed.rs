@@ -132,7 +132,7 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
                     "rr_sets": c.rr_sets,
                     "rr_selection_sets": c.rr_selection,
                     "guarantee": c.guarantee.map(|(g, _)| g),
-                    "stopped": c.guarantee.map(|(_, s)| stop_name(s)),
+                    "stopped": c.guarantee.map(|(_, s)| s.describe()),
                     "evaluations": c.evaluations,
                     "runs_simulated": c.runs_simulated,
                     "seconds": seconds,
@@ -226,25 +226,13 @@ pub fn execute(args: &SeedArgs) -> Result<(), Error> {
                 "  certified            {:.3} of the optimum with probability 1 - 1/n^{} ({}; target {:.3})",
                 g,
                 args.ell,
-                stop_name(stop),
+                stop.describe(),
                 1.0 - (-1f64).exp() - args.epsilon
             );
         }
     }
     outln!("  wrote {}", path.display());
     Ok(())
-}
-
-/// Why OPIM-C stopped, in words.
-fn stop_name(stop: seeding::rr::OpimStop) -> &'static str {
-    use seeding::rr::OpimStop;
-    match stop {
-        OpimStop::Certified => "target certified",
-        OpimStop::Settled => "target certified, and more sets no longer improved the seeds",
-        OpimStop::Limit => "worst-case number of sets reached",
-        OpimStop::TimeBudget => "time budget reached",
-        OpimStop::MemoryBudget => "memory budget reached",
-    }
 }
 
 /// The engine names its arguments; on the command line they are flags.

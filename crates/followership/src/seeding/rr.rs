@@ -774,6 +774,19 @@ pub enum OpimStop {
     MemoryBudget,
 }
 
+impl OpimStop {
+    /// Why sampling stopped, in words (as the command line and the Python package say it).
+    pub fn describe(self) -> &'static str {
+        match self {
+            OpimStop::Certified => "target certified",
+            OpimStop::Settled => "target certified, and more sets no longer improved the seeds",
+            OpimStop::Limit => "worst-case number of sets reached",
+            OpimStop::TimeBudget => "time budget reached",
+            OpimStop::MemoryBudget => "memory budget reached",
+        }
+    }
+}
+
 /// Where [`opim`] is, after each round.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct OpimProgress {
