@@ -20,7 +20,7 @@ def cli_seed(run_cli, tmp_path, *args):
 def test_seeds_and_estimates_are_those_of_the_cli(run_cli, tmp_path):
     e = fs.Experiment.builtin("independent-cascade").set("network.nodes", 800)
     r = e.seed(k=5, runs=60, threads=2)
-    assert r.strategy == "imm", "the scenario's default strategy: IMM on an independent cascade"
+    assert r.strategy == "opim", "the scenario's default strategy: OPIM-C on an independent cascade"
     (cli,) = cli_seed(run_cli, tmp_path, "--k", "5", "--runs", "60")
     assert r.seeds == cli["seeds"]
     assert r.estimate == pytest.approx(cli["expected_final_size"], abs=1e-9)

@@ -375,13 +375,13 @@ class Experiment:
         graph's labels, the ``estimate`` of the final size with its 95% interval ``ci``, and
         ``table`` (one row per strategy).
 
-        ``strategy`` is ``"imm"`` (default where the scenario reduces to the independent
-        cascade or linear threshold model), ``"opim"``, ``"celf"`` (default otherwise),
+        ``strategy`` is ``"opim"`` (default where the scenario reduces to the independent
+        cascade or linear threshold model), ``"imm"``, ``"celf"`` (default otherwise),
         ``"degree-discount"``, ``"pagerank"``, ``"degree"``, ``"k-core"``, ``"clustered"`` or
         ``"random"``, or a list of them; ``compare=True`` runs every strategy. Every choice is
         judged on the same ``runs`` Monte-Carlo runs (default: the scenario's replicates):
         replicate ``r`` of the scenario with the seeds as its initial followers.
-        ``epsilon`` and ``ell`` set IMM's guarantee (ratio at least 1 - 1/e - epsilon with
+        ``epsilon`` and ``ell`` set OPIM-C's and IMM's guarantee (ratio at least 1 - 1/e - epsilon with
         probability 1 - 1/n^ell); ``time_budget`` (seconds) and ``memory_budget`` (megabytes)
         bound OPIM-C; ``celf_runs`` is CELF's runs per evaluation and ``candidates`` the
         people of highest out-degree it considers (None: everyone). The same seeds and
