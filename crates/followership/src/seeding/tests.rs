@@ -544,7 +544,12 @@ fn refining_opim_samples_on_while_its_seeds_improve_and_keeps_the_certificate() 
     assert_eq!(better.stop, rr::OpimStop::Settled);
     assert!(better.guarantee >= target, "{}", better.guarantee);
     // At least one doubling past the certifying round, to compare its seeds with.
-    assert!(better.sampled >= 2 * first.sampled, "{} vs {}", better.sampled, first.sampled);
+    assert!(
+        better.sampled >= 2 * first.sampled,
+        "{} vs {}",
+        better.sampled,
+        first.sampled
+    );
     // The same rounds up to the certifying one: refining only adds rounds after it.
     let (rounds, plain_rounds) = (
         rounds.into_inner().unwrap(),
