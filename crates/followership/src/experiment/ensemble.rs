@@ -247,3 +247,254 @@ pub(super) fn run_ensemble(
         aggregates,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::ensemble::EnsembleSummary;
+    use crate::analysis::summary::quantile;
+    use crate::analysis::ticks::ValueCounts;
+
+    /// A small crowd in two blocks, with trust and a scripted violation: every aggregate has
+    /// something to hold.
+    fn experiment(replicates: u64, extra: &str) -> Experiment {
+        Experiment::from_toml(&format!(
+            r#"
+name = "small-blocks"
+seed = 3
+replicates = {replicates}
+max_ticks = 60
+{extra}
+[network]
+kind = "stochastic-block"
+blocks = [20, 20]
+p_in = 0.3
+p_out = 0.05
+[people]
+threshold = {{ distribution = "normal", mean = 2.0, sd = 0.6, low = 1.0, high = 10.0 }}
+[dynamics]
+social_proof = "count"
+spontaneous = 0.01
+[leaders]
+weight = 1.5
+persistence = 30
+[leaving]
+hysteresis = 0.5
+[trust]
+floor = 0.3
+[[events]]
+tick = 20
+kind = "character-violation"
+"#
+        ))
+        .unwrap()
+    }
+
+    fn run(e: &Experiment, threads: usize, block: usize) -> (Ensemble, Vec<RunRecord>) {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let options = EnsembleOptions {
+            changes_for: Some(0),
+            block,
+            ..EnsembleOptions::default()
+        };
+        let mut runs = Vec::new();
+        let ensemble = pool.install(|| e.ensemble_into(&options, &mut runs).unwrap());
+        (ensemble, runs)
+    }
+
+    /// The values at `tick` over the runs, computed from the records as a whole: the last
+    /// recorded at or before the tick.
+    fn column(
+        runs: &[RunRecord],
+        tick: u32,
+        value: impl Fn(&RunRecord, usize) -> Option<f64>,
+    ) -> Vec<f64> {
+        let mut v: Vec<f64> = runs
+            .iter()
+            .filter(|r| !r.timeseries.is_empty())
+            .filter_map(|r| {
+                let i = r
+                    .timeseries
+                    .iter()
+                    .rposition(|t| t.tick <= tick)
+                    .unwrap_or(0);
+                value(r, i)
+            })
+            .collect();
+        v.sort_by(f64::total_cmp);
+        v
+    }
+
+    fn same_quantiles(counts: &ValueCounts, sorted: &[f64], what: &str) {
+        assert_eq!(counts.len(), sorted.len() as u64, "{what}");
+        for q in [0.1, 0.5, 0.9] {
+            assert_eq!(
+                counts.quantile(q).to_bits(),
+                quantile(sorted, q).to_bits(),
+                "{what}, q = {q}"
+            );
+        }
+    }
+
+    #[test]
+    fn streamed_aggregates_equal_those_of_every_record_for_any_threads_and_blocks() {
+        for extra in ["", "regenerate_network = true"] {
+            let e = experiment(40, extra);
+            let (reference, runs) = run(&e, 1, 40);
+            let outcomes: Vec<_> = runs.iter().map(|r| r.outcome).collect();
+            let whole = serde_json::to_string(&EnsembleSummary::new(&outcomes)).unwrap();
+            let people = reference.graph.node_count();
+            for (threads, block) in [(1, 1), (2, 3), (3, 7), (2, 256)] {
+                let (ensemble, again) = run(&e, threads, block);
+                let kept = &ensemble.aggregates;
+                assert_eq!(again.len(), 40);
+                for (a, b) in again.iter().zip(&runs) {
+                    assert_eq!((a.outcome, &a.timeseries), (b.outcome, &b.timeseries));
+                }
+                let streamed = serde_json::to_string(&kept.outcomes.summary()).unwrap();
+                assert_eq!(
+                    streamed, whole,
+                    "{extra} {threads} threads, blocks of {block}"
+                );
+                assert_eq!(kept.outcomes.final_fractions().len(), 40);
+                same_run(ensemble.recorded_run().unwrap().1, &runs[0]);
+                // Shares by block: the mean adds them in replicate order.
+                let blocks = ensemble.graph.blocks().unwrap();
+                let shares: Vec<Vec<f64>> =
+                    runs.iter().map(|r| r.final_block_shares(blocks)).collect();
+                assert_eq!(kept.blocks.len(), 2);
+                for b in 0..2 {
+                    let mut values: Vec<f64> = shares.iter().map(|s| s[b]).collect();
+                    let mean = values.iter().sum::<f64>() / values.len() as f64;
+                    assert_eq!(kept.blocks.mean(b).to_bits(), mean.to_bits());
+                    values.sort_by(f64::total_cmp);
+                    same_quantiles(kept.blocks.shares(b).unwrap(), &values, "block share");
+                }
+                // Every tick's values over the runs, a finished run keeping its last.
+                let series = &kept.series;
+                assert_eq!(series.runs(), 40);
+                let last = runs.iter().map(|r| r.timeseries.last().unwrap().tick).max();
+                assert_eq!(series.following.last_tick(), last);
+                let ticks: Vec<u32> = (0..=last.unwrap() + 2).collect();
+                let crowd = |r: &RunRecord| people.saturating_sub(r.leaders.len()).max(1) as f64;
+                series.following.at_ticks(&ticks, |tick, counts| {
+                    let all = column(&runs, tick, |r, i| {
+                        Some(f64::from(r.timeseries[i].following) / crowd(r))
+                    });
+                    same_quantiles(counts, &all, "following");
+                });
+                series.trust_followers.at_ticks(&ticks, |tick, counts| {
+                    let all = column(&runs, tick, |r, i| r.timeseries[i].mean_trust_followers);
+                    same_quantiles(counts, &all, "followers' trust");
+                });
+                series.trust_crowd.at_ticks(&ticks, |tick, counts| {
+                    let all = column(&runs, tick, |r, i| Some(r.timeseries[i].mean_trust));
+                    same_quantiles(counts, &all, "crowd's trust");
+                });
+            }
+        }
+    }
+
+    fn same_run(a: &RunRecord, b: &RunRecord) {
+        assert_eq!(a.outcome, b.outcome);
+        assert_eq!(a.timeseries, b.timeseries);
+        assert_eq!(a.changes, b.changes);
+    }
+
+    #[test]
+    fn what_is_kept_per_replicate_is_a_final_fraction_and_the_rest_is_bounded() {
+        // Without trust (whose means are real numbers, kept per run and tick), on 40 people
+        // and at most 61 ticks: ten times the replicates may not need ten times the entries.
+        let small = Experiment::from_toml(&no_trust(&experiment(100, ""))).unwrap();
+        let large = Experiment::from_toml(&no_trust(&experiment(2_000, ""))).unwrap();
+        let (small, _) = run(&small, 2, 64);
+        let (large, _) = {
+            let mut nothing = ();
+            let ensemble = large
+                .ensemble_into(&EnsembleOptions::default(), &mut nothing)
+                .unwrap();
+            (ensemble, ())
+        };
+        let (ticks, people) = (61, 40);
+        for kept in [&small.aggregates, &large.aggregates] {
+            // One 8-byte final fraction a run ...
+            assert_eq!(
+                kept.outcomes.final_fractions().len(),
+                kept.outcomes.len(),
+                "one final fraction a run"
+            );
+            // ... and counted ticks: at most one entry per tick and column.
+            assert!(kept.outcomes.counted_values() <= 7 * ticks + 1);
+            // Curves: at most two entries per tick and share of the crowd (41 shares).
+            assert!(kept.series.following.entries() <= 2 * ticks * (people + 1));
+            assert_eq!(
+                kept.series.trust_crowd.entries(),
+                0,
+                "no trust, no trust curves"
+            );
+            // Block shares: one entry per share a block's people can take.
+            for b in 0..kept.blocks.len() {
+                assert!(kept.blocks.shares(b).unwrap().distinct() <= people + 1);
+            }
+        }
+        assert_eq!(large.replicates(), 2_000);
+        // Runs that cascade take the same paths again: twenty times the runs, far fewer than
+        // twenty times the entries.
+        let (s, l) = (
+            small.aggregates.series.entries(),
+            large.aggregates.series.entries(),
+        );
+        assert!(l < 20 * s / 2, "{s} entries for 100 runs, {l} for 2,000");
+    }
+
+    /// The scenario of `e` without its trust section and events.
+    fn no_trust(e: &Experiment) -> String {
+        let mut s = e.scenario().clone();
+        s.trust = None;
+        s.events.clear();
+        s.to_toml()
+    }
+
+    #[test]
+    fn an_ensemble_that_fails_leaves_no_file_that_looks_complete() {
+        struct FailAt(u64);
+        impl RunSink for FailAt {
+            fn accept(&mut self, block: &RunBlock<'_>) -> Result<(), Error> {
+                if block.first >= self.0 {
+                    return Err(Error::io("test", std::io::Error::other("interrupted")));
+                }
+                Ok(())
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let e = experiment(20, "");
+        let mut sinks = crate::output::run_sinks(dir.path(), e.scenario()).unwrap();
+        sinks.push(Box::new(FailAt(10)));
+        let options = EnsembleOptions {
+            block: 5,
+            ..EnsembleOptions::default()
+        };
+        assert!(e.ensemble_into(&options, &mut sinks).is_err());
+        drop(sinks);
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "{left:?}");
+        // Uninterrupted, both files are there, with a row per replicate.
+        let mut sinks = crate::output::run_sinks(dir.path(), e.scenario()).unwrap();
+        e.ensemble_into(&options, &mut sinks).unwrap();
+        let summary = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
+        assert_eq!(summary.lines().count(), 21);
+        assert!(
+            summary
+                .lines()
+                .next()
+                .unwrap()
+                .ends_with("final_fraction_block_1")
+        );
+        let timeseries = std::fs::read_to_string(dir.path().join("timeseries.csv")).unwrap();
+        assert!(timeseries.lines().nth(1).unwrap().starts_with("0,0,"));
+        assert!(timeseries.lines().last().unwrap().starts_with("19,"));
+    }
+}
