@@ -15,9 +15,9 @@ pub const MAX_EDGES: u64 = 4_000_000_000;
 
 /// The most replicates of one scenario (and per point of a sweep). An ensemble streams its runs
 /// (`summary.csv` and `timeseries.csv` are written block by block) and keeps of each replicate
-/// only its final size, 8 bytes, whose mean and spread need every one; the summary sorts a
-/// copy, so about 16 bytes a replicate at the peak (1.6 GB at the limit, measured in
-/// docs/benchmarks.md). Everything else it keeps is bounded by ticks and people. On disk,
+/// only its final size, 8 bytes, whose mean and spread need every one; with the vector's
+/// spare capacity and the sorted copy the summary makes, about 24 bytes a replicate at the peak
+/// (23 measured, docs/benchmarks.md): 2.4 GB at the limit. Everything else it keeps is bounded by ticks and people. On disk,
 /// `summary.csv` takes some 100 bytes a replicate (10 GB at the limit).
 pub const MAX_REPLICATES: u64 = 100_000_000;
 
