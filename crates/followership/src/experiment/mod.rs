@@ -291,7 +291,7 @@ impl Experiment {
 
     /// Every replicate of the scenario, in blocks, each in parallel on the current thread pool:
     /// what is kept is the shared network, the recorded replicate's record and the aggregates
-    /// of every run (see [`ensemble`](Ensemble)); memory does not hold the runs.
+    /// of every run (see [`Ensemble`]); memory does not hold the runs.
     pub fn ensemble(&self, options: &EnsembleOptions<'_>) -> Result<Ensemble, Error> {
         ensemble::run_ensemble(self, options, &mut ())
     }
