@@ -59,7 +59,7 @@ fn numbers_beyond_the_limits_are_refused_with_the_limit() {
     );
     refused(
         &["run", "--replicates", "1000000000000000", "--out", out],
-        &["replicates", "10,000,000"],
+        &["replicates", "100,000,000"],
     );
     refused(
         &["run", "--threads", "100000", "--out", out],
@@ -94,7 +94,7 @@ fn numbers_beyond_the_limits_are_refused_with_the_limit() {
             "--out",
             out,
         ],
-        &["--replicates", "10,000,000"],
+        &["--replicates", "100,000,000"],
     );
     assert!(
         !Path::new(out).exists(),

@@ -9,11 +9,11 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use followership::analysis::ensemble::TickSpan;
 use followership::analysis::summary::{mean_interval, quantile, wilson};
 use followership::error::Error;
 use followership::fmt::{counted, percent};
 use followership::output::Report;
-use followership::simulation::RunRecord;
 
 use crate::html::{Page, Section};
 use crate::plot;
@@ -64,21 +64,15 @@ pub fn mean_difference(a: &[f64], b: &[f64]) -> Difference {
     }
 }
 
-fn finals(v: &Variant<'_>) -> Vec<f64> {
-    v.report
-        .ensemble
-        .runs
-        .iter()
-        .map(|r| r.outcome.final_fraction)
-        .collect()
+/// Each run's final fraction, in replicate order.
+pub fn finals<'a>(v: &Variant<'a>) -> &'a [f64] {
+    v.report.ensemble.aggregates.outcomes.final_fractions()
 }
 
-fn cascades(v: &Variant<'_>) -> (u64, u64) {
-    let runs = &v.report.ensemble.runs;
-    (
-        runs.iter().filter(|r| r.outcome.cascaded).count() as u64,
-        runs.len() as u64,
-    )
+/// How many runs cascaded, of how many.
+pub fn cascades(v: &Variant<'_>) -> (u64, u64) {
+    let outcomes = &v.report.ensemble.aggregates.outcomes;
+    (outcomes.cascades(), outcomes.len() as u64)
 }
 
 /// A signed percentage-point difference: "+12.0 points".
@@ -87,21 +81,15 @@ fn points(d: f64) -> String {
 }
 
 /// A median tick over the runs in which a moment came, or "never".
-fn median_tick(runs: &[RunRecord], moment: impl Fn(&RunRecord) -> Option<u32>) -> String {
-    let mut ticks: Vec<f64> = runs
-        .iter()
-        .filter_map(|r| moment(r).map(f64::from))
-        .collect();
-    ticks.sort_by(f64::total_cmp);
-    if ticks.is_empty() {
-        "never".into()
-    } else {
-        format!(
+fn median_tick(span: Option<&TickSpan>, replicates: usize) -> String {
+    match span {
+        Some(t) => format!(
             "{} (in {} of {})",
-            quantile(&ticks, 0.5),
-            ticks.len(),
-            counted(runs.len() as u64, "run", "runs")
-        )
+            t.median,
+            t.runs,
+            counted(replicates as u64, "run", "runs")
+        ),
+        None => "never".into(),
     }
 }
 
@@ -122,19 +110,15 @@ pub fn csv(variants: &[Variant<'_>]) -> String {
     for v in variants {
         let s = v.report.summary;
         let (f, c) = (finals(v), cascades(v));
-        let md = mean_difference(&finals0, &f);
+        let md = mean_difference(finals0, f);
         let pd = probability_difference(cascades0, c);
-        let critical = {
-            let mut t: Vec<f64> = v
-                .report
-                .ensemble
-                .runs
-                .iter()
-                .filter_map(|r| r.outcome.critical_mass_tick.map(f64::from))
-                .collect();
-            t.sort_by(f64::total_cmp);
-            (!t.is_empty()).then(|| quantile(&t, 0.5))
-        };
+        let critical = v
+            .report
+            .ensemble
+            .aggregates
+            .outcomes
+            .critical_mass()
+            .map(|t| t.median);
         let label = v.label.replace('"', "\"\"");
         let _ = writeln!(
             out,
@@ -165,12 +149,9 @@ pub fn pictures(variants: &[Variant<'_>]) -> Result<(Vec<Figure>, Page), Error> 
     let curves: Vec<(String, plot::AdoptionCurve)> = variants
         .iter()
         .filter_map(|v| {
-            let nodes = v.report.ensemble.graph.node_count();
-            let crowd = |r: &RunRecord| nodes.saturating_sub(r.leaders.len()).max(1);
             let s = v.report.scenario;
             adoption_curve(
-                &v.report.ensemble.runs,
-                &crowd,
+                &v.report.ensemble.aggregates.series,
                 s.momentum.as_ref().map(|m| m.critical_mass),
                 s.leaders.is_some(),
             )
@@ -188,7 +169,7 @@ pub fn pictures(variants: &[Variant<'_>]) -> Result<(Vec<Figure>, Page), Error> 
 
     let finals_by_variant: Vec<(String, Vec<f64>)> = variants
         .iter()
-        .map(|v| (v.label.clone(), finals(v)))
+        .map(|v| (v.label.clone(), finals(v).to_vec()))
         .collect();
     figures.push(Figure {
         file_name: "final-size-compare.svg".into(),
@@ -210,9 +191,9 @@ pub fn pictures(variants: &[Variant<'_>]) -> Result<(Vec<Figure>, Page), Error> 
     for v in variants {
         let s = v.report.summary;
         let f = finals(v);
-        let mut sorted = f.clone();
+        let mut sorted = f.to_vec();
         sorted.sort_by(f64::total_cmp);
-        let runs = &v.report.ensemble.runs;
+        let outcomes = &v.report.ensemble.aggregates.outcomes;
         rows.push(vec![
             v.label.clone(),
             format!(
@@ -232,11 +213,11 @@ pub fn pictures(variants: &[Variant<'_>]) -> Result<(Vec<Figure>, Page), Error> 
                 percent(s.cascade_probability_ci[0]),
                 percent(s.cascade_probability_ci[1])
             ),
-            median_tick(runs, |r| r.outcome.first_follower_tick),
-            median_tick(runs, |r| r.outcome.critical_mass_tick),
+            median_tick(s.first_follower.as_ref(), s.replicates),
+            median_tick(outcomes.critical_mass().as_ref(), s.replicates),
         ]);
         if !std::ptr::eq(v, first) {
-            let md = mean_difference(&finals0, &f);
+            let md = mean_difference(finals0, f);
             let pd = probability_difference(cascades0, cascades(v));
             differences.push(vec![
                 format!("{} minus {}", v.label, first.label),

@@ -5,8 +5,7 @@
 
 use std::path::Path;
 
-use followership::analysis::ensemble::TickSpan;
-use followership::analysis::summary::quantile;
+use followership::analysis::ensemble::{SeriesCurves, TickSpan};
 use followership::error::Error;
 use followership::fmt::counted as plural;
 use followership::graph::Graph;
@@ -28,21 +27,11 @@ const MAX_CURVE_POINTS: usize = 600;
 /// Computes the run's figures and its report page.
 pub fn pictures(report: &Report<'_>, replay: &ReplayOptions) -> Result<(Vec<Figure>, Page), Error> {
     let scenario = report.scenario;
-    let runs = &report.ensemble.runs;
-    let outcomes: Vec<RunOutcome> = runs.iter().map(|r| r.outcome).collect();
+    let kept = &report.ensemble.aggregates;
     let mut figures = Vec::new();
 
-    let crowd = |r: &RunRecord| {
-        report
-            .ensemble
-            .graph
-            .node_count()
-            .saturating_sub(r.leaders.len())
-            .max(1)
-    };
     if let Some(curve) = adoption_curve(
-        runs,
-        &crowd,
+        &kept.series,
         scenario.momentum.as_ref().map(|m| m.critical_mass),
         scenario.leaders.is_some(),
     ) {
@@ -60,7 +49,7 @@ pub fn pictures(report: &Report<'_>, replay: &ReplayOptions) -> Result<(Vec<Figu
     }
     if let Some(trust) = &scenario.trust
         && let Some(curve) = trust_curve(
-            runs,
+            &kept.series,
             trust.floor,
             trust_marks(
                 &scenario.events,
@@ -83,7 +72,7 @@ pub fn pictures(report: &Report<'_>, replay: &ReplayOptions) -> Result<(Vec<Figu
             svg: plot::trust::render(&curve).map_err(plot_error)?,
         });
     }
-    let finals: Vec<f64> = outcomes.iter().map(|o| o.final_fraction).collect();
+    let finals = kept.outcomes.final_fractions();
     if !finals.is_empty() {
         figures.push(Figure {
             file_name: "final-size.svg".into(),
@@ -94,7 +83,7 @@ pub fn pictures(report: &Report<'_>, replay: &ReplayOptions) -> Result<(Vec<Figu
                  or nothing.",
                 percent(scenario.cascade_cutoff)
             ),
-            svg: plot::final_size::render(&finals, scenario.cascade_cutoff).map_err(plot_error)?,
+            svg: plot::final_size::render(finals, scenario.cascade_cutoff).map_err(plot_error)?,
         });
     }
     let recorded = report.ensemble.recorded_run();
@@ -181,12 +170,16 @@ pub fn pictures(report: &Report<'_>, replay: &ReplayOptions) -> Result<(Vec<Figu
                 s.final_90.as_ref(),
                 s.replicates,
             ),
-            moment_row("critical mass reached (median tick)", &outcomes, |o| {
-                o.critical_mass_tick
-            }),
-            moment_row("leader quit (median tick)", &outcomes, |o| {
-                o.leader_quit_tick
-            }),
+            moment_row(
+                "critical mass reached (median tick)",
+                kept.outcomes.critical_mass().as_ref(),
+                s.replicates,
+            ),
+            moment_row(
+                "leader quit (median tick)",
+                kept.outcomes.leader_quit().as_ref(),
+                s.replicates,
+            ),
         ],
         note: Some(
             "Intervals: a t-interval for the mean, a Wilson interval for the probability.".into(),
@@ -286,90 +279,59 @@ fn span_row(name: &str, span: Option<&TickSpan>, replicates: usize) -> Vec<Strin
 }
 
 /// A summary row for the median tick of a moment that not every run reaches.
-fn moment_row(
-    name: &str,
-    outcomes: &[RunOutcome],
-    moment: impl Fn(&RunOutcome) -> Option<u32>,
-) -> Vec<String> {
-    let mut ticks: Vec<f64> = outcomes
-        .iter()
-        .filter_map(|o| moment(o).map(f64::from))
-        .collect();
-    ticks.sort_by(f64::total_cmp);
-    let value = if ticks.is_empty() {
-        "never".to_string()
-    } else {
-        format!("{}", quantile(&ticks, 0.5))
+fn moment_row(name: &str, span: Option<&TickSpan>, replicates: usize) -> Vec<String> {
+    let (value, runs) = match span {
+        Some(t) => (format!("{}", t.median), t.runs),
+        None => ("never".to_string(), 0),
     };
     vec![
         name.into(),
         value,
         format!(
             "in {} of {}",
-            ticks.len(),
-            plural(outcomes.len() as u64, "run", "runs")
+            runs,
+            plural(replicates as u64, "run", "runs")
         ),
     ]
 }
 
-/// The median and 10-90% band of the fraction following at each tick over the replicates
-/// that recorded a time series; `None` when none did.
-pub(crate) fn adoption_curve(
-    runs: &[RunRecord],
-    crowd: &dyn Fn(&RunRecord) -> usize,
-    critical_mass: Option<f64>,
-    has_leaders: bool,
-) -> Option<AdoptionCurve> {
-    let series: Vec<(&RunRecord, f64)> = runs
-        .iter()
-        .filter(|r| !r.timeseries.is_empty())
-        .map(|r| (r, crowd(r) as f64))
-        .collect();
-    let last = series
-        .iter()
-        .filter_map(|(r, _)| r.timeseries.last().map(|t| t.tick))
-        .max()?;
+/// The ticks a curve is drawn at: every tick to `last`, thinned to at most about
+/// [`MAX_CURVE_POINTS`], always with the last.
+fn curve_ticks(last: u32) -> Vec<u32> {
     let step = (last as usize + 1).div_ceil(MAX_CURVE_POINTS).max(1);
     let mut ticks: Vec<u32> = (0..=last).step_by(step).collect();
     if ticks.last() != Some(&last) {
         ticks.push(last);
     }
-    let mut cursors = vec![0usize; series.len()];
-    let mut column = Vec::with_capacity(series.len());
+    ticks
+}
+
+/// The median and 10-90% band of the fraction following at each tick over the replicates
+/// that recorded a time series; `None` when none did.
+pub(crate) fn adoption_curve(
+    series: &SeriesCurves,
+    critical_mass: Option<f64>,
+    has_leaders: bool,
+) -> Option<AdoptionCurve> {
+    let ticks = curve_ticks(series.following.last_tick()?);
     let (mut median, mut p10, mut p90) = (Vec::new(), Vec::new(), Vec::new());
-    for &tick in &ticks {
-        column.clear();
-        for ((record, crowd), cursor) in series.iter().zip(&mut cursors) {
-            let ts = &record.timeseries;
-            while *cursor + 1 < ts.len() && ts[*cursor + 1].tick <= tick {
-                *cursor += 1;
-            }
-            column.push(f64::from(ts[*cursor].following) / crowd);
-        }
-        column.sort_by(f64::total_cmp);
-        median.push(quantile(&column, 0.5));
-        p10.push(quantile(&column, 0.1));
-        p90.push(quantile(&column, 0.9));
-    }
-    let mut quits: Vec<f64> = series
-        .iter()
-        .filter_map(|(r, _)| r.outcome.leader_quit_tick.map(f64::from))
-        .collect();
-    quits.sort_by(f64::total_cmp);
-    let leader_quit = (!quits.is_empty()).then(|| LeaderQuit {
-        median_tick: quantile(&quits, 0.5),
-        runs_quit: quits.len(),
-        runs: series.len(),
+    series.following.at_ticks(&ticks, |_, column| {
+        median.push(column.quantile(0.5));
+        p10.push(column.quantile(0.1));
+        p90.push(column.quantile(0.9));
     });
-    let mut firsts: Vec<f64> = series
-        .iter()
-        .filter_map(|(r, _)| r.outcome.first_follower_tick.map(f64::from))
-        .collect();
-    firsts.sort_by(f64::total_cmp);
+    let runs = series.runs();
+    let quits = &series.leader_quit;
+    let leader_quit = (!quits.is_empty()).then(|| LeaderQuit {
+        median_tick: quits.quantile(0.5),
+        runs_quit: quits.len() as usize,
+        runs,
+    });
+    let firsts = &series.first_follower;
     let first_follower = (!firsts.is_empty() && has_leaders).then(|| FirstFollower {
-        median_tick: quantile(&firsts, 0.5),
-        runs_with: firsts.len(),
-        runs: series.len(),
+        median_tick: firsts.quantile(0.5),
+        runs_with: firsts.len() as usize,
+        runs,
     });
     Some(AdoptionCurve {
         first_follower,
@@ -379,7 +341,7 @@ pub(crate) fn adoption_curve(
         p90,
         critical_mass,
         leader_quit,
-        runs: series.len(),
+        runs,
     })
 }
 
@@ -387,13 +349,8 @@ pub(crate) fn adoption_curve(
 /// levels): the mean over the runs and the 10th to 90th percentile; `None` without blocks.
 pub(crate) fn block_table(report: &Report<'_>, title: String) -> Option<Section> {
     let blocks = report.ensemble.graph.blocks()?;
-    let shares: Vec<Vec<f64>> = report
-        .ensemble
-        .runs
-        .iter()
-        .map(|r| r.final_block_shares(blocks))
-        .collect();
-    let n = shares.iter().map(Vec::len).max().unwrap_or(0);
+    let shares = &report.ensemble.aggregates.blocks;
+    let n = shares.len();
     if n == 0 {
         return None;
     }
@@ -405,14 +362,12 @@ pub(crate) fn block_table(report: &Report<'_>, title: String) -> Option<Section>
     }
     let rows = (0..n)
         .map(|b| {
-            let mut values: Vec<f64> = shares.iter().filter_map(|s| s.get(b).copied()).collect();
-            values.sort_by(f64::total_cmp);
-            let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
+            let values = shares.shares(b).expect("a block below the count");
             vec![
                 format!("block {b}"),
                 followership::fmt::grouped(sizes[b]),
-                percent(mean),
-                percent_range([quantile(&values, 0.1), quantile(&values, 0.9)]),
+                percent(shares.mean(b)),
+                percent_range([values.quantile(0.1), values.quantile(0.9)]),
             ]
         })
         .collect();
@@ -463,50 +418,22 @@ fn trust_marks(
 /// The median and 10-90% band of the followers' mean trust at each tick over the replicates
 /// that recorded a time series (at each tick, over those with followers then), and the median
 /// of the whole crowd's mean trust; `None` when no replicate recorded one.
-fn trust_curve(runs: &[RunRecord], floor: f64, events: Vec<TrustMark>) -> Option<TrustCurve> {
-    let series: Vec<&RunRecord> = runs.iter().filter(|r| !r.timeseries.is_empty()).collect();
-    let last = series
-        .iter()
-        .filter_map(|r| r.timeseries.last().map(|t| t.tick))
-        .max()?;
-    let step = (last as usize + 1).div_ceil(MAX_CURVE_POINTS).max(1);
-    let mut ticks: Vec<u32> = (0..=last).step_by(step).collect();
-    if ticks.last() != Some(&last) {
-        ticks.push(last);
-    }
-    let mut cursors = vec![0usize; series.len()];
+fn trust_curve(series: &SeriesCurves, floor: f64, events: Vec<TrustMark>) -> Option<TrustCurve> {
+    let ticks = curve_ticks(series.trust_crowd.last_tick()?);
     let mut curve = TrustCurve {
         floor,
         events,
-        runs: series.len(),
+        runs: series.trust_crowd.runs() as usize,
         ..TrustCurve::default()
     };
-    let (mut followers, mut crowd) = (Vec::new(), Vec::new());
-    for &tick in &ticks {
-        followers.clear();
-        crowd.clear();
-        for (record, cursor) in series.iter().zip(&mut cursors) {
-            let ts = &record.timeseries;
-            while *cursor + 1 < ts.len() && ts[*cursor + 1].tick <= tick {
-                *cursor += 1;
-            }
-            crowd.push(ts[*cursor].mean_trust);
-            followers.extend(ts[*cursor].mean_trust_followers);
-        }
-        followers.sort_by(f64::total_cmp);
-        crowd.sort_by(f64::total_cmp);
-        let q = |v: &[f64], p: f64| {
-            if v.is_empty() {
-                f64::NAN
-            } else {
-                quantile(v, p)
-            }
-        };
-        curve.median.push(q(&followers, 0.5));
-        curve.p10.push(q(&followers, 0.1));
-        curve.p90.push(q(&followers, 0.9));
-        curve.crowd.push(q(&crowd, 0.5));
-    }
+    series.trust_followers.at_ticks(&ticks, |_, followers| {
+        curve.median.push(followers.quantile(0.5));
+        curve.p10.push(followers.quantile(0.1));
+        curve.p90.push(followers.quantile(0.9));
+    });
+    series
+        .trust_crowd
+        .at_ticks(&ticks, |_, crowd| curve.crowd.push(crowd.quantile(0.5)));
     curve.ticks = ticks;
     Some(curve)
 }
@@ -648,6 +575,13 @@ mod tests {
         }
     }
 
+    /// The curves of `runs` on a network of 10 people.
+    fn curves(runs: &[RunRecord]) -> SeriesCurves {
+        let mut c = SeriesCurves::new(10, false);
+        runs.iter().for_each(|r| c.push(r));
+        c
+    }
+
     #[test]
     fn the_band_carries_finished_runs_forward_and_orders_its_quantiles() {
         let runs = vec![
@@ -655,7 +589,7 @@ mod tests {
             record(&[0, 0], Some(1)),
             record(&[0, 1, 1, 1, 5], None),
         ];
-        let curve = adoption_curve(&runs, &|_| 10, Some(0.1), true).unwrap();
+        let curve = adoption_curve(&curves(&runs), Some(0.1), true).unwrap();
         assert_eq!(curve.ticks, vec![0, 1, 2, 3, 4]);
         assert_eq!(curve.runs, 3);
         // Tick 4: the first run stays at 10 of 10, the second at 0, the third reaches 5.
@@ -666,13 +600,13 @@ mod tests {
         let quit = curve.leader_quit.unwrap();
         assert_eq!((quit.runs_quit, quit.runs), (2, 3));
         assert!((quit.median_tick - 2.0).abs() < 1e-12);
-        assert!(adoption_curve(&[RunRecord::default()], &|_| 10, None, true).is_none());
+        assert!(adoption_curve(&curves(&[RunRecord::default()]), None, true).is_none());
     }
 
     #[test]
     fn long_runs_are_thinned_but_keep_their_last_tick() {
         let long: Vec<u32> = (0..5000).map(|t| t / 1000).collect();
-        let curve = adoption_curve(&[record(&long, None)], &|_| 10, None, true).unwrap();
+        let curve = adoption_curve(&curves(&[record(&long, None)]), None, true).unwrap();
         assert!(curve.ticks.len() <= MAX_CURVE_POINTS + 1);
         assert_eq!(*curve.ticks.last().unwrap(), 4999);
     }

@@ -47,14 +47,17 @@
 //! - [`design`]: the `[sweep]` section: which points a sweep runs (grid, random, Latin hypercube,
 //!   Sobol);
 //! - [`experiment`]: the entry point: many runs in parallel with reproducible random streams,
-//!   and sweeps that hand typed rows to sinks, shard by shard (scenario, graph, model and
-//!   simulation come together here);
+//!   ensembles that stream their runs' records to sinks block by block, and sweeps that hand
+//!   typed rows to sinks, shard by shard (scenario, graph, model and simulation come together
+//!   here);
 //! - [`fit`]: the `[fit]` section: calibration of a scenario to an observed adoption curve by
 //!   ABC-SMC, on experiments (posterior, summaries, forecasts);
-//! - [`analysis`]: what the runs mean (intervals, probabilities, Sobol sensitivity indices);
+//! - [`analysis`]: what the runs mean (intervals, probabilities, Sobol sensitivity indices, and
+//!   the compact aggregates an ensemble keeps instead of its runs);
 //! - [`seeding`]: whom to recruit first (IMM, CELF and heuristics), on experiments;
 //! - [`output`]: the files people read (CSV, JSON, the story of a run, the resolved scenario,
-//!   seed sets) and the sinks of a sweep's rows (`runs.csv`, `points.csv`, Parquet, sensitivity
+//!   seed sets), the streamed files of an ensemble (`summary.csv`, `timeseries.csv`) and the
+//!   sinks of a sweep's rows (`runs.csv`, `points.csv`, Parquet, sensitivity
 //!   indices, a `Vec`) in a directory that resumes and merges, from what the stages above
 //!   produced.
 //!

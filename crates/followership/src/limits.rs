@@ -13,15 +13,23 @@ pub const MAX_PEOPLE: usize = 1_000_000_000;
 /// counts twice): about 10 bytes each, 40 GB at the limit.
 pub const MAX_EDGES: u64 = 4_000_000_000;
 
-/// The most replicates of one scenario: every replicate's record is kept until the ensemble is
-/// summarised (some 200 bytes each, 2 GB at the limit).
-pub const MAX_REPLICATES: u64 = 10_000_000;
+/// The most replicates of one scenario (and per point of a sweep). An ensemble streams its runs
+/// (`summary.csv` and `timeseries.csv` are written block by block) and keeps of each replicate
+/// only its final size, 8 bytes, whose mean and spread need every one; with the vector's
+/// spare capacity and the sorted copy the summary makes, about 24 bytes a replicate at the peak
+/// (23 measured, docs/benchmarks.md): 2.4 GB at the limit. Everything else it keeps is bounded by ticks and people. On disk,
+/// `summary.csv` takes some 100 bytes a replicate (10 GB at the limit).
+pub const MAX_REPLICATES: u64 = 100_000_000;
 
 /// The longest run, in ticks.
 pub const MAX_TICKS: u32 = 10_000_000;
 
-/// With `[output] timeseries = true`, each replicate keeps one row (about 50 bytes) per tick:
-/// `replicates * max_ticks` may not exceed this (5 GB at the limit).
+/// With `[output] timeseries = true`, `timeseries.csv` has one row per replicate and tick: rows
+/// are streamed to the file (about 30 bytes each on disk, 3 GB at the limit), and the adoption
+/// curve keeps only the shares of the crowd by tick (bounded by ticks and people). With
+/// `[trust]`, the trust curves keep the crowd's and the followers' mean trust, real numbers
+/// that differ from run to run, for every replicate and tick at which they changed (up to about
+/// 100 bytes a row): `replicates * max_ticks` may not exceed this.
 pub const MAX_TIMESERIES_ROWS: u64 = 100_000_000;
 
 /// The most worker threads.

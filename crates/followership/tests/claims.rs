@@ -20,17 +20,25 @@ use followership::simulation::{Recording, RunOutcome, RunRecord};
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/// Runs `base` with `--set`-style overrides (`"leaders.persistence=20"`).
-fn ensemble(base: &str, sets: &[&str]) -> Ensemble {
+/// An ensemble with every record kept.
+struct Ran {
+    ensemble: Ensemble,
+    runs: Vec<RunRecord>,
+}
+
+/// Runs `base` with `--set`-style overrides (`"leaders.persistence=20"`), keeping every record.
+fn ensemble(base: &str, sets: &[&str]) -> Ran {
     let overrides: Vec<Override> = sets
         .iter()
         .map(|s| s.parse().expect("override parses"))
         .collect();
     let scenario = Scenario::from_toml(base, "claims.toml", &overrides)
         .unwrap_or_else(|e| panic!("scenario with {sets:?} does not load: {e}"));
-    Experiment::from_scenario(scenario)
-        .and_then(|e| e.ensemble(&EnsembleOptions::default()))
-        .expect("ensemble runs")
+    let mut runs = Vec::new();
+    let ensemble = Experiment::from_scenario(scenario)
+        .and_then(|e| e.ensemble_into(&EnsembleOptions::default(), &mut runs))
+        .expect("ensemble runs");
+    Ran { ensemble, runs }
 }
 
 fn runs(base: &str, sets: &[&str]) -> Vec<RunRecord> {
@@ -269,7 +277,7 @@ fn c2_courage_makes_a_first_follower_where_thresholds_never_would() {
                 assert!(tick >= 1);
                 let leader = r.leaders[0];
                 assert!(
-                    e.graph.in_neighbors(ff).contains(&leader),
+                    e.ensemble.graph.in_neighbors(ff).contains(&leader),
                     "the first follower {ff} does not see the leader {leader}"
                 );
             } else {

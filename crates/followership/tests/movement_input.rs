@@ -292,11 +292,11 @@ fn block_placement_checks_the_block_and_its_size() {
     assert!(e.message.starts_with("leaders.count:"), "{e}");
     // A valid block placement runs.
     let scenario = parse(&sbm("placement = \"block\"\nblock = 1\ncount = 2")).unwrap();
-    let runs = Experiment::from_scenario(scenario)
+    let mut runs: Vec<followership::simulation::RunRecord> = Vec::new();
+    Experiment::from_scenario(scenario)
         .unwrap()
-        .ensemble(&EnsembleOptions::default())
-        .unwrap()
-        .runs;
+        .ensemble_into(&EnsembleOptions::default(), &mut runs)
+        .unwrap();
     for r in &runs {
         assert_eq!(r.leaders.len(), 2);
         assert!(r.leaders.iter().all(|&v| v >= 10), "leaders in block 1");

@@ -9,7 +9,9 @@ use followership::experiment::{Ensemble, EnsembleOptions};
 use followership::fmt::percent;
 use followership::output::{Report, RunInfo};
 use followership::scenario::{Scenario, builtin};
-use followership_report::compare::{Variant, mean_difference, probability_difference};
+use followership_report::compare::{
+    Variant, cascades, finals, mean_difference, probability_difference,
+};
 use followership_report::replay::ReplayOptions;
 
 use super::{experiment, option, prepare_out, usage, use_threads};
@@ -172,6 +174,7 @@ pub fn execute(args: &CompareArgs) -> Result<(), Error> {
         changes_for: Some(0),
         on_replicate_done: None,
         trust_sample: Some(ReplayOptions::default().max_people),
+        ..EnsembleOptions::default()
     };
     let mut results: Vec<(Scenario, Ensemble, EnsembleSummary, RunInfo)> = Vec::new();
     for e in &experiments {
@@ -181,8 +184,7 @@ pub fn execute(args: &CompareArgs) -> Result<(), Error> {
                 eprintln!("note: {note}");
             }
         }
-        let outcomes: Vec<_> = ensemble.runs.iter().map(|r| r.outcome).collect();
-        let summary = EnsembleSummary::new(&outcomes);
+        let summary = ensemble.aggregates.outcomes.summary();
         let scenario = e.scenario().clone();
         let info = RunInfo {
             version: env!("CARGO_PKG_VERSION"),
@@ -211,21 +213,6 @@ pub fn execute(args: &CompareArgs) -> Result<(), Error> {
     followership_report::compare::write(&out_dir, &variants)?;
 
     if !args.quiet {
-        let finals = |v: &Variant<'_>| -> Vec<f64> {
-            v.report
-                .ensemble
-                .runs
-                .iter()
-                .map(|r| r.outcome.final_fraction)
-                .collect()
-        };
-        let cascades = |v: &Variant<'_>| {
-            let runs = &v.report.ensemble.runs;
-            (
-                runs.iter().filter(|r| r.outcome.cascaded).count() as u64,
-                runs.len() as u64,
-            )
-        };
         let first = &variants[0];
         for v in &variants {
             let s = v.report.summary;
@@ -251,7 +238,7 @@ pub fn execute(args: &CompareArgs) -> Result<(), Error> {
                 );
             }
             if !std::ptr::eq(v, first) {
-                let md = mean_difference(&finals(first), &finals(v));
+                let md = mean_difference(finals(first), finals(v));
                 let pd = probability_difference(cascades(first), cascades(v));
                 outln!(
                     "  minus {}: final size {:+.1} points (95% CI {:+.1} to {:+.1}), cascade \

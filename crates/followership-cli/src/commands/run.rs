@@ -49,8 +49,11 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         changes_for: Some(0),
         on_replicate_done: Some(&tick),
         trust_sample: (!args.no_plots).then_some(ReplayOptions::default().max_people),
+        ..EnsembleOptions::default()
     };
-    let ensemble = experiment.ensemble(&options)?;
+    // The files with a row per replicate are written as the runs finish.
+    let mut sinks = output::run_sinks(&out_dir, &scenario)?;
+    let ensemble = experiment.ensemble_into(&options, &mut sinks)?;
     progress.finish_and_clear();
     if !args.quiet {
         for note in &ensemble.notes {
@@ -58,8 +61,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         }
     }
 
-    let outcomes: Vec<_> = ensemble.runs.iter().map(|r| r.outcome).collect();
-    let summary = EnsembleSummary::new(&outcomes);
+    let summary = ensemble.aggregates.outcomes.summary();
     let info = RunInfo {
         version: env!("CARGO_PKG_VERSION"),
         seed: scenario.seed,
@@ -75,7 +77,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         summary: &summary,
         info: &info,
     };
-    output::write_all(&out_dir, &report, &output::run_exporters(&scenario))?;
+    output::write_all(&out_dir, &report, &output::run_exporters())?;
     if !args.no_plots {
         followership_report::run::write(&out_dir, &report)?;
     }
@@ -92,20 +94,10 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
             serde_json::to_string_pretty(&value).expect("summary serialises")
         );
     } else if !args.quiet {
-        let by_block = ensemble.graph.blocks().map(|blocks| {
-            let shares: Vec<Vec<f64>> = ensemble
-                .runs
-                .iter()
-                .map(|r| r.final_block_shares(blocks))
-                .collect();
-            let n = shares.iter().map(Vec::len).max().unwrap_or(0);
-            (0..n)
-                .map(|b| {
-                    let values: Vec<f64> =
-                        shares.iter().filter_map(|s| s.get(b).copied()).collect();
-                    let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
-                    format!("block {b} {}", followership::fmt::percent(mean))
-                })
+        let by_block = ensemble.graph.blocks().map(|_| {
+            let shares = &ensemble.aggregates.blocks;
+            (0..shares.len())
+                .map(|b| format!("block {b} {}", followership::fmt::percent(shares.mean(b))))
                 .collect::<Vec<_>>()
                 .join(", ")
         });

@@ -7,9 +7,15 @@
 
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
 use super::summary::{mean_interval, quantile, wilson};
+use super::ticks::{TickValues, ValueCounts};
+use crate::error::Error;
+use crate::experiment::{RunBlock, RunSink};
 use crate::fmt::{counted, percent};
-use crate::simulation::RunOutcome;
+use crate::graph::Graph;
+use crate::simulation::{RunOutcome, RunRecord};
 
 /// Headline numbers over the replicates of one scenario.
 #[derive(Debug, Clone, Serialize)]
@@ -187,42 +193,88 @@ impl EnsembleSummary {
     }
 }
 
-/// What [`EnsembleSummary`] needs of each run, in compact columns: an ensemble streams its
-/// runs through this instead of keeping every outcome (about 24 bytes a run instead of a whole
-/// record). The quantiles printed are exact, so the columns they read are kept whole; counts
-/// are only counted.
+impl TickSpan {
+    /// The span of ticks counted in `ticks` (whole numbers as `f64`); `None` when there are
+    /// none. The same numbers as [`TickSpan::of`] the ticks themselves.
+    pub fn of_counts(ticks: &ValueCounts) -> Option<TickSpan> {
+        let first = ticks.iter().next()?.0;
+        let last = ticks.iter().next_back()?.0;
+        Some(TickSpan {
+            runs: ticks.len() as usize,
+            median: ticks.quantile(0.5),
+            first: first as u32,
+            last: last as u32,
+        })
+    }
+}
+
+/// What [`EnsembleSummary`] (and the tables beside it) need of each run, in compact form: an
+/// ensemble streams its runs through this instead of keeping every outcome.
+///
+/// Only the final fractions are kept one per run (8 bytes a run): their mean and standard
+/// deviation add them up in replicate order, and pictures draw every one. Everything else is a
+/// tick, of which a run has at most `max_ticks + 1`, so ticks are counted by value
+/// ([`ValueCounts`]): their memory is bounded by the number of distinct ticks, whatever the
+/// number of runs, and their medians are still exact.
 #[derive(Debug, Clone, Default)]
 pub struct SummaryColumns {
     /// Final fraction of every run, in the order pushed (the mean adds them in that order).
     finals: Vec<f64>,
     /// Ticks of every run.
-    ticks: Vec<u32>,
-    /// First follower tick of the runs that had one, and whether each cascaded.
-    first_follower: Vec<(u32, bool)>,
+    ticks: ValueCounts,
+    /// First follower tick of the runs that had one.
+    first_follower: ValueCounts,
+    /// Of those, the runs that cascaded.
+    movements: u64,
     /// Ticks reaching half and 90% of the final size, over the runs that cascaded.
-    final_50: Vec<u32>,
-    final_90: Vec<u32>,
+    final_50: ValueCounts,
+    final_90: ValueCounts,
+    /// Ticks the critical mass was passed and the leader quit, over the runs they came in.
+    critical_mass: ValueCounts,
+    leader_quit: ValueCounts,
     cascades: u64,
-    /// `(period, from_tick, low, high)` of the runs that ended in a cycle (few, as a rule).
-    cycles: Vec<(u32, u32, f64, f64)>,
+    /// The runs that ended in a cycle: how many had each period, the ticks they repeated from
+    /// and the lowest and highest share following in any of their cycles.
+    cycle_periods: BTreeMap<u32, usize>,
+    cycle_from: ValueCounts,
+    cycle_swing: [f64; 2],
 }
 
 impl SummaryColumns {
     /// Adds the next run.
     pub fn push(&mut self, o: &RunOutcome) {
+        let tick = |t: u32| f64::from(t);
         self.finals.push(o.final_fraction);
-        self.ticks.push(o.ticks);
+        self.ticks.add(tick(o.ticks));
         if let Some(t) = o.first_follower_tick {
-            self.first_follower.push((t, o.cascaded));
+            self.first_follower.add(tick(t));
+            self.movements += u64::from(o.cascaded);
         }
         if o.cascaded {
             self.cascades += 1;
-            self.final_50.extend(o.final_50_tick);
-            self.final_90.extend(o.final_90_tick);
+            if let Some(t) = o.final_50_tick {
+                self.final_50.add(tick(t));
+            }
+            if let Some(t) = o.final_90_tick {
+                self.final_90.add(tick(t));
+            }
+        }
+        if let Some(t) = o.critical_mass_tick {
+            self.critical_mass.add(tick(t));
+        }
+        if let Some(t) = o.leader_quit_tick {
+            self.leader_quit.add(tick(t));
         }
         if let Some(c) = &o.cycle {
-            self.cycles
-                .push((c.period, c.from_tick, c.low_fraction, c.high_fraction));
+            if self.cycle_from.is_empty() {
+                self.cycle_swing = [f64::INFINITY, 0.0];
+            }
+            *self.cycle_periods.entry(c.period).or_default() += 1;
+            self.cycle_from.add(tick(c.from_tick));
+            self.cycle_swing = [
+                self.cycle_swing[0].min(c.low_fraction),
+                self.cycle_swing[1].max(c.high_fraction),
+            ];
         }
     }
 
@@ -241,15 +293,45 @@ impl SummaryColumns {
         &self.finals
     }
 
+    /// How many runs cascaded.
+    pub fn cascades(&self) -> u64 {
+        self.cascades
+    }
+
+    /// When the critical mass was passed, over the runs in which it was; `None` when never.
+    pub fn critical_mass(&self) -> Option<TickSpan> {
+        TickSpan::of_counts(&self.critical_mass)
+    }
+
+    /// When the leader quit, over the runs in which they did; `None` when never.
+    pub fn leader_quit(&self) -> Option<TickSpan> {
+        TickSpan::of_counts(&self.leader_quit)
+    }
+
+    /// How many distinct values the counted columns hold (bounded by the ticks a run may last,
+    /// not by the number of runs).
+    pub fn counted_values(&self) -> usize {
+        [
+            &self.ticks,
+            &self.first_follower,
+            &self.final_50,
+            &self.final_90,
+            &self.critical_mass,
+            &self.leader_quit,
+            &self.cycle_from,
+        ]
+        .iter()
+        .map(|c| c.distinct())
+        .sum::<usize>()
+            + self.cycle_periods.len()
+    }
+
     /// The headline numbers of the runs pushed.
     pub fn summary(&self) -> EnsembleSummary {
         let m = mean_interval(&self.finals);
         let mut finals = self.finals.clone();
         finals.sort_by(f64::total_cmp);
-        let mut ticks: Vec<f64> = self.ticks.iter().map(|&t| f64::from(t)).collect();
-        ticks.sort_by(f64::total_cmp);
         let p = wilson(self.cascades, self.finals.len() as u64);
-        let movements = self.first_follower.iter().filter(|(_, c)| *c).count() as u64;
         EnsembleSummary {
             replicates: self.finals.len(),
             final_fraction_mean: m.mean,
@@ -258,38 +340,196 @@ impl SummaryColumns {
             final_fraction_range95: [quantile(&finals, 0.025), quantile(&finals, 0.975)],
             cascade_probability: p.estimate,
             cascade_probability_ci: [p.low, p.high],
-            median_ticks: quantile(&ticks, 0.5),
-            first_follower: TickSpan::of(self.first_follower.iter().map(|&(t, _)| t)),
-            movement_after_first_follower: Share::new(movements, self.first_follower.len() as u64),
-            final_50: TickSpan::of(self.final_50.iter().copied()),
-            final_90: TickSpan::of(self.final_90.iter().copied()),
+            median_ticks: self.ticks.quantile(0.5),
+            first_follower: TickSpan::of_counts(&self.first_follower),
+            movement_after_first_follower: Share::new(self.movements, self.first_follower.len()),
+            final_50: TickSpan::of_counts(&self.final_50),
+            final_90: TickSpan::of_counts(&self.final_90),
             cycles: self.cycle_summary(),
         }
     }
 
     fn cycle_summary(&self) -> Option<CycleSummary> {
-        let from_tick = TickSpan::of(self.cycles.iter().map(|c| c.1))?;
-        let mut periods: Vec<PeriodRuns> = Vec::new();
-        let mut sorted: Vec<u32> = self.cycles.iter().map(|c| c.0).collect();
-        sorted.sort_unstable();
-        for period in sorted {
-            match periods.last_mut() {
-                Some(last) if last.period == period => last.runs += 1,
-                _ => periods.push(PeriodRuns { period, runs: 1 }),
-            }
-        }
-        let low = self
-            .cycles
-            .iter()
-            .map(|c| c.2)
-            .fold(f64::INFINITY, f64::min);
-        let high = self.cycles.iter().map(|c| c.3).fold(0.0, f64::max);
+        let from_tick = TickSpan::of_counts(&self.cycle_from)?;
         Some(CycleSummary {
-            runs: self.cycles.len(),
-            periods,
+            runs: from_tick.runs,
+            periods: self
+                .cycle_periods
+                .iter()
+                .map(|(&period, &runs)| PeriodRuns { period, runs })
+                .collect(),
             from_tick,
-            swing: [low, high],
+            swing: self.cycle_swing,
         })
+    }
+}
+
+/// The final share following of each block of a network with blocks (an organisation's
+/// levels), over the runs: each block's mean (added up in replicate order, as a sum over every
+/// run's share would) and its shares counted by value for exact quantiles. A block's share
+/// takes at most (its people + 1) values, so memory does not grow with the runs.
+#[derive(Debug, Clone, Default)]
+pub struct BlockShares {
+    /// Per block: the sum of its shares in replicate order, and the shares counted.
+    blocks: Vec<(f64, ValueCounts)>,
+}
+
+impl BlockShares {
+    /// Adds the next run's shares, block by block (empty for a network without blocks).
+    pub fn push(&mut self, shares: &[f64]) {
+        if self.blocks.len() < shares.len() {
+            // Start as `Iterator::sum` does for f64 (at -0.0), so the sums are its very bits.
+            self.blocks
+                .resize_with(shares.len(), || (-0.0, ValueCounts::default()));
+        }
+        for (block, &s) in self.blocks.iter_mut().zip(shares) {
+            block.0 += s;
+            block.1.add(s);
+        }
+    }
+
+    /// How many blocks some run had a share for.
+    pub fn len(&self) -> usize {
+        self.blocks.len()
+    }
+
+    /// Whether no run had blocks.
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+
+    /// The mean share of block `b` over the runs that had it (0 when none did).
+    pub fn mean(&self, b: usize) -> f64 {
+        self.blocks
+            .get(b)
+            .map_or(0.0, |(sum, counts)| sum / counts.len().max(1) as f64)
+    }
+
+    /// The shares of block `b` over the runs, counted by value.
+    pub fn shares(&self, b: usize) -> Option<&ValueCounts> {
+        self.blocks.get(b).map(|(_, counts)| counts)
+    }
+}
+
+/// Every tick of the runs that recorded a time series, over those runs: the share of the crowd
+/// following (what the adoption curve's median and band are read from) and, when trust is
+/// modelled, the crowd's and the followers' mean trust; with when the first follower came and
+/// when the leader quit, over the same runs.
+///
+/// Shares of a crowd of N take at most N + 1 values, so the adoption curve's memory is bounded
+/// by the ticks and the crowd, whatever the number of replicates (see [`TickValues`]). Mean
+/// trust is a real number that differs from run to run: its curves keep an entry per run and
+/// tick at which it changed, bounded by the time series' own limit
+/// ([`crate::limits::MAX_TIMESERIES_ROWS`]).
+#[derive(Debug, Clone, Default)]
+pub struct SeriesCurves {
+    /// The crowd's size is the network's people less each run's leaders.
+    people: usize,
+    trust: bool,
+    /// The share of the crowd following at each tick.
+    pub following: TickValues,
+    /// The whole crowd's mean trust at each tick (only when trust is modelled).
+    pub trust_crowd: TickValues,
+    /// The followers' mean trust at each tick, over the runs with followers then (only when
+    /// trust is modelled).
+    pub trust_followers: TickValues,
+    /// The tick of the first follower, over the runs with a time series that had one.
+    pub first_follower: ValueCounts,
+    /// The tick the leader quit, over the runs with a time series in which they did.
+    pub leader_quit: ValueCounts,
+}
+
+impl SeriesCurves {
+    /// Curves over runs on a network of `people`, with the trust curves when `trust`.
+    pub fn new(people: usize, trust: bool) -> Self {
+        SeriesCurves {
+            people,
+            trust,
+            ..SeriesCurves::default()
+        }
+    }
+
+    /// Adds the next run; a run without a time series adds nothing.
+    pub fn push(&mut self, run: &RunRecord) {
+        let ts = &run.timeseries;
+        if ts.is_empty() {
+            return;
+        }
+        let crowd = self.people.saturating_sub(run.leaders.len()).max(1) as f64;
+        self.following.add_run(
+            ts.iter()
+                .map(|t| (t.tick, Some(f64::from(t.following) / crowd))),
+        );
+        if self.trust {
+            self.trust_crowd
+                .add_run(ts.iter().map(|t| (t.tick, Some(t.mean_trust))));
+            self.trust_followers
+                .add_run(ts.iter().map(|t| (t.tick, t.mean_trust_followers)));
+        }
+        if let Some(t) = run.outcome.first_follower_tick {
+            self.first_follower.add(f64::from(t));
+        }
+        if let Some(t) = run.outcome.leader_quit_tick {
+            self.leader_quit.add(f64::from(t));
+        }
+    }
+
+    /// How many runs recorded a time series.
+    pub fn runs(&self) -> usize {
+        self.following.runs() as usize
+    }
+
+    /// How many entries the curves hold (what their memory grows with).
+    pub fn entries(&self) -> usize {
+        self.following.entries()
+            + self.trust_crowd.entries()
+            + self.trust_followers.entries()
+            + self.first_follower.distinct()
+            + self.leader_quit.distinct()
+    }
+}
+
+/// What an ensemble keeps of its runs for the summaries, tables and pictures, taken in
+/// replicate order: the outcomes' compact columns, the shares by block and the curves over
+/// ticks. None of it keeps a run's record.
+#[derive(Debug, Clone, Default)]
+pub struct RunAggregates {
+    /// The outcomes, for the headline numbers.
+    pub outcomes: SummaryColumns,
+    /// The final share following by block (a network with blocks only).
+    pub blocks: BlockShares,
+    /// The curves over ticks of the runs with a time series.
+    pub series: SeriesCurves,
+    /// Every person's block on the shared network, when it has blocks.
+    block_of: Option<Vec<u32>>,
+}
+
+impl RunAggregates {
+    /// Aggregates of runs on `graph` (the ensemble's shared network: its people and blocks
+    /// count for every run, as the files do), with the trust curves when `trust`.
+    pub fn new(graph: &Graph, trust: bool) -> Self {
+        RunAggregates {
+            series: SeriesCurves::new(graph.node_count(), trust),
+            block_of: graph.blocks().map(<[u32]>::to_vec),
+            ..RunAggregates::default()
+        }
+    }
+
+    /// Adds the next run.
+    pub fn push(&mut self, run: &RunRecord) {
+        self.outcomes.push(&run.outcome);
+        if let Some(blocks) = &self.block_of {
+            self.blocks.push(&run.final_block_shares(blocks));
+        }
+        self.series.push(run);
+    }
+}
+
+/// The aggregates as a sink of an ensemble's runs, taken block by block in replicate order.
+impl RunSink for RunAggregates {
+    fn accept(&mut self, block: &RunBlock<'_>) -> Result<(), Error> {
+        block.runs.iter().for_each(|r| self.push(r));
+        Ok(())
     }
 }
 

@@ -5,3 +5,4 @@ pub mod ensemble;
 pub mod points;
 pub mod sensitivity;
 pub mod summary;
+pub mod ticks;

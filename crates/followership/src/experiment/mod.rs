@@ -13,13 +13,13 @@
 //! one replicate can be run on its own with exactly the result it has inside a full ensemble.
 //! The library builds no thread pool of its own: parallel work runs on the caller's rayon pool.
 
+mod ensemble;
 pub mod sweep;
 mod value;
 
 use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -28,10 +28,9 @@ use crate::graph::Graph;
 use crate::model::{Distribution, Movement};
 use crate::random::{Purpose, Stream, stream};
 use crate::scenario::{LoadedScenario, Override, Scenario};
-use crate::simulation::{
-    Prepared, Recording, RunInput, RunOutcome, RunRecord, Simulation, sample_stride,
-};
+use crate::simulation::{Prepared, Recording, RunInput, RunOutcome, RunRecord, Simulation};
 
+pub use ensemble::{DEFAULT_BLOCK, Ensemble, EnsembleOptions, RunBlock, RunSink};
 pub use value::Value;
 
 /// The point of a parameter sweep a run belongs to; 0 for a plain run.
@@ -296,9 +295,21 @@ impl Experiment {
         })
     }
 
-    /// Every replicate of the scenario, in parallel on the current thread pool.
+    /// Every replicate of the scenario, in blocks, each in parallel on the current thread pool:
+    /// what is kept is the shared network, the recorded replicate's record and the aggregates
+    /// of every run (see [`Ensemble`]); memory does not hold the runs.
     pub fn ensemble(&self, options: &EnsembleOptions<'_>) -> Result<Ensemble, Error> {
-        run_ensemble(self, options)
+        ensemble::run_ensemble(self, options, &mut ())
+    }
+
+    /// [`Experiment::ensemble`], handing every block of records, in replicate order, to `sink`
+    /// (the files of a run, say, or a `Vec<RunRecord>` to keep them all).
+    pub fn ensemble_into(
+        &self,
+        options: &EnsembleOptions<'_>,
+        sink: &mut dyn RunSink,
+    ) -> Result<Ensemble, Error> {
+        ensemble::run_ensemble(self, options, sink)
     }
 
     /// Per-person values given by the caller must match the network given by the caller.
@@ -429,56 +440,6 @@ impl<'e, 'g> Runner<'e, 'g> {
     }
 }
 
-/// Everything the replicates of one scenario produced.
-pub struct Ensemble {
-    /// One record per replicate, in replicate order.
-    pub runs: Vec<RunRecord>,
-    /// The shared network (the first replicate's when each replicate draws its own).
-    pub graph: Graph,
-    /// Seconds of wall time the runs took (network building included).
-    pub wall_seconds: f64,
-    /// Seconds of wall time of the runs alone: what is left of `wall_seconds` without building
-    /// the network and reading per-person values (what simulation benchmarks compare).
-    pub simulation_seconds: f64,
-    /// Things the user should hear about the input (edges dropped from a network file, say).
-    pub notes: Vec<String>,
-    /// The replicate whose changes and leader events were recorded
-    /// ([`EnsembleOptions::changes_for`]), when it was one of the replicates run.
-    pub recorded: Option<u64>,
-    /// The network of the recorded replicate when it is not [`Ensemble::graph`] (each replicate
-    /// draws its own network and the recorded one is not replicate 0).
-    pub recorded_graph: Option<Graph>,
-}
-
-impl Ensemble {
-    /// The recorded replicate: its index, its record and the network it ran on.
-    pub fn recorded_run(&self) -> Option<(u64, &RunRecord, &Graph)> {
-        let r = self.recorded?;
-        let record = self.runs.get(usize::try_from(r).ok()?)?;
-        Some((
-            r,
-            record,
-            self.recorded_graph.as_ref().unwrap_or(&self.graph),
-        ))
-    }
-}
-
-/// Settings of how an ensemble is run (they never change its results).
-#[derive(Default)]
-pub struct EnsembleOptions<'a> {
-    /// The one replicate whose every join, leave and leader event is recorded (for stories and
-    /// replays), with its time series even when the scenario records none; `None` records
-    /// changes for no replicate. Recording one replicate keeps memory independent of the
-    /// number of replicates.
-    pub changes_for: Option<u64>,
-    /// Called once per finished replicate, from any thread.
-    pub on_replicate_done: Option<&'a (dyn Fn() + Sync)>,
-    /// The recorded replicate also keeps the trust of at most this many people whenever it
-    /// changed, every [`sample_stride`]-th person (see [`Recording::trust_stride`]): what a
-    /// replay needs.
-    pub trust_sample: Option<usize>,
-}
-
 /// One replicate run on its own.
 pub struct Replicate {
     /// Its index: the name of its random streams.
@@ -489,77 +450,6 @@ pub struct Replicate {
     pub graph: Graph,
     /// Things the user should hear about the input (edges dropped from a network file, say).
     pub notes: Vec<String>,
-}
-
-/// Runs every replicate of `experiment`.
-fn run_ensemble(experiment: &Experiment, options: &EnsembleOptions<'_>) -> Result<Ensemble, Error> {
-    let started = Instant::now();
-    let s = experiment.scenario();
-    let mut notes = Vec::new();
-    let graph = experiment.network_noting(0, &mut notes)?;
-    let runner = experiment.runner(&graph)?;
-    let simulation_started = Instant::now();
-    let recording = |r: u64| {
-        let recorded = options.changes_for == Some(r);
-        Recording {
-            trust_stride: options
-                .trust_sample
-                .filter(|_| recorded)
-                .map(|max| sample_stride(graph.node_count(), max)),
-            ..runner.setup.recording(recorded)
-        }
-    };
-    let done = || {
-        if let Some(done) = options.on_replicate_done {
-            done();
-        }
-    };
-    let mut recorded_graph = None;
-    let runs: Vec<RunRecord> = if experiment.regenerates_network() {
-        let results = (0..s.replicates)
-            .into_par_iter()
-            .map(|r| {
-                let result = if r == 0 {
-                    (runner.run(r, recording(r)), None)
-                } else {
-                    let own = experiment.network(r)?;
-                    let record = experiment.runner(&own)?.run(r, recording(r));
-                    // The recorded replicate's network is kept for its story.
-                    (record, (options.changes_for == Some(r)).then_some(own))
-                };
-                done();
-                Ok(result)
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
-        results
-            .into_iter()
-            .map(|(record, keep)| {
-                if keep.is_some() {
-                    recorded_graph = keep;
-                }
-                record
-            })
-            .collect()
-    } else {
-        (0..s.replicates)
-            .into_par_iter()
-            .map(|r| {
-                let record = runner.run(r, recording(r));
-                done();
-                record
-            })
-            .collect()
-    };
-    drop(runner);
-    Ok(Ensemble {
-        runs,
-        graph,
-        wall_seconds: started.elapsed().as_secs_f64(),
-        simulation_seconds: simulation_started.elapsed().as_secs_f64(),
-        notes,
-        recorded: options.changes_for.filter(|&r| r < s.replicates),
-        recorded_graph,
-    })
 }
 
 /// Whether each replicate draws its own network.
@@ -854,6 +744,13 @@ placement = "none"
         assert_eq!(a.second_follower, b.second_follower);
     }
 
+    /// The ensemble of `e` with every record kept.
+    fn collected(e: &Experiment, options: &EnsembleOptions<'_>) -> (Ensemble, Vec<RunRecord>) {
+        let mut runs: Vec<RunRecord> = Vec::new();
+        let ensemble = e.ensemble_into(options, &mut runs).unwrap();
+        (ensemble, runs)
+    }
+
     #[test]
     fn only_the_chosen_replicate_records_its_changes_and_it_runs_the_same_alone() {
         for extra in ["", "regenerate_network = true"] {
@@ -862,16 +759,17 @@ placement = "none"
                 changes_for: Some(3),
                 ..Default::default()
             };
-            let ensemble = e.ensemble(&options).unwrap();
-            for (r, run) in ensemble.runs.iter().enumerate() {
+            let (ensemble, runs) = collected(&e, &options);
+            for (r, run) in runs.iter().enumerate() {
                 assert_eq!(!run.changes.is_empty(), r == 3, "{extra}: replicate {r}");
                 if r != 3 {
                     assert!(run.trust_events.is_empty());
                 }
             }
-            assert!(!ensemble.runs[3].trust_events.is_empty());
+            assert!(!runs[3].trust_events.is_empty());
             let (r, record, graph) = ensemble.recorded_run().unwrap();
             assert_eq!(r, 3);
+            same_run(record, &runs[3]);
             let alone = alone(&e, 3, None);
             same_run(record, &alone.record);
             assert_eq!(graph.edge_count(), alone.graph.edge_count());
@@ -880,21 +778,27 @@ placement = "none"
                 !extra.is_empty(),
                 "a replicate's own network is kept only when it has one"
             );
-            // Changes or not, every replicate runs the same, on one thread or several.
+            // Changes or not, every replicate runs the same, on one thread or several, in
+            // blocks of any size.
             let one = rayon::ThreadPoolBuilder::new()
                 .num_threads(1)
                 .build()
                 .unwrap();
-            let plain = one.install(|| e.ensemble(&EnsembleOptions::default()).unwrap());
+            let small_blocks = EnsembleOptions {
+                block: 4,
+                ..Default::default()
+            };
+            let (plain, plain_runs) = one.install(|| collected(&e, &small_blocks));
             assert_eq!(plain.recorded, None);
             assert!(plain.recorded_run().is_none());
-            for (a, b) in plain.runs.iter().zip(&ensemble.runs) {
+            assert_eq!(plain_runs.len(), 6);
+            for (a, b) in plain_runs.iter().zip(&runs) {
                 assert_eq!(a.outcome, b.outcome);
                 assert_eq!(a.timeseries, b.timeseries);
             }
             let replicates: Vec<u64> = (0..6).collect();
             let outcomes = e.outcomes(&replicates).unwrap();
-            for (a, b) in outcomes.iter().zip(&plain.runs) {
+            for (a, b) in outcomes.iter().zip(&plain_runs) {
                 assert_eq!(*a, b.outcome);
             }
         }
@@ -911,17 +815,24 @@ placement = "none"
             .unwrap();
         let options = EnsembleOptions {
             changes_for: Some(7),
+            block: 3,
             ..Default::default()
         };
-        let ensemble = e.ensemble(&options).unwrap();
+        let (ensemble, runs) = collected(&e, &options);
         // The recorded replicate keeps its time series even when the scenario records none.
-        assert!(ensemble.runs[..7].iter().all(|r| r.timeseries.is_empty()));
-        same_run(&ensemble.runs[7], &alone.record);
+        assert!(runs[..7].iter().all(|r| r.timeseries.is_empty()));
+        same_run(&runs[7], &alone.record);
+        same_run(ensemble.recorded_run().unwrap().1, &alone.record);
+        assert_eq!(
+            ensemble.aggregates.series.runs(),
+            1,
+            "only it draws a curve"
+        );
         // Asking for a replicate the ensemble does not run records nothing.
         let e = e.with_replicates(5).unwrap();
-        let ensemble = e.ensemble(&options).unwrap();
+        let (ensemble, runs) = collected(&e, &options);
         assert!(ensemble.recorded_run().is_none());
-        assert!(ensemble.runs.iter().all(|r| r.changes.is_empty()));
+        assert!(runs.iter().all(|r| r.changes.is_empty()));
     }
 
     #[test]

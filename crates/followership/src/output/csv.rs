@@ -1,21 +1,76 @@
-//! `timeseries.csv` (one row per replicate and tick) and `summary.csv` (one row per replicate).
+//! `timeseries.csv` (one row per replicate and tick) and `summary.csv` (one row per replicate),
+//! streamed from an ensemble's blocks as the runs finish ([`RunSink`]s), and `followers.csv`
+//! (the recorded replicate's final crowd).
+//!
+//! The streamed files are written under a temporary name and renamed into place only when the
+//! last block is in ([`AtomicFile`]): an interrupted run leaves no file that looks complete.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use super::{Exporter, Report};
+use crate::atomic::AtomicFile;
+use crate::error::Error;
+use crate::experiment::{RunBlock, RunSink};
+use crate::graph::Graph;
 use crate::simulation::RunOutcome;
 
-/// `timeseries.csv`: replicate, tick, following, joined, left.
-pub struct Timeseries;
+/// A CSV file being streamed: the writer over its temporary file, and where it goes.
+struct StreamedCsv {
+    path: PathBuf,
+    writer: Option<::csv::Writer<AtomicFile>>,
+}
 
-impl Exporter for Timeseries {
-    fn file_name(&self) -> &'static str {
-        "timeseries.csv"
+impl StreamedCsv {
+    fn create(dir: &Path, name: &str) -> Result<Self, Error> {
+        let path = dir.join(name);
+        let file = AtomicFile::create(&path)?;
+        Ok(StreamedCsv {
+            writer: Some(::csv::Writer::from_writer(file)),
+            path,
+        })
     }
 
-    fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
-        let mut w = ::csv::Writer::from_writer(out);
-        w.write_record([
+    /// Writes one record.
+    fn write<I, T>(&mut self, record: I) -> Result<(), Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        let w = self
+            .writer
+            .as_mut()
+            .expect("written before it is committed");
+        w.write_record(record)
+            .map_err(|e| Error::io(&self.path, e.into()))
+    }
+
+    /// Flushes the records and renames the file into place.
+    fn commit(&mut self) -> Result<(), Error> {
+        if let Some(w) = self.writer.take() {
+            let file = w
+                .into_inner()
+                .map_err(|e| Error::io(&self.path, e.into_error()))?;
+            file.commit()?;
+        }
+        Ok(())
+    }
+}
+
+/// `timeseries.csv`: replicate, tick, following, joined, left, leaders dancing and mean trust,
+/// one row per replicate and tick, streamed as the replicates finish.
+pub struct TimeseriesCsv(StreamedCsv);
+
+impl TimeseriesCsv {
+    /// Starts `timeseries.csv` in `dir` (which must exist).
+    pub fn create(dir: &Path) -> Result<Self, Error> {
+        Ok(TimeseriesCsv(StreamedCsv::create(dir, "timeseries.csv")?))
+    }
+}
+
+impl RunSink for TimeseriesCsv {
+    fn start(&mut self, _graph: &Graph) -> Result<(), Error> {
+        self.0.write([
             "replicate",
             "tick",
             "following",
@@ -24,10 +79,13 @@ impl Exporter for Timeseries {
             "leaders_dancing",
             "mean_trust",
             "mean_trust_followers",
-        ])?;
-        for (r, run) in report.ensemble.runs.iter().enumerate() {
+        ])
+    }
+
+    fn accept(&mut self, block: &RunBlock<'_>) -> Result<(), Error> {
+        for (r, run) in block.iter() {
             for t in &run.timeseries {
-                w.write_record(&[
+                self.0.write(&[
                     r.to_string(),
                     t.tick.to_string(),
                     t.following.to_string(),
@@ -41,47 +99,70 @@ impl Exporter for Timeseries {
                 ])?;
             }
         }
-        w.flush()
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), Error> {
+        self.0.commit()
     }
 }
 
 /// `summary.csv`: replicate and every outcome of [`RunOutcome::COLUMNS`], then, on a network
 /// with blocks (an organisation's levels), the final share following of each block's crowd
-/// (`final_fraction_block_0`, ...).
-pub struct Summary;
+/// (`final_fraction_block_0`, ...); one row per replicate, streamed as the replicates finish.
+pub struct SummaryCsv {
+    csv: StreamedCsv,
+    /// Every person's block on the shared network, and the number of blocks.
+    blocks: Option<(Vec<u32>, usize)>,
+}
 
-impl Exporter for Summary {
-    fn file_name(&self) -> &'static str {
-        "summary.csv"
+impl SummaryCsv {
+    /// Starts `summary.csv` in `dir` (which must exist).
+    pub fn create(dir: &Path) -> Result<Self, Error> {
+        Ok(SummaryCsv {
+            csv: StreamedCsv::create(dir, "summary.csv")?,
+            blocks: None,
+        })
     }
+}
 
-    fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
-        let mut w = ::csv::Writer::from_writer(out);
-        let blocks = report.ensemble.graph.blocks();
-        let n_blocks = blocks.map_or(0, |b| b.iter().max().map_or(0, |&m| m as usize + 1));
+impl RunSink for SummaryCsv {
+    fn start(&mut self, graph: &Graph) -> Result<(), Error> {
+        self.blocks = graph.blocks().map(|b| {
+            let n = b.iter().max().map_or(0, |&m| m as usize + 1);
+            (b.to_vec(), n)
+        });
+        let n_blocks = self.blocks.as_ref().map_or(0, |b| b.1);
         let mut header: Vec<String> = vec!["replicate".into()];
         header.extend(RunOutcome::COLUMNS.iter().map(|c| c.to_string()));
         header.extend((0..n_blocks).map(|b| format!("final_fraction_block_{b}")));
-        w.write_record(&header)?;
-        for (r, run) in report.ensemble.runs.iter().enumerate() {
-            let outcome = &run.outcome;
+        self.csv.write(&header)
+    }
+
+    fn accept(&mut self, block: &RunBlock<'_>) -> Result<(), Error> {
+        for (r, run) in block.iter() {
             let mut row = vec![r.to_string()];
             // A moment that never came (no first follower, say) is an empty cell.
             row.extend(
-                outcome
+                run.outcome
                     .values()
                     .iter()
                     .map(|v| v.map(|v| v.to_string()).unwrap_or_default()),
             );
-            if let Some(blocks) = blocks {
+            if let Some((blocks, n_blocks)) = &self.blocks {
                 let shares = run.final_block_shares(blocks);
                 row.extend(
-                    (0..n_blocks).map(|b| shares.get(b).map(|s| s.to_string()).unwrap_or_default()),
+                    (0..*n_blocks)
+                        .map(|b| shares.get(b).map(|s| s.to_string()).unwrap_or_default()),
                 );
             }
-            w.write_record(&row)?;
+            self.csv.write(&row)?;
         }
-        w.flush()
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), Error> {
+        self.csv.commit()
     }
 }
 

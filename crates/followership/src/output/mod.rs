@@ -1,5 +1,6 @@
 //! The files people read, one module a format: the files of a run behind the small
-//! [`Exporter`] interface, and the outputs of a sweep as sinks of its typed rows
+//! [`Exporter`] interface (those with a row per replicate as sinks of the ensemble's records,
+//! [`crate::experiment::RunSink`], streamed while the runs go: see [`run_sinks`]), and the outputs of a sweep as sinks of its typed rows
 //! ([`crate::experiment::sweep::OutcomeSink`]): [`runs`] (`runs.csv`), [`points`] (`points.csv`),
 //! `parquet`, [`sensitivity`] (the indices) and [`memory`] (a `Vec`), with [`sweep_dir`] putting
 //! them together in a resumable, mergeable directory.
@@ -27,7 +28,7 @@ use serde::Serialize;
 
 use crate::analysis::ensemble::EnsembleSummary;
 use crate::error::Error;
-use crate::experiment::Ensemble;
+use crate::experiment::{Ensemble, RunSink};
 use crate::scenario::Scenario;
 
 use crate::atomic::AtomicFile;
@@ -82,18 +83,29 @@ pub trait Exporter {
     fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()>;
 }
 
-/// The files of a plain run: the resolved scenario, the time series (when recorded), the
-/// per-replicate summary, the run facts and the story of the recorded replicate.
-pub fn run_exporters(scenario: &Scenario) -> Vec<Box<dyn Exporter>> {
+/// The files of a plain run written once the runs are done: the resolved scenario, the run
+/// facts, the story of the recorded replicate and its final crowd. The files with a row per
+/// replicate are streamed while the runs go: see [`run_sinks`].
+pub fn run_exporters() -> Vec<Box<dyn Exporter>> {
     let mut list: Vec<Box<dyn Exporter>> = vec![Box::new(scenario::ResolvedScenario)];
-    if scenario.output.timeseries {
-        list.push(Box::new(csv::Timeseries));
-    }
-    list.push(Box::new(csv::Summary));
     list.push(Box::new(json::RunJson));
     list.push(Box::new(story::Story));
     list.push(Box::new(csv::Followers));
     list
+}
+
+/// The files of a plain run with a row per replicate, streamed into `dir` (created if needed)
+/// from the ensemble's blocks: the time series (when recorded) and the per-replicate summary.
+/// Give them to [`crate::experiment::Experiment::ensemble_into`]; each is renamed into place
+/// when the last block is in.
+pub fn run_sinks(dir: &Path, scenario: &Scenario) -> Result<Vec<Box<dyn RunSink>>, Error> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut sinks: Vec<Box<dyn RunSink>> = Vec::new();
+    if scenario.output.timeseries {
+        sinks.push(Box::new(csv::TimeseriesCsv::create(dir)?));
+    }
+    sinks.push(Box::new(csv::SummaryCsv::create(dir)?));
+    Ok(sinks)
 }
 
 /// Writes every exporter's file into `dir` (created if needed), each atomically.

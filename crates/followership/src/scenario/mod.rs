@@ -356,7 +356,8 @@ impl Scenario {
                 ),
             ));
         }
-        // Every replicate keeps its time series until the ensemble is written.
+        // The time series is a file of a row per replicate and tick, and the trust curves keep
+        // what changed of it (see `limits::MAX_TIMESERIES_ROWS`).
         let rows = self.replicates.saturating_mul(self.max_ticks.into());
         if self.output.timeseries && rows > limits::MAX_TIMESERIES_ROWS {
             return Err(InputError::new(

@@ -186,7 +186,7 @@ fn numbers_beyond_the_machine_are_refused_with_their_limit() {
     assert!(m.contains(" influence.first_follower: "), "{m}");
     let m = refused(&format!("replicates = 1000000000000000\n{MINIMAL}"));
     assert!(
-        m.contains(" replicates: ") && m.contains("10,000,000"),
+        m.contains(" replicates: ") && m.contains("100,000,000"),
         "{m}"
     );
     let m = refused(&format!("max_ticks = 4000000000\n{MINIMAL}"));
