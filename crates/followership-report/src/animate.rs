@@ -72,8 +72,11 @@ const SECOND: u8 = 8;
 const INK: u8 = 9;
 const MUTED: u8 = 10;
 const PALE: u8 = 11;
+/// The first of the blocks' inks (their outlines and names), as in people.js.
+const BLOCK_INK: u8 = 12;
+const BLOCK_INKS: u8 = 8;
 /// The colours of people.js and the plots (Okabe and Ito's palette), by the indices above.
-const PALETTE: [[u8; 3]; 12] = [
+const PALETTE: [[u8; 3]; 20] = [
     [255, 0, 255],
     [255, 255, 255],
     [180, 186, 194],
@@ -86,7 +89,17 @@ const PALETTE: [[u8; 3]; 12] = [
     [17, 24, 39],
     [91, 100, 117],
     [228, 231, 236],
+    [154, 106, 0],
+    [47, 102, 144],
+    [61, 122, 61],
+    [138, 74, 138],
+    [165, 82, 46],
+    [85, 85, 154],
+    [107, 122, 31],
+    [42, 122, 118],
 ];
+/// Beyond this many blocks, no outline or name is drawn (they would cover the crowd).
+const MAX_NAMED_BLOCKS: usize = 12;
 
 /// The ticks to show and how long to show each (hundredths of a second): a frame every
 /// `settled / frames` ticks, every tick within a window around each chapter, and each chapter's
@@ -371,6 +384,32 @@ impl Canvas {
                 }
             }
         }
+        // Each block outlined and named over the crowd (an organisation's levels often sit
+        // inside one another in a force layout), under the leaders.
+        let regions = replay.block_regions();
+        if regions.len() <= MAX_NAMED_BLOCKS {
+            for region in &regions {
+                let ink = BLOCK_INK + (region.block % u32::from(BLOCK_INKS)) as u8;
+                let (cx, cy) = (x0 + region.centre[0] * size, y0 + region.centre[1] * size);
+                let (rx, ry) = (
+                    2.0 * region.spread[0] * size + 2.0 * r,
+                    2.0 * region.spread[1] * size + 2.0 * r,
+                );
+                self.dashed_ellipse(cx, cy, rx, ry, ink);
+                let name = format!("block {}", region.block);
+                let width = name.len() * 8 * SCALE;
+                let x = (cx - width as f64 / 2.0).clamp(0.0, (self.side - width) as f64) as usize;
+                let y = (cy - ry - LINE as f64 - 2.0).clamp(top as f64, bottom as f64) as usize;
+                self.rect(
+                    x.saturating_sub(2),
+                    y.saturating_sub(2),
+                    width + 4,
+                    LINE + 4,
+                    WHITE,
+                );
+                self.text(&name, x, y, ink, SCALE);
+            }
+        }
         let lr = (r * 2.2).max(4.0);
         for (i, &s) in people.state.iter().enumerate() {
             if people.is_leader[i] {
@@ -423,6 +462,22 @@ impl Canvas {
                 if (d - r).abs() <= width / 2.0 {
                     self.put(px + dx, py + dy, colour);
                 }
+            }
+        }
+    }
+
+    /// An ellipse's outline in dashes of about 8 pixels, 2 pixels wide.
+    fn dashed_ellipse(&mut self, cx: f64, cy: f64, rx: f64, ry: f64, colour: u8) {
+        let steps = (4.0 * (rx + ry)).ceil().max(8.0) as usize;
+        let mut travelled = 0.0;
+        let mut last = (cx + rx, cy);
+        for k in 0..=steps {
+            let a = std::f64::consts::TAU * k as f64 / steps as f64;
+            let p = (cx + rx * a.cos(), cy + ry * a.sin());
+            travelled += ((p.0 - last.0).powi(2) + (p.1 - last.1).powi(2)).sqrt();
+            last = p;
+            if ((travelled / 6.0) as u64).is_multiple_of(2) {
+                self.disc(p.0, p.1, 1.0, colour);
             }
         }
     }
@@ -585,5 +640,44 @@ mod tests {
         }
         assert_eq!(decoded, animation.frames);
         assert!(seen_first, "the first follower's ring on their frame");
+    }
+
+    /// An organisation's animation outlines and names its blocks, each in its own ink.
+    #[test]
+    fn an_organisation_animation_outlines_its_blocks() {
+        let experiment = Experiment::builtin("middle-out").unwrap();
+        let options = ReplayOptions::default();
+        let run = experiment.replicate(0, Recording::everything()).unwrap();
+        let replay = Replay::new(&run.record, &run.graph, None, &options);
+        let regions = replay.block_regions();
+        assert_eq!(
+            regions.iter().map(|r| r.block).collect::<Vec<_>>(),
+            vec![0, 1, 2]
+        );
+        let animation = animate(
+            &replay,
+            &AnimateOptions {
+                title: "middle-out".into(),
+                ..AnimateOptions::default()
+            },
+        )
+        .unwrap();
+        let mut decoder = gif::DecodeOptions::new();
+        decoder.set_color_output(gif::ColorOutput::Indexed);
+        let mut decoder = decoder.read_info(animation.bytes.as_slice()).unwrap();
+        let first = decoder.read_next_frame().unwrap().expect("a first frame");
+        for b in 0..3u8 {
+            let ink = BLOCK_INK + b;
+            let pixels = first.buffer.iter().filter(|&&p| p == ink).count();
+            assert!(pixels > 50, "block {b}: {pixels} pixels of its ink");
+        }
+        // A network without blocks draws none.
+        let hillside = Experiment::builtin("hillside").unwrap();
+        let run = hillside.replicate(0, Recording::everything()).unwrap();
+        assert!(
+            Replay::new(&run.record, &run.graph, None, &options)
+                .block_regions()
+                .is_empty()
+        );
     }
 }

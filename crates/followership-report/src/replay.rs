@@ -76,6 +76,18 @@ pub fn stride(nodes: usize, max_people: usize) -> NonZeroU32 {
     followership::simulation::sample_stride(nodes, max_people)
 }
 
+/// Where one block of an organisation sits in a replay's picture (see
+/// [`Replay::block_regions`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BlockRegion {
+    /// The block's number.
+    pub block: u32,
+    /// The mean position of its people, `[x, y]` in the unit square.
+    pub centre: [f64; 2],
+    /// The standard deviation of their positions, `[x, y]`.
+    pub spread: [f64; 2],
+}
+
 /// The replay of one run, ready to serialise (see the module page and the header of
 /// `people.js` for the JSON). People are named by their index among those shown: index `i <
 /// sampled` is dense id `i * stride`, index `sampled + j` is `extra_ids[j]`.
@@ -416,6 +428,42 @@ impl Replay {
             note,
             notes,
         }
+    }
+
+    /// Where each block of people shown sits: the centre and the standard deviation of its
+    /// people's positions (in the unit square), by block number; empty without blocks. The
+    /// animation outlines each block two standard deviations around its centre, as people.js
+    /// does in the browser.
+    pub fn block_regions(&self) -> Vec<BlockRegion> {
+        let Some(blocks) = self
+            .blocks
+            .as_ref()
+            .filter(|b| b.len() == self.shown as usize)
+        else {
+            return Vec::new();
+        };
+        let mut sums: std::collections::BTreeMap<u32, [f64; 5]> = Default::default();
+        for (i, &b) in blocks.iter().enumerate() {
+            let (x, y) = (
+                f64::from(self.positions.get(2 * i).copied().unwrap_or(0.5)),
+                f64::from(self.positions.get(2 * i + 1).copied().unwrap_or(0.5)),
+            );
+            let s = sums.entry(b).or_default();
+            *s = [s[0] + 1.0, s[1] + x, s[2] + y, s[3] + x * x, s[4] + y * y];
+        }
+        sums.into_iter()
+            .map(|(block, [n, x, y, xx, yy])| {
+                let (cx, cy) = (x / n, y / n);
+                BlockRegion {
+                    block,
+                    centre: [cx, cy],
+                    spread: [
+                        (xx / n - cx * cx).max(0.0).sqrt(),
+                        (yy / n - cy * cy).max(0.0).sqrt(),
+                    ],
+                }
+            })
+            .collect()
     }
 
     /// The dense id of the person shown at `index`, if there is one.
