@@ -11,7 +11,8 @@ use super::csr::{Adjacency, Graph};
 pub struct BuildReport {
     /// Edges from a person to themselves, dropped.
     pub self_loops: u64,
-    /// Repeated edges (same source and target), dropped; the first occurrence is kept.
+    /// Repeated edges (same source and target), dropped; the first occurrence is kept (in an
+    /// undirected graph, the first given of a tie's copies, in either direction, for both).
     pub duplicates: u64,
 }
 
@@ -237,9 +238,12 @@ pub(crate) fn counting_sort(
     group_by_source(n, &edges)
 }
 
-/// An edge list to group by source: `sources[i] -> targets[i]` for every `i`, then, when
-/// `mirrored`, every one of them that is not a self-loop reversed (the two directions of an
-/// undirected graph), as if appended in the same order.
+/// An edge list to group by source: `sources[i] -> targets[i]` for every `i`, each followed,
+/// when `mirrored`, by itself reversed unless it is a self-loop (the two directions of an
+/// undirected graph). The reversed copy comes right after its edge, not after all of them, so
+/// that when a tie is given twice with different weights (`0 1 0.5` then `1 0 1.5`) both
+/// directions keep the weight given first: each person's list meets the tie's copies in the
+/// order they were given.
 struct Edges<'a> {
     sources: &'a [u32],
     targets: &'a [u32],
@@ -257,16 +261,19 @@ impl Edges<'_> {
     /// Calls `f(source, target, index of the weight)` for the edges at `positions`, in order.
     #[inline]
     fn each(&self, positions: std::ops::Range<usize>, mut f: impl FnMut(u32, u32, usize)) {
-        let m = self.sources.len();
-        for p in positions {
-            if p < m {
+        if !self.mirrored {
+            for p in positions {
                 f(self.sources[p], self.targets[p], p);
-            } else {
-                let e = p - m;
-                let (s, t) = (self.sources[e], self.targets[e]);
-                if s != t {
-                    f(t, s, e);
-                }
+            }
+            return;
+        }
+        for p in positions {
+            let e = p / 2;
+            let (s, t) = (self.sources[e], self.targets[e]);
+            if p % 2 == 0 {
+                f(s, t, e);
+            } else if s != t {
+                f(t, s, e);
             }
         }
     }
@@ -531,6 +538,22 @@ mod tests {
         assert_eq!(g.edge_count(), 6);
         assert_eq!(g.out_neighbors(1), &[0, 2]);
         assert_eq!(g.in_neighbors(3), &[2]);
+    }
+
+    #[test]
+    fn an_undirected_tie_given_twice_keeps_its_first_weight_both_ways() {
+        // What a person sees of a neighbour and what the neighbour sends must agree.
+        let mut b = GraphBuilder::new(3, false);
+        b.add_weighted_edge(0, 1, 0.5);
+        b.add_weighted_edge(1, 0, 1.5);
+        b.add_weighted_edge(2, 1, 2.0);
+        b.add_weighted_edge(1, 2, 3.0);
+        let (g, report) = b.build();
+        assert_eq!(report.duplicates, 2);
+        let w = |v: u32| g.out_adjacency().weights(v).unwrap().to_vec();
+        assert_eq!((g.out_neighbors(0), w(0)), (&[1][..], vec![0.5]));
+        assert_eq!((g.out_neighbors(1), w(1)), (&[0, 2][..], vec![0.5, 2.0]));
+        assert_eq!((g.out_neighbors(2), w(2)), (&[1][..], vec![2.0]));
     }
 
     #[test]

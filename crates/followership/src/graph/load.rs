@@ -1014,23 +1014,17 @@ fn build_keeping(
     let (mut src, mut dst) = (Vec::with_capacity(cap), Vec::with_capacity(cap));
     let mut wts = weighted.then(|| Vec::with_capacity(cap));
     for (s, t, w) in converted {
-        if let Some(all) = &mut wts {
-            match &w {
-                Some(w) => all.extend_from_slice(w),
-                None => all.resize(all.len() + s.len(), 1.0),
-            }
-        }
-        src.extend_from_slice(&s);
-        dst.extend_from_slice(&t);
-    }
-    if !opts.directed {
-        // Both directions; a self-loop is stored once.
-        for e in 0..m {
-            if src[e] != dst[e] {
-                src.push(dst[e]);
-                dst.push(src[e]);
-                if let Some(w) = &mut wts {
-                    w.push(w[e]);
+        for (e, (&a, &b)) in s.iter().zip(&t).enumerate() {
+            let weight = w.as_ref().map_or(1.0, |w| w[e]);
+            // Both directions of an undirected tie, the reverse right after the edge (as the
+            // GraphBuilder orders them, so a tie given twice keeps its first weight both ways);
+            // a self-loop is stored once.
+            let both = !opts.directed && a != b;
+            for (x, y) in std::iter::once((a, b)).chain(both.then_some((b, a))) {
+                src.push(x);
+                dst.push(y);
+                if let Some(all) = &mut wts {
+                    all.push(weight);
                 }
             }
         }
@@ -1228,6 +1222,22 @@ mod tests {
         assert_eq!(directed.graph.edge_count(), 4);
         assert_eq!(directed.graph.out_neighbors(0), &[1]);
         assert_eq!(directed.graph.in_neighbors(0), &[1, 2]);
+    }
+
+    #[test]
+    fn an_undirected_tie_given_twice_keeps_its_first_weight_both_ways() {
+        let (_dir, path) = file("net.txt", b"0 1 0.5\n1 0 1.5\n1 2 2.0\n");
+        let undirected = LoadOptions::default();
+        let g = load_graph(&path, &undirected).unwrap().graph;
+        let expected = vec![(0, 1, 0.5), (1, 0, 0.5), (1, 2, 2.0), (2, 1, 2.0)];
+        assert_eq!(edges(&g), expected);
+        // The same when self-loops are kept (the graph is then built by hand).
+        let keeping = LoadOptions {
+            keep_self_loops: true,
+            ..LoadOptions::default()
+        };
+        let g = load_graph(&path, &keeping).unwrap().graph;
+        assert_eq!(edges(&g), expected);
     }
 
     #[test]
