@@ -908,16 +908,16 @@ pub fn opim(
             .is_some_and(|b| elapsed + 2 * last_round <= b);
         // Refining goes on until the seeds' spread is measured to within epsilon / 10 (two
         // standard errors of the validation estimate, relative) and the last doubling did not
-        // improve them significantly. Either alone stops too early: the sign test cannot see a
+        // improve them significantly, or by less than epsilon / 20 of their coverage. Either alone stops too early: the sign test cannot see a
         // gain of half a per cent on a few thousand sets, and a precise estimate of seeds
         // chosen on too few sets is still the estimate of worse seeds.
         let imprecise = l2 < (10.0 / eps).powi(2);
         let improving = settings.refine
             && certified
             && (imprecise
-                || previous
-                    .as_deref()
-                    .is_none_or(|p| significantly_better(&r2, n, &cover.seeds, p)));
+                || previous.as_deref().is_none_or(|p| {
+                    significantly_better(&r2, n, &cover.seeds, p, eps / 20.0 * l2)
+                }));
         let stop = if theta as f64 >= theta_max {
             Some(if certified {
                 OpimStop::Certified
@@ -964,10 +964,12 @@ pub fn opim(
     }
 }
 
-/// Whether `new` covers significantly more of `sets` than `old`: of the sets exactly one of
-/// the two covers, `new`'s share exceeds a half by more than two standard deviations of a fair
-/// coin (a paired sign test, sharp because both are measured on the same sets).
-fn significantly_better(sets: &RrSets, n: usize, new: &[u32], old: &[u32]) -> bool {
+/// Whether `new` covers significantly and materially more of `sets` than `old`: of the sets
+/// exactly one of the two covers, `new`'s share exceeds a half by more than two standard
+/// deviations of a fair coin (a paired sign test, sharp because both are measured on the same
+/// sets), and `new` covers at least `material` more sets. On millions of sets the sign test
+/// alone finds gains too small to be worth doubling the memory for.
+fn significantly_better(sets: &RrSets, n: usize, new: &[u32], old: &[u32], material: f64) -> bool {
     let mut mark = vec![0u8; n];
     for &s in new {
         mark[s as usize] |= 1;
@@ -987,7 +989,8 @@ fn significantly_better(sets: &RrSets, n: usize, new: &[u32], old: &[u32]) -> bo
         })
         .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
     let discordant = (only_new + only_old) as f64;
-    only_new as f64 - only_old as f64 > 2.0 * discordant.sqrt()
+    let gain = only_new as f64 - only_old as f64;
+    gain > 2.0 * discordant.sqrt() && gain >= material
 }
 
 /// How many of `sets` contain one of `seeds`.
