@@ -187,32 +187,8 @@ fn truncated_normals_with_almost_no_mass_in_the_window_are_drawn_at_once() {
     }
 }
 
-/// Three people who all see each other: a leader who never sits down, and two who take turns
-/// (the one dancing sees only the leader and leaves, the one watching sees both and joins).
-const TAKING_TURNS: &str = r#"
-name = "taking-turns"
-seed = 1
-replicates = 4
-max_ticks = 10000000
-[network]
-kind = "complete"
-nodes = 3
-[people]
-threshold = { distribution = "constant", value = 2.0 }
-[dynamics]
-rule = "threshold"
-social_proof = "count"
-[leaders]
-placement = "ids"
-ids = [0]
-[influence]
-follower = 1e9
-[leaving]
-hysteresis = 0.5
-[initial]
-placement = "ids"
-ids = [1]
-"#;
+/// Three people taking turns for ever: the engine's test scenario (see the file's comment).
+const TAKING_TURNS: &str = include_str!("../../followership/tests/scenarios/taking-turns.toml");
 
 #[test]
 fn people_who_join_and_leave_for_ever_end_in_a_cycle_and_are_told_so() {

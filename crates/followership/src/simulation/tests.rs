@@ -417,34 +417,8 @@ fn pulling_and_pushing_play_the_same_cascade() {
     }
 }
 
-/// Three people who all see each other: a leader who never sits down, and two whose thresholds
-/// the leader alone does not meet but the leader and one dancer do. The one dancing sees only
-/// the leader and leaves; the one watching sees both and joins: they take turns for ever.
-const TAKING_TURNS: &str = r#"
-name = "taking-turns"
-seed = 1
-replicates = 3
-max_ticks = 10000000
-[network]
-kind = "complete"
-nodes = 3
-[people]
-threshold = { distribution = "constant", value = 2.0 }
-[dynamics]
-rule = "threshold"
-social_proof = "count"
-[leaders]
-placement = "ids"
-ids = [0]
-weight = 1.0
-[influence]
-follower = 1e9
-[leaving]
-hysteresis = 0.5
-[initial]
-placement = "ids"
-ids = [1]
-"#;
+/// Three people taking turns for ever (see the file's comment).
+const TAKING_TURNS: &str = include_str!("../../tests/scenarios/taking-turns.toml");
 
 #[test]
 fn people_taking_turns_for_ever_end_in_a_cycle_of_period_2() {
