@@ -413,27 +413,34 @@ class Experiment:
         self,
         data: Any = None,
         *,
+        forecast: Optional[float] = None,
         out: Union[str, "os.PathLike[str]", None] = None,
         resume: bool = False,
+        plots: bool = True,
         threads: Optional[int] = None,
         progress: bool = False,
     ) -> "FitResult":
         """Calibrates the scenario's ``[fit]`` section (the parameters and their priors) to an
         observed adoption curve by ABC-SMC, as ``followership fit`` does, and returns a
         :class:`FitResult`: the ``posterior`` samples (a DataFrame of weighted particles), the
-        ``summary`` (mean, median and 95% credible interval of each parameter) and the
-        ``generations``.
+        ``summary`` (mean, median and 95% credible interval of each parameter), the
+        ``generations`` and the posterior ``predictive`` band over the data.
 
         ``data`` is the observed curve: a path to a CSV file, or a pandas DataFrame, with the
-        columns ``[fit.data]`` names (default: the section's own ``path``). With ``out``, each
-        finished generation is written there (``out/generations/``), and ``resume=True``
-        continues an interrupted fit from them. The GIL is released while the fit runs;
-        Ctrl-C raises ``KeyboardInterrupt`` (the fit stops at its next batch of proposals);
-        ``progress=True`` shows the generation it is at.
+        columns ``[fit.data]`` names (default: the section's own ``path``). ``forecast=T``
+        carries the predictive band on to data time ``T`` and gives the ``forecast`` there
+        (final size, share tipped, time to tipping: ``followership fit --forecast T``). With
+        ``out``, each finished generation is written there (``out/generations/``), and
+        ``resume=True`` continues an interrupted fit from them; at the end ``out`` gets every
+        file ``followership fit --out`` writes (and with ``plots``, its figures and
+        ``report.html``; see :meth:`FitResult.report`). The GIL is released while the fit
+        runs; Ctrl-C raises ``KeyboardInterrupt`` (the fit stops at its next batch of
+        proposals; once the posterior is in, after its predictive runs); ``progress=True``
+        shows the generation it is at.
         """
         from ._fit import fit
 
-        return fit(self, data, out=out, resume=resume, threads=threads, progress=progress)
+        return fit(self, data, forecast=forecast, out=out, resume=resume, plots=plots, threads=threads, progress=progress)
 
     # ------------------------------------------------------------------ pickling and display
     def __reduce__(self):
