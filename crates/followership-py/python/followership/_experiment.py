@@ -456,7 +456,13 @@ class Experiment:
 class ScenarioSeed(int):
     """:attr:`Experiment.seed`: the scenario's seed, an ``int`` in every way, that also answers
     the call ``experiment.seed(k=10, strategy="imm", ...)`` with :meth:`Experiment.recruit`
-    (whom to recruit first, ``followership seed``), so that both readings of "seed" work."""
+    (whom to recruit first, ``followership seed``), so that both readings of "seed" work.
+
+    It compares, hashes, formats and prints as its number; arithmetic on it gives plain ints
+    (``experiment.with_seed(experiment.seed + 1)``); pickled or copied, it is a plain int (so
+    an experiment's seed travels to Dask workers as a number, without its experiment). It
+    keeps its experiment alive for the call: ``int(experiment.seed)`` is the bare number.
+    """
 
     def __new__(cls, value: int, experiment: "Experiment") -> "ScenarioSeed":
         """The seed ``value`` of ``experiment``."""
@@ -464,16 +470,28 @@ class ScenarioSeed(int):
         self._experiment = experiment
         return self
 
-    def __call__(self, k: int = 10, strategy: Union[str, Sequence[str], None] = None, **options: Any) -> "SeedResult":
+    def __call__(self, k: Any = 10, strategy: Union[str, Sequence[str], None] = None, **options: Any) -> Any:
         """:meth:`Experiment.recruit` (the same arguments)."""
+        if strategy is None and not options and type(k).__module__.partition(".")[0] == "pandas":
+            # pandas calls a callable key with the frame it indexes (`frame.loc[seed]`,
+            # `frame[seed]`, `series.loc[seed]`): there the seed is its number.
+            return int(self)
         return self._experiment.recruit(k, strategy, **options)
 
     def __repr__(self) -> str:
         return int.__repr__(self)
 
+    __str__ = __repr__
+
     def __reduce__(self):
-        # Pickled, it is the number it is.
+        # Pickled, it is the number it is (the experiment stays behind).
         return (int, (int(self),))
+
+    def __copy__(self) -> int:
+        return int(self)
+
+    def __deepcopy__(self, memo: dict) -> int:
+        return int(self)
 
 
 def _rebuild_experiment(toml: str, graph, thresholds, initial_trust) -> Experiment:
