@@ -106,3 +106,29 @@ def test_without_a_forecast_the_band_ends_at_the_data_and_plots_can_be_left_out(
 def test_a_forecast_before_time_zero_is_a_scenario_error():
     with pytest.raises(fs.ScenarioError, match="forecast.*not a time"):
         small().fit(forecast=-1)
+
+
+def test_each_group_has_its_band_and_forecast(run_cli, tmp_path):
+    text = BASS.read_text().replace('path = "bass-launch.csv"\n', 'path = "levels.csv"\ngroup = "level"\n')
+    text += "\n[fit.groups.top]\nnetwork.nodes = 500\n\n[fit.groups.front-line]\ndynamics.visibility = 1.0\n"
+    scenario = tmp_path / "levels.toml"
+    scenario.write_text(text)
+    data = pd.DataFrame(
+        [(w, level, n) for w, top, front in [(0, 0, 0), (2, 30, 120), (4, 110, 380), (6, 250, 900)] for level, n in [("top", top), ("front-line", front)]],
+        columns=["week", "level", "signups"],
+    )
+    data.to_csv(tmp_path / "levels.csv", index=False)
+    run_cli("fit", str(scenario), "--set", "fit.particles=30", "--set", "fit.generations=2", "--forecast", "12", "--quiet", "--out", str(tmp_path / "cli"))
+    # The data from a DataFrame, the same as the CLI's file.
+    r = fs.Experiment.from_file(scenario).set({"fit.particles": 30, "fit.generations": 2}).fit(data, forecast=12)
+    assert r.predictive["group"].unique().tolist() == ["top", "front-line"]
+    assert r.forecast["group"].tolist() == ["top"] * 3 + ["front-line"] * 3
+    predictive = pd.read_csv(tmp_path / "cli" / "predictive.csv")
+    assert r.predictive["group"].tolist() == predictive["group"].tolist()
+    np.testing.assert_allclose(r.predictive[["time", "low_95", "median", "high_95"]], predictive[["time", "low_95", "median", "high_95"]], rtol=1e-12)
+    forecast = pd.read_csv(tmp_path / "cli" / "forecast.csv")
+    np.testing.assert_allclose(r.forecast[["horizon", "mean"]], forecast[["horizon", "mean"]], rtol=1e-12)
+    # Written from the result: one predictive picture per group, as the CLI draws them.
+    written = r.report(tmp_path / "py")
+    for name in ["predictive.csv", "forecast.csv", "predictive-top.svg", "predictive-front-line.svg", "report.html"]:
+        assert (written / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
