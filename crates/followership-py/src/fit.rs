@@ -1,24 +1,28 @@
 //! Fitting from Python: the engine's ABC-SMC calibration (`followership::fit`) of a scenario's
 //! `[fit]` section to an observed adoption curve, with the GIL released, Ctrl-C and a progress
-//! callback between batches of proposals.
+//! callback between batches of proposals; then its posterior predictive (and, with a horizon,
+//! its forecast), and the directory `followership fit --out` writes.
 //!
-//! Only calls the engine's typed API (`Fit::new`, `Fit::run`, `fit::output::summarise`), as
-//! `followership fit` does.
+//! Only calls the engine's typed API (`Fit::new`, `Fit::run`, `fit::output::summarise`,
+//! `predict`, `draws`) and the report crate's `fit::write_all`, as `followership fit` does, so
+//! the numbers and files are the CLI's for the same scenario, data and seed.
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{RecvTimeoutError, channel};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use followership::fit::output::summarise;
-use followership::fit::{Fit, FitOptions, Progress};
+use followership::error::Error;
+use followership::experiment::Experiment as Engine;
+use followership::fit::output::{Forecast, Interval, draws, predict, summarise};
+use followership::fit::{Fit, FitOptions, Posterior, Progress};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::errors::scenario_error;
+use crate::errors::{bad_input, scenario_error};
 use crate::experiment::Experiment;
 use crate::pool::pool;
 
@@ -31,16 +35,65 @@ const POLL: Duration = Duration::from_millis(100);
 /// Where the fit is: generation, tolerance, accepted, particles, proposals simulated.
 type Stage = (u32, f64, usize, usize, u64);
 
+/// A finished fit kept for writing its directory: the scenario, the fit, its posterior and
+/// its posterior predictive.
+#[pyclass(module = "followership._native", frozen)]
+pub struct FitOutcome {
+    engine: Arc<Engine>,
+    fit: Fit,
+    posterior: Posterior,
+    forecast: Forecast,
+    /// The forecast's horizon when one was asked for.
+    horizon: Option<f64>,
+}
+
+#[pymethods]
+impl FitOutcome {
+    /// Writes into `dir` what `followership fit --out DIR` writes once the fit is done (the
+    /// files of the posterior, the predictive band and, with a horizon, the forecast; with
+    /// `plots`, the figures and `report.html`), with the GIL released.
+    #[pyo3(signature = (dir, plots=true))]
+    fn write(&self, py: Python<'_>, dir: PathBuf, plots: bool) -> PyResult<()> {
+        py.detach(|| {
+            followership_report::fit::write_all(
+                &dir,
+                self.engine.scenario(),
+                &self.fit,
+                &self.posterior,
+                &self.forecast,
+                self.horizon,
+                plots,
+            )
+        })
+        .map_err(scenario_error)
+    }
+}
+
+/// A row of `predictive.csv`: group, time, observed share (NaN between observations), the 95%
+/// band `(low, median, high)` and the middle 50% `(low, high)`.
+type BandRow = (String, f64, f64, (f64, f64, f64), (f64, f64));
+
+/// An interval as `(mean, median, low, high)`.
+fn four(i: Interval) -> (f64, f64, f64, f64) {
+    (i.mean, i.median, i.low, i.high)
+}
+
 /// Fits `experiment`'s `[fit]` section to the data at `data` (None: the section's own path),
-/// on `threads` threads with the GIL released. With `state_dir`, each finished generation is
-/// written there, and `resume` continues from them. Between batches of proposals: Ctrl-C
-/// (KeyboardInterrupt; the fit stops at its next batch) and `progress(generation, tolerance,
-/// accepted, particles, attempts)`.
+/// on `threads` threads with the GIL released, then simulates its posterior predictive up to
+/// data time `forecast` (None: the last observation). With `state_dir`, each finished
+/// generation is written there, and `resume` continues from them. Between batches of
+/// proposals: Ctrl-C (KeyboardInterrupt; the fit stops at its next batch) and
+/// `progress(generation, tolerance, accepted, particles, attempts)`.
 /// Returns `parameters` (keys), `particles` (one `(values, weight, distance)` per particle of
 /// the last generation, values as the scenario takes them), `summary` (`key, mean, median,
-/// low, high`), `generations` (`index, tolerance, attempts, ess, accepted`) and `stop`.
+/// low, high`), `generations` (`index, tolerance, attempts, ess, accepted`), `stop`,
+/// `predictive` (`group, time, observed, low_95, median, high_95, low_50, high_50`: the rows
+/// of `predictive.csv`), `forecast` (with a horizon: `group, quantity, mean, median, low_95,
+/// high_95`, the rows of `forecast.csv`; else None), `horizon`, `draws` and `outcome` (a
+/// [`FitOutcome`], to write the directory).
 #[pyfunction]
-#[pyo3(signature = (experiment, data=None, state_dir=None, resume=false, threads=None, progress=None))]
+#[pyo3(signature = (experiment, data=None, state_dir=None, resume=false, threads=None, progress=None, forecast=None))]
+#[allow(clippy::too_many_arguments)]
 pub fn fit<'py>(
     py: Python<'py>,
     experiment: &Experiment,
@@ -49,7 +102,16 @@ pub fn fit<'py>(
     resume: bool,
     threads: Option<usize>,
     progress: Option<Py<PyAny>>,
+    forecast: Option<f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
+    if let Some(t) = forecast
+        && !(t.is_finite() && t >= 0.0)
+    {
+        return Err(bad_input(
+            "forecast",
+            format!("{t} is not a time; give a time from 0 up, in the data's unit"),
+        ));
+    }
     let engine = &*experiment.inner;
     let fit = Fit::new(engine, data.as_deref()).map_err(scenario_error)?;
     let pool = pool(threads)?;
@@ -81,8 +143,14 @@ pub fn fit<'py>(
                     p.attempts,
                 ));
             };
+            // The predictive runs after the fit on the same thread: Ctrl-C during it waits for
+            // it (it simulates at most `draws` runs, about one generation's worth).
             let result = catch_unwind(AssertUnwindSafe(|| {
-                pool.install(|| fit.run(&options, &mut report))
+                pool.install(|| -> Result<(Posterior, Forecast), Error> {
+                    let posterior = fit.run(&options, &mut report)?;
+                    let predictive = predict(&fit, &posterior, forecast, draws(&fit))?;
+                    Ok((posterior, predictive))
+                })
             }));
             let _ = done_tx.send(result);
         });
@@ -123,7 +191,7 @@ pub fn fit<'py>(
     if let Some(e) = stopped {
         return Err(e);
     }
-    let posterior = match outcome {
+    let (posterior, predictive) = match outcome {
         Some(Ok(result)) => result.map_err(scenario_error)?,
         Some(Err(panic)) => resume_unwind(panic),
         None => {
@@ -160,5 +228,44 @@ pub fn fit<'py>(
         .collect();
     d.set_item("generations", generations)?;
     d.set_item("stop", posterior.stop.describe())?;
+    let band: Vec<BandRow> = predictive
+        .groups
+        .iter()
+        .flat_map(|g| {
+            g.band.iter().map(|r| {
+                (
+                    g.group.clone(),
+                    r.time,
+                    r.observed.unwrap_or(f64::NAN),
+                    (r.band.low, r.band.median, r.band.high),
+                    r.middle,
+                )
+            })
+        })
+        .collect();
+    d.set_item("predictive", band)?;
+    if forecast.is_some() {
+        // The rows of forecast.csv: `tipped` is a share, its mean alone.
+        let mut rows = Vec::new();
+        for g in &predictive.groups {
+            rows.push((g.group.clone(), "final_size", four(g.final_size)));
+            let nan = f64::NAN;
+            rows.push((g.group.clone(), "tipped", (g.tipped, nan, nan, nan)));
+            rows.push((g.group.clone(), "time_to_tipping", four(g.time_to_tipping)));
+        }
+        d.set_item("forecast", rows)?;
+    } else {
+        d.set_item("forecast", py.None())?;
+    }
+    d.set_item("horizon", predictive.horizon)?;
+    d.set_item("draws", predictive.draws)?;
+    let outcome = FitOutcome {
+        engine: Arc::clone(&experiment.inner),
+        fit,
+        posterior,
+        forecast: predictive,
+        horizon: forecast,
+    };
+    d.set_item("outcome", Bound::new(py, outcome)?)?;
     Ok(d)
 }

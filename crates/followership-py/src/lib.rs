@@ -56,6 +56,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<graph::Graph>()?;
     m.add_class::<simulation::Simulation>()?;
     m.add_class::<sweep::SweepPlan>()?;
+    m.add_class::<fit::FitOutcome>()?;
     m.add_function(wrap_pyfunction!(scenarios, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     m.add_function(wrap_pyfunction!(sweep::points_table, m)?)?;

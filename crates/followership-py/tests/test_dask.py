@@ -1,5 +1,5 @@
-"""Sweeps on a Dask LocalCluster of two worker processes give the bytes of a local sweep, and
-survive a worker killed mid-sweep."""
+"""Sweeps and sensitivity analyses on a Dask LocalCluster of two worker processes give the
+bytes of the same work done locally, and survive a worker killed mid-sweep."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import threading
 import time
 
 import distributed  # installed by the test command: a missing Dask fails, never skips
+import pandas as pd
 import pytest
 
 import followership as fs
@@ -83,3 +84,45 @@ def test_a_worker_killed_mid_sweep_is_survived(client, experiment, tmp_path):
     assert runs.read_text() == local.runs_csv
     client.wait_for_workers(2, timeout=60)
     assert killed["worker"] not in client.scheduler_info()["workers"], "that worker process is gone (its nanny started another)"
+
+
+PARAMETERS = {
+    "leaders.persistence": {"low": 10, "high": 150, "integer": True, "group": "leader"},
+    "dynamics.spontaneous": {"low": 0.0, "high": 0.004, "group": "conditions"},
+}
+
+
+def test_dask_sensitivity_equals_local(client, experiment, tmp_path):
+    options = dict(replicates=2, base_samples=8, bootstrap=30)
+    local = experiment.sensitivity(PARAMETERS, out=tmp_path / "local", **options)
+    remote = fs.dask.sensitivity(experiment, PARAMETERS, client=client, block=3, **options)
+    assert remote.directory is None
+    assert remote.runs_csv == local.runs_csv
+    assert remote.points_csv == local.points_csv
+    pd.testing.assert_frame_equal(remote.indices, local.indices)
+    pd.testing.assert_frame_equal(remote.moments, local.moments)
+    # Groups and parameters, for both outcomes; the indices vary (persistence matters here).
+    assert set(remote.indices["kind"]) == {"parameter", "group"}
+    assert remote.indices["total"].notna().any()
+    # With a directory: every file the local analysis (and `followership sensitivity`) writes.
+    fs.dask.sensitivity(experiment, PARAMETERS, client=client, out=tmp_path / "d", **options)
+    local_files = sorted(p.name for p in (tmp_path / "local").iterdir())
+    assert "sensitivity.csv" in local_files
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == local_files
+    for name in local_files:
+        assert (tmp_path / "d" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+
+
+def test_dask_sensitivity_resumes_a_local_analysis(client, experiment, tmp_path):
+    options = dict(replicates=2, base_samples=8, bootstrap=0)
+    whole = experiment.sensitivity(PARAMETERS, **options)
+    out = tmp_path / "r"
+    experiment.sensitivity(PARAMETERS, out=out, block=7, **options)
+    # Cut after the first 15 runs, as an interrupted analysis leaves it.
+    runs = out / "runs.csv"
+    lines = runs.read_text().splitlines(keepends=True)
+    runs.write_text("".join(lines[:16]))
+    (out / "sensitivity.csv").unlink()
+    again = fs.dask.sensitivity(experiment, PARAMETERS, client=client, out=out, resume=True, **options)
+    assert runs.read_text() == whole.runs_csv
+    pd.testing.assert_frame_equal(again.indices, whole.indices)

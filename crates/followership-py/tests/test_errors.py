@@ -14,7 +14,8 @@ def test_an_unknown_builtin_suggests_the_nearest():
     with pytest.raises(fs.ScenarioError, match="hillside") as info:
         fs.Experiment.builtin("hilside")
     assert isinstance(info.value, ValueError)
-    assert info.value.place == "--builtin"
+    # The engine names the library's argument (issue 12), not the CLI's `--builtin`.
+    assert info.value.place == "built-in scenario `hilside`"
 
 
 def test_set_keeps_the_key_path():

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use followership::error::Error;
-use followership::fit::output::{BestRun, Forecast, summarise};
+use followership::fit::output::{self as fit_output, BestRun, Forecast, best_runs, summarise};
 use followership::fit::{Fit, Posterior, PriorKind};
 use followership::fmt::{grouped, percent};
 use followership::output::story::story;
@@ -405,6 +405,39 @@ fn best_story(r: &FitResults<'_>, best: &BestRun) -> String {
 pub fn write(dir: &Path, r: &FitResults<'_>) -> Result<(), Error> {
     let (figures, page) = pictures(r)?;
     crate::write_pictures(dir, &figures, &page)
+}
+
+/// Writes into `dir` what `followership fit --out DIR` writes once the fit is done: the
+/// engine's files (`posterior.csv`, `generations.csv`, `summary.csv`/`.json`,
+/// `predictive.csv`, and `forecast.csv` when `horizon` was asked for) and, with `plots`, the
+/// figures and `report.html` (after a re-run of the best-fitting particle up to `horizon`).
+/// The one place every front end (the CLI, Python) writes a fit's directory, so they agree
+/// byte for byte.
+pub fn write_all(
+    dir: &Path,
+    scenario: &Scenario,
+    fit: &Fit,
+    posterior: &Posterior,
+    forecast: &Forecast,
+    horizon: Option<f64>,
+    plots: bool,
+) -> Result<(), Error> {
+    fit_output::write(dir, fit, posterior, forecast, horizon.is_some())?;
+    if !plots {
+        return Ok(());
+    }
+    let best = best_runs(fit, posterior, horizon)?;
+    write(
+        dir,
+        &FitResults {
+            scenario,
+            fit,
+            posterior,
+            forecast,
+            forecast_asked: horizon.is_some(),
+            best: &best,
+        },
+    )
 }
 
 #[cfg(test)]

@@ -4,17 +4,13 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use followership::error::Error;
-use followership::fit::output::{best_runs, predict, summarise, write};
+use followership::fit::output::{draws, predict, summarise};
 use followership::fit::{Fit, FitOptions, Progress};
 use followership::fmt::{grouped, percent};
-use followership_report::fit::FitResults;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{experiment, prepare_out, usage, use_threads};
 use crate::cli::FitArgs;
-
-/// The most posterior draws the predictive band and the forecast simulate.
-const MAX_DRAWS: usize = 1000;
 
 /// Runs the fit of the scenario's `[fit]` section and writes its files.
 pub fn execute(args: &FitArgs) -> Result<(), Error> {
@@ -78,22 +74,16 @@ pub fn execute(args: &FitArgs) -> Result<(), Error> {
     };
     let posterior = fit.run(&options, &mut report)?;
     bar.finish_and_clear();
-    let forecast = predict(&fit, &posterior, args.forecast, particles.min(MAX_DRAWS))?;
-    write(&out, &fit, &posterior, &forecast, args.forecast.is_some())?;
-    if !args.no_plots {
-        let best = best_runs(&fit, &posterior, args.forecast)?;
-        followership_report::fit::write(
-            &out,
-            &FitResults {
-                scenario: experiment.scenario(),
-                fit: &fit,
-                posterior: &posterior,
-                forecast: &forecast,
-                forecast_asked: args.forecast.is_some(),
-                best: &best,
-            },
-        )?;
-    }
+    let forecast = predict(&fit, &posterior, args.forecast, draws(&fit))?;
+    followership_report::fit::write_all(
+        &out,
+        experiment.scenario(),
+        &fit,
+        &posterior,
+        &forecast,
+        args.forecast,
+        !args.no_plots,
+    )?;
     if args.quiet {
         return Ok(());
     }

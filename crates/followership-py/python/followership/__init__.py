@@ -11,9 +11,10 @@ within a second on Ctrl-C. Networks come from networkx (:meth:`Graph.from_networ
 edge arrays (:meth:`Graph.from_edges`) or scipy sparse matrices (:meth:`Graph.from_scipy`),
 keeping their node labels; results are pandas DataFrames. Sweeps run locally
 (:meth:`Experiment.sweep`) or on a Dask cluster (:func:`followership.dask.sweep`); a
-sensitivity analysis (:meth:`Experiment.sensitivity`) gives Sobol indices, and
-:meth:`Experiment.seed` chooses whom to recruit first; :meth:`Experiment.fit` calibrates a
-scenario to an observed adoption curve.
+sensitivity analysis (:meth:`Experiment.sensitivity`, on Dask
+:func:`followership.dask.sensitivity`) gives Sobol indices, and :meth:`Experiment.seed`
+chooses whom to recruit first; :meth:`Experiment.fit` calibrates a scenario to an observed
+adoption curve and forecasts it.
 
 Errors keep the engine's message and key path: :class:`ScenarioError` (a ``ValueError``) for
 scenarios and values, :class:`NetworkError` (a ``ScenarioError``) for networks.

@@ -413,27 +413,34 @@ class Experiment:
         self,
         data: Any = None,
         *,
+        forecast: Optional[float] = None,
         out: Union[str, "os.PathLike[str]", None] = None,
         resume: bool = False,
+        plots: bool = True,
         threads: Optional[int] = None,
         progress: bool = False,
     ) -> "FitResult":
         """Calibrates the scenario's ``[fit]`` section (the parameters and their priors) to an
         observed adoption curve by ABC-SMC, as ``followership fit`` does, and returns a
         :class:`FitResult`: the ``posterior`` samples (a DataFrame of weighted particles), the
-        ``summary`` (mean, median and 95% credible interval of each parameter) and the
-        ``generations``.
+        ``summary`` (mean, median and 95% credible interval of each parameter), the
+        ``generations`` and the posterior ``predictive`` band over the data.
 
         ``data`` is the observed curve: a path to a CSV file, or a pandas DataFrame, with the
-        columns ``[fit.data]`` names (default: the section's own ``path``). With ``out``, each
-        finished generation is written there (``out/generations/``), and ``resume=True``
-        continues an interrupted fit from them. The GIL is released while the fit runs;
-        Ctrl-C raises ``KeyboardInterrupt`` (the fit stops at its next batch of proposals);
-        ``progress=True`` shows the generation it is at.
+        columns ``[fit.data]`` names (default: the section's own ``path``). ``forecast=T``
+        carries the predictive band on to data time ``T`` and gives the ``forecast`` there
+        (final size, share tipped, time to tipping: ``followership fit --forecast T``). With
+        ``out``, each finished generation is written there (``out/generations/``), and
+        ``resume=True`` continues an interrupted fit from them; at the end ``out`` gets every
+        file ``followership fit --out`` writes (and with ``plots``, its figures and
+        ``report.html``; see :meth:`FitResult.report`). The GIL is released while the fit
+        runs; Ctrl-C raises ``KeyboardInterrupt`` (the fit stops at its next batch of
+        proposals; once the posterior is in, after its predictive runs); ``progress=True``
+        shows the generation it is at.
         """
         from ._fit import fit
 
-        return fit(self, data, out=out, resume=resume, threads=threads, progress=progress)
+        return fit(self, data, forecast=forecast, out=out, resume=resume, plots=plots, threads=threads, progress=progress)
 
     # ------------------------------------------------------------------ pickling and display
     def __reduce__(self):
@@ -449,7 +456,13 @@ class Experiment:
 class ScenarioSeed(int):
     """:attr:`Experiment.seed`: the scenario's seed, an ``int`` in every way, that also answers
     the call ``experiment.seed(k=10, strategy="imm", ...)`` with :meth:`Experiment.recruit`
-    (whom to recruit first, ``followership seed``), so that both readings of "seed" work."""
+    (whom to recruit first, ``followership seed``), so that both readings of "seed" work.
+
+    It compares, hashes, formats and prints as its number; arithmetic on it gives plain ints
+    (``experiment.with_seed(experiment.seed + 1)``); pickled or copied, it is a plain int (so
+    an experiment's seed travels to Dask workers as a number, without its experiment). It
+    keeps its experiment alive for the call: ``int(experiment.seed)`` is the bare number.
+    """
 
     def __new__(cls, value: int, experiment: "Experiment") -> "ScenarioSeed":
         """The seed ``value`` of ``experiment``."""
@@ -457,16 +470,28 @@ class ScenarioSeed(int):
         self._experiment = experiment
         return self
 
-    def __call__(self, k: int = 10, strategy: Union[str, Sequence[str], None] = None, **options: Any) -> "SeedResult":
+    def __call__(self, k: Any = 10, strategy: Union[str, Sequence[str], None] = None, **options: Any) -> Any:
         """:meth:`Experiment.recruit` (the same arguments)."""
+        if strategy is None and not options and type(k).__module__.partition(".")[0] == "pandas":
+            # pandas calls a callable key with the frame it indexes (`frame.loc[seed]`,
+            # `frame[seed]`, `series.loc[seed]`): there the seed is its number.
+            return int(self)
         return self._experiment.recruit(k, strategy, **options)
 
     def __repr__(self) -> str:
         return int.__repr__(self)
 
+    __str__ = __repr__
+
     def __reduce__(self):
-        # Pickled, it is the number it is.
+        # Pickled, it is the number it is (the experiment stays behind).
         return (int, (int(self),))
+
+    def __copy__(self) -> int:
+        return int(self)
+
+    def __deepcopy__(self, memo: dict) -> int:
+        return int(self)
 
 
 def _rebuild_experiment(toml: str, graph, thresholds, initial_trust) -> Experiment:

@@ -171,6 +171,16 @@ def fit(
     resume: bool = False,
     threads: Optional[int] = None,
     progress: Optional[Callable[[int, float, int, int, int], object]] = None,
+    forecast: Optional[float] = None,
 ) -> dict:
-    """The engine's ABC-SMC fit of the scenario's [fit] section; returns parameters,
-    particles, summary, generations and stop."""
+    """The engine's ABC-SMC fit of the scenario's [fit] section and its posterior predictive
+    (to data time ``forecast``, or the last observation); returns parameters, particles,
+    summary, generations, stop, predictive, forecast (None without a horizon), horizon, draws
+    and outcome (a :class:`FitOutcome`)."""
+
+class FitOutcome:
+    """A finished fit, kept to write its directory."""
+
+    def write(self, dir: str, plots: bool = True) -> None:
+        """Writes what ``followership fit --out DIR`` writes once the fit is done (with
+        ``plots``, the figures and report.html too)."""

@@ -186,25 +186,36 @@ def local_sensitivity(
     experiment, parameters, replicates, *, base_samples, bootstrap, outcomes, per_parameter, threads, out, resume, block, progress
 ) -> "SensitivityResult":
     """:meth:`Experiment.sensitivity`: every run on this machine."""
+    if block < 1:
+        raise _scenario_error("block", "give at least 1 run per block")
+    _, reps, p = sensitivity_plan(experiment, parameters, replicates, base_samples, bootstrap, outcomes, per_parameter)
+    callback, close = progress_callback(progress, p.run_count, experiment.name)
+    try:
+        return run_sensitivity(p, out, resume=resume, block=block, threads=threads, progress=callback)
+    finally:
+        close()
+
+
+def sensitivity_plan(experiment, parameters, replicates, base_samples, bootstrap, outcomes, per_parameter):
+    """The ``[sensitivity]`` section's JSON (None: the scenario's own), the replicates per point
+    and the compiled plan of a sensitivity analysis (every point checked)."""
     spec = sensitivity_spec(experiment, parameters, base_samples, bootstrap, outcomes, per_parameter)
     reps = experiment.replicates if replicates is None else int(replicates)
     if reps < 1:
         raise _scenario_error("replicates", "give at least 1 replicate per point")
-    if block < 1:
-        raise _scenario_error("block", "give at least 1 run per block")
-    p = _native.SweepPlan.sensitivity(experiment._native, spec, reps)
-    callback, close = progress_callback(progress, p.run_count, experiment.name)
-    try:
-        if out is not None:
-            return run_in_directory(p, out, resume=resume, block=block, threads=threads, progress=callback)
-        # The engine computes the indices as the sweep's last sink, which writes them into
-        # the sweep's directory: a temporary one here, read back and removed.
-        with tempfile.TemporaryDirectory(prefix="followership-sensitivity-") as tmp:
-            result = run_in_directory(p, tmp, resume=False, block=block, threads=threads, progress=callback)
-            result.directory = None
-            return result
-    finally:
-        close()
+    return spec, reps, _native.SweepPlan.sensitivity(experiment._native, spec, reps)
+
+
+def run_sensitivity(plan_, out, *, resume: bool, block: int, threads=None, progress=None, remote=None) -> "SensitivityResult":
+    """Runs the sensitivity analysis ``plan_`` into ``out`` (see :func:`run_in_directory`), or,
+    without ``out``, into a temporary directory: the engine computes the indices as the sweep's
+    last sink, which writes them into the sweep's directory, read back and removed here."""
+    if out is not None:
+        return run_in_directory(plan_, out, resume=resume, block=block, threads=threads, progress=progress, remote=remote)
+    with tempfile.TemporaryDirectory(prefix="followership-sensitivity-") as tmp:
+        result = run_in_directory(plan_, tmp, resume=False, block=block, threads=threads, progress=progress, remote=remote)
+        result.directory = None
+        return result
 
 
 class SweepResult:

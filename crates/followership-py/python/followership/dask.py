@@ -1,6 +1,8 @@
 """Sweeps on a Dask cluster: :func:`sweep` sends blocks of runs as Dask tasks and joins their
 rows in run-number order, so the result (and ``runs.csv``/``points.csv``) is byte for byte
-the sweep run locally, whatever the number of workers.
+the sweep run locally, whatever the number of workers. :func:`sensitivity` does the same with
+the sweep of a sensitivity analysis, and the engine then computes the indices from the rows
+here, as a local analysis does: the same ``sensitivity.csv``.
 
 A worker that dies mid-sweep is survived: Dask reschedules its tasks on the others (every task
 is pure: a block of run numbers always gives the same rows). With ``out``, the engine writes the
@@ -25,24 +27,29 @@ from __future__ import annotations
 import math
 import os
 import pickle
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Mapping, Optional, Sequence, Union
 
 from ._progress import progress_callback
-from ._sweep import SweepResult, plan, run_in_directory
+from ._sweep import SensitivityResult, SweepResult, plan, run_in_directory, run_sensitivity, sensitivity_plan
 
-__all__ = ["sweep"]
+__all__ = ["sensitivity", "sweep"]
 
 #: Plans already built in this worker process, by payload (a few kept).
 _PLANS: dict = {}
 
 
 def _plan_of(payload: bytes):
+    """The plan a task's payload names: ``("sweep", experiment, design JSON, replicates)`` or
+    ``("sensitivity", experiment, section JSON or None, replicates)``."""
     p = _PLANS.get(payload)
     if p is None:
-        experiment, spec, replicates = pickle.loads(payload)
+        kind, experiment, spec, replicates = pickle.loads(payload)
         from . import _native
 
-        p = _native.SweepPlan(experiment._native, spec, replicates)
+        if kind == "sensitivity":
+            p = _native.SweepPlan.sensitivity(experiment._native, spec, replicates)
+        else:
+            p = _native.SweepPlan(experiment._native, spec, replicates)
         if len(_PLANS) >= 4:
             _PLANS.pop(next(iter(_PLANS)))
         _PLANS[payload] = p
@@ -87,12 +94,8 @@ def sweep(
         client = get_client()
     p = plan(experiment, design, replicates, sampling, samples)
     total = p.run_count
-    payload = pickle.dumps((experiment, design_json(experiment, design, sampling, samples), p.replicates))
-    if block is None:
-        slots = max(1, sum(client.nthreads().values()))
-        block = max(1, min(512, math.ceil(total / (8 * slots))))
-    if block < 1:
-        raise ValueError("block: give at least 1 run per block")
+    payload = pickle.dumps(("sweep", experiment, design_json(experiment, design, sampling, samples), p.replicates))
+    block = _block_size(client, total, block)
     callback, close = progress_callback(progress, total, experiment.name)
 
     def remote(ranges):
@@ -115,6 +118,63 @@ def sweep(
 
     runs = p.header() + "".join(parts)
     return SweepResult(p, runs, _native.points_table(runs, len(p.keys)), None)
+
+
+def sensitivity(
+    experiment: Any,
+    parameters: Optional[Mapping] = None,
+    replicates: Optional[int] = None,
+    *,
+    client: Any = None,
+    base_samples: Optional[int] = None,
+    bootstrap: Optional[int] = None,
+    outcomes: Optional[Sequence[str]] = None,
+    per_parameter: Optional[bool] = None,
+    block: Optional[int] = None,
+    threads_per_task: Optional[int] = 1,
+    out: Union[str, "os.PathLike[str]", None] = None,
+    resume: bool = False,
+    progress: bool = False,
+    retries: int = 2,
+) -> SensitivityResult:
+    """Runs :meth:`Experiment.sensitivity` with the blocks of runs of its sweep as tasks on a
+    Dask cluster; the engine then computes the indices here from the rows, in run order, so
+    the result (and with ``out``, every file: ``sweep.json``, ``runs.csv``, ``points.csv``,
+    ``sensitivity.csv``, ``sensitivity.json``) is byte for byte the local analysis's,
+    whatever the number of workers.
+
+    ``parameters``, ``replicates``, ``base_samples``, ``bootstrap``, ``outcomes`` and
+    ``per_parameter`` are those of :meth:`Experiment.sensitivity`; ``client``, ``block``,
+    ``threads_per_task``, ``retries``, ``out``, ``resume`` and ``progress`` those of
+    :func:`sweep` (an interrupted analysis resumes from ``out``, locally, on Dask or with
+    ``followership sensitivity --resume``).
+    """
+    from distributed import get_client
+
+    if client is None:
+        client = get_client()
+    spec, reps, p = sensitivity_plan(experiment, parameters, replicates, base_samples, bootstrap, outcomes, per_parameter)
+    payload = pickle.dumps(("sensitivity", experiment, spec, reps))
+    block = _block_size(client, p.run_count, block)
+    callback, close = progress_callback(progress, p.run_count, experiment.name)
+
+    def remote(ranges):
+        return _in_order(client, payload, ranges, threads_per_task, retries)
+
+    try:
+        return run_sensitivity(p, out, resume=resume, block=block, progress=callback, remote=remote)
+    finally:
+        close()
+
+
+def _block_size(client, total: int, block: Optional[int]) -> int:
+    """Runs per task: ``block``, or about eight tasks per worker thread, at most 512 runs."""
+    if block is None:
+        slots = max(1, sum(client.nthreads().values()))
+        return max(1, min(512, math.ceil(total / (8 * slots))))
+    if block < 1:
+        raise ValueError("block: give at least 1 run per block")
+    return block
 
 
 def _in_order(client, payload: bytes, ranges, threads_per_task, retries):

@@ -147,6 +147,16 @@ pub struct Forecast {
     pub groups: Vec<GroupForecast>,
 }
 
+/// The most posterior draws [`draws`] gives the predictive band and the forecast.
+pub const MAX_DRAWS: usize = 1000;
+
+/// How many posterior draws the predictive band and the forecast of `fit` simulate: one per
+/// particle, at most [`MAX_DRAWS`]. Every front end (`followership fit`, Python) uses this
+/// number, so their files agree for the same scenario, data and seed.
+pub fn draws(fit: &Fit) -> usize {
+    fit.spec().particles.min(MAX_DRAWS)
+}
+
 /// The posterior predictive up to data time `horizon` (the last observation when `None`):
 /// `draws` particles resampled by weight, each simulated once at its own point.
 pub fn predict(
