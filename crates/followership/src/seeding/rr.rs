@@ -757,6 +757,12 @@ pub struct OpimSettings {
     pub refine: bool,
 }
 
+/// Refining never starts a round whose sets and greedy index would take more than this many
+/// bytes, unless a memory budget says otherwise: past it, on a million people and a weak
+/// cascade, doubling bought seeds 0.4% better for 1.1 GB instead of 650 MB (docs/benchmarks.md).
+/// Certifying the target is not bounded by it.
+pub const REFINE_MEMORY: usize = 512 << 20;
+
 /// Why [`opim`] stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpimStop {
@@ -765,6 +771,9 @@ pub enum OpimStop {
     /// The target was certified, and then doubling the sets no longer improved the seeds
     /// measurably ([`OpimSettings::refine`]).
     Settled,
+    /// The target was certified, and refining stopped at its memory bound ([`REFINE_MEMORY`],
+    /// or the memory budget when one is given) while the seeds might still have improved.
+    RefineMemory,
     /// The worst-case number of sets was reached (the target then holds by the worst-case
     /// analysis of the paper, whatever the instance bounds say).
     Limit,
@@ -780,6 +789,10 @@ impl OpimStop {
         match self {
             OpimStop::Certified => "target certified",
             OpimStop::Settled => "target certified, and more sets no longer improved the seeds",
+            OpimStop::RefineMemory => {
+                "target certified; refining stopped at its memory bound (512 MB unless a \
+                 memory budget is given)"
+            }
             OpimStop::Limit => "worst-case number of sets reached",
             OpimStop::TimeBudget => "time budget reached",
             OpimStop::MemoryBudget => "memory budget reached",
@@ -908,12 +921,15 @@ pub fn opim(
             .is_some_and(|b| elapsed + 2 * last_round <= b);
         // Refining goes on until the seeds' spread is measured to within epsilon / 10 (two
         // standard errors of the validation estimate, relative) and the last doubling did not
-        // improve them significantly, or by less than epsilon / 20 of their coverage. Either alone stops too early: the sign test cannot see a
-        // gain of half a per cent on a few thousand sets, and a precise estimate of seeds
-        // chosen on too few sets is still the estimate of worse seeds.
+        // improve them significantly, or by less than epsilon / 20 of their coverage. Either
+        // of the first two alone stops too early: the sign test cannot see a gain of half a
+        // per cent on a few thousand sets, and a precise estimate of seeds chosen on too few
+        // sets is still the estimate of worse seeds. It also stops at its memory bound.
         let imprecise = l2 < (10.0 / eps).powi(2);
+        let capped = next_bytes > settings.memory_budget.unwrap_or(REFINE_MEMORY);
         let improving = settings.refine
             && certified
+            && !capped
             && (imprecise
                 || previous.as_deref().is_none_or(|p| {
                     significantly_better(&r2, n, &cover.seeds, p, eps / 20.0 * l2)
@@ -937,10 +953,12 @@ pub fn opim(
                 OpimStop::MemoryBudget
             })
         } else if certified && !more_time && !improving {
-            Some(if settings.refine {
-                OpimStop::Settled
-            } else {
+            Some(if !settings.refine {
                 OpimStop::Certified
+            } else if capped {
+                OpimStop::RefineMemory
+            } else {
+                OpimStop::Settled
             })
         } else {
             None
