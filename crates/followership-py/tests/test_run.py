@@ -93,7 +93,7 @@ def test_scenarios_and_toml_round_trip():
     again = fs.Experiment.from_toml(e.to_toml())
     assert again.to_toml() == e.to_toml()
     assert "persistence = 50" in e.to_toml()
-    assert e.seed == 3
+    assert e.random_seed == 3
     a = e.set("network.nodes", 300).run(replicates=3)
     b = again.set("network.nodes", 300).run(replicates=3)
     pd.testing.assert_frame_equal(a.summary, b.summary)

@@ -181,10 +181,10 @@ class Experiment:
         return self._native.name
 
     @property
-    def seed(self) -> "ScenarioSeed":
-        """The seed of every random stream: an int. Called, it chooses whom to recruit first:
-        ``experiment.seed(k=10, strategy="imm")`` is :meth:`recruit`."""
-        return ScenarioSeed(self._native.seed, self)
+    def random_seed(self) -> int:
+        """The seed of every random stream (the scenario's ``seed``; :meth:`with_seed` changes
+        it). :meth:`seed` is whom to recruit first."""
+        return self._native.seed
 
     @property
     def replicates(self) -> int:
@@ -354,7 +354,7 @@ class Experiment:
             progress=progress,
         )
 
-    def recruit(
+    def seed(
         self,
         k: int = 10,
         strategy: Union[str, Sequence[str], None] = None,
@@ -371,9 +371,10 @@ class Experiment:
         progress: bool = False,
     ) -> "SeedResult":
         """Whom to recruit first: the ``k`` people whose early support makes the movement go
-        furthest (``followership seed``); ``experiment.seed(k=..., ...)`` says the same. Returns a :class:`SeedResult`: ``seeds`` in the
-        graph's labels, the ``estimate`` of the final size with its 95% interval ``ci``, and
-        ``table`` (one row per strategy).
+        furthest (``followership seed``; also spelt :meth:`recruit`). Returns a
+        :class:`SeedResult`: ``seeds`` in the graph's labels, the ``estimate`` of the final
+        size with its 95% interval ``ci``, and ``table`` (one row per strategy). The scenario's
+        own random seed is :attr:`random_seed`.
 
         ``strategy`` is ``"opim"`` (default where the scenario reduces to the independent
         cascade or linear threshold model), ``"imm"``, ``"celf"`` (default otherwise),
@@ -408,6 +409,9 @@ class Experiment:
             threads=threads,
             progress=progress,
         )
+
+    # The same, by what it does: `experiment.recruit(k=10)`.
+    recruit = seed
 
     def fit(
         self,
@@ -450,48 +454,7 @@ class Experiment:
         )
 
     def __repr__(self) -> str:
-        return f"<followership.Experiment {self.name!r}: seed {self.seed}, {self.replicates} replicates>"
-
-
-class ScenarioSeed(int):
-    """:attr:`Experiment.seed`: the scenario's seed, an ``int`` in every way, that also answers
-    the call ``experiment.seed(k=10, strategy="imm", ...)`` with :meth:`Experiment.recruit`
-    (whom to recruit first, ``followership seed``), so that both readings of "seed" work.
-
-    It compares, hashes, formats and prints as its number; arithmetic on it gives plain ints
-    (``experiment.with_seed(experiment.seed + 1)``); pickled or copied, it is a plain int (so
-    an experiment's seed travels to Dask workers as a number, without its experiment). It
-    keeps its experiment alive for the call: ``int(experiment.seed)`` is the bare number.
-    """
-
-    def __new__(cls, value: int, experiment: "Experiment") -> "ScenarioSeed":
-        """The seed ``value`` of ``experiment``."""
-        self = super().__new__(cls, value)
-        self._experiment = experiment
-        return self
-
-    def __call__(self, k: Any = 10, strategy: Union[str, Sequence[str], None] = None, **options: Any) -> Any:
-        """:meth:`Experiment.recruit` (the same arguments)."""
-        if strategy is None and not options and type(k).__module__.partition(".")[0] == "pandas":
-            # pandas calls a callable key with the frame it indexes (`frame.loc[seed]`,
-            # `frame[seed]`, `series.loc[seed]`): there the seed is its number.
-            return int(self)
-        return self._experiment.recruit(k, strategy, **options)
-
-    def __repr__(self) -> str:
-        return int.__repr__(self)
-
-    __str__ = __repr__
-
-    def __reduce__(self):
-        # Pickled, it is the number it is (the experiment stays behind).
-        return (int, (int(self),))
-
-    def __copy__(self) -> int:
-        return int(self)
-
-    def __deepcopy__(self, memo: dict) -> int:
-        return int(self)
+        return f"<followership.Experiment {self.name!r}: seed {self.random_seed}, {self.replicates} replicates>"
 
 
 def _rebuild_experiment(toml: str, graph, thresholds, initial_trust) -> Experiment:
