@@ -35,8 +35,8 @@ pub struct Ensemble {
     /// Seconds of wall time of the runs alone: what is left of `wall_seconds` without building
     /// the network and reading per-person values (what simulation benchmarks compare). Since
     /// runs stream, it includes handing each block to the sinks (writing summary.csv and
-    /// timeseries.csv rows as they come): on the hillside, 200 runs on one thread, about 10%
-    /// of it, while the whole process got 3-4% faster than collecting the runs first.
+    /// timeseries.csv rows as they come), about a tenth of it on the hillside while the whole
+    /// process got a little faster than collecting the runs first (docs/benchmarks.md).
     pub simulation_seconds: f64,
     /// Things the user should hear about the input (edges dropped from a network file, say).
     pub notes: Vec<String>,
