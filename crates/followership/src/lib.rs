@@ -79,6 +79,7 @@ pub mod graph;
 pub mod limits;
 pub mod model;
 pub mod output;
+mod prefetch;
 pub mod random;
 pub mod scenario;
 pub mod seeding;

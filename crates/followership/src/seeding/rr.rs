@@ -34,6 +34,7 @@ use rayon::prelude::*;
 use super::Diffusion;
 use crate::graph::Graph;
 use crate::model::EdgeProbability;
+use crate::prefetch::prefetch;
 use crate::random::{Purpose, Stream, stream, unit_f64};
 
 /// The stream point of the RR sets of IMM's estimation phase.
@@ -109,15 +110,10 @@ impl RrSets {
             .map_init(
                 || Scratch::new(n),
                 |scratch, lo| {
-                    let hi = (lo + CHUNK).min(target);
                     let mut members = Vec::new();
-                    let mut lengths = Vec::with_capacity(hi - lo);
-                    for i in lo..hi {
-                        let before = members.len();
-                        let mut rng = stream(seed, point, i as u64, Purpose::Placement);
-                        sampler.sample(&mut rng, scratch, &mut members);
-                        lengths.push((members.len() - before) as u32);
-                    }
+                    let mut lengths = Vec::new();
+                    let sets = lo..(lo + CHUNK).min(target);
+                    sampler.sample_range(seed, point, sets, scratch, &mut members, &mut lengths);
                     (members, lengths)
                 },
             )
@@ -136,10 +132,18 @@ impl RrSets {
     }
 }
 
-/// Per-thread scratch of the sampler: visit marks by epoch.
+/// Reverse-reachable sets one thread draws at once, interleaved, on cascades whose in-edges
+/// share one probability per person (see [`Sampler::cascade_interleaved`]): enough independent
+/// cache misses in flight to keep a core's memory pipeline full (a core tracks one or two
+/// dozen), and one bit each in a `u16` mark per person.
+const LANES: usize = 16;
+
+/// Per-thread scratch of the sampler: visit marks by epoch for one set at a time, and one bit
+/// per lane for interleaved sets (allocated on first use).
 struct Scratch {
     mark: Vec<u32>,
     epoch: u32,
+    lane_marks: Vec<u16>,
 }
 
 impl Scratch {
@@ -147,6 +151,7 @@ impl Scratch {
         Scratch {
             mark: vec![0; n],
             epoch: 0,
+            lane_marks: Vec::new(),
         }
     }
 
@@ -187,8 +192,13 @@ pub struct Sampler<'g> {
     /// Plain sampler, independent cascade with `1 / in-degree`: per-person 53-bit acceptance
     /// thresholds.
     accept: Vec<u64>,
-    /// Subset sampler, independent cascade with `1 / in-degree`: `ln(1 - 1/d)` per person.
-    ln_miss: Vec<f64>,
+    /// Subset sampler, independent cascade with `1 / in-degree`: the [`jump_scale`] of
+    /// `1 / d` by in-degree `d` (by degree rather than by person: the table is small and stays
+    /// in cache, so a person's jumps cost no memory access beyond their in-list).
+    jump_by_degree: Vec<f64>,
+    /// Subset sampler, independent cascade with one probability per person: the chance
+    /// `(1 - p)^d` that none of `d` in-edges is live, by `d` (see [`first_gap`]).
+    none_live_by_degree: Vec<f64>,
     /// Subset sampler, edge weights as probabilities: every in-list sorted by probability,
     /// highest first.
     sorted: Option<SortedIn>,
@@ -200,6 +210,27 @@ pub struct Sampler<'g> {
 struct SortedIn {
     sources: Vec<u32>,
     probability: Vec<f32>,
+}
+
+/// One lane of [`Sampler::cascade_interleaved`]: the set it is drawing (its index), that set's
+/// stream, and the members reached so far in breadth-first order, `head` being the next whose
+/// in-edges are drawn.
+#[derive(Default)]
+struct Lane {
+    set: Option<usize>,
+    rng: Option<Stream>,
+    members: Vec<u32>,
+    head: usize,
+}
+
+/// `ln(1 - p)` for a uniform cascade probability `p` (`-inf` for 1, 0 when no edge can be
+/// live); 0 for other edge probabilities, which the sampler looks up per person.
+fn uniform_ln_miss(p: EdgeProbability) -> f64 {
+    match p {
+        EdgeProbability::Uniform(p) if p >= 1.0 => f64::NEG_INFINITY,
+        EdgeProbability::Uniform(p) if p > 0.0 => (-p).ln_1p(),
+        _ => 0.0,
+    }
 }
 
 /// `p` as a 53-bit acceptance threshold: `accept(rng, t)` is exactly `unit_f64(rng) < p`.
@@ -223,11 +254,50 @@ fn below(rng: &mut Stream, n: usize) -> usize {
 /// geometric law, drawn by inversion as `floor(ln U / ln(1 - p))` with `U` uniform on (0, 1].
 #[inline]
 fn gap(rng: &mut Stream, ln_miss: f64) -> usize {
-    // `+ 1` keeps U away from 0, whose logarithm is -inf.
-    let u = ((rng.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64);
-    let g = u.ln() / ln_miss;
+    gap_from(unit_open(rng), jump_scale(ln_miss))
+}
+
+/// `1 / ln(1 - p)` from `ln_miss = ln(1 - p)`, the factor that turns `ln U` into a geometric
+/// gap by a multiplication (a division in the innermost loop costs as much as the logarithm);
+/// 0 when no edge can be live (`ln_miss = 0`), and the smallest negative number for `p = 1`
+/// (every gap 0), so that 0 means nothing else.
+fn jump_scale(ln_miss: f64) -> f64 {
+    if ln_miss == 0.0 {
+        0.0
+    } else if ln_miss == f64::NEG_INFINITY {
+        -f64::MIN_POSITIVE
+    } else {
+        1.0 / ln_miss
+    }
+}
+
+/// A uniform number in (0, 1] with 53 random bits (`+ 1` keeps it away from 0, whose
+/// logarithm is -inf).
+#[inline]
+fn unit_open(rng: &mut Stream) -> f64 {
+    ((rng.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// [`gap`] for the uniform draw `u`, given [`jump_scale`].
+#[inline]
+fn gap_from(u: f64, scale: f64) -> usize {
+    let g = u.ln() * scale;
     // A gap past any in-list ends the walk; the float-to-int cast saturates anyway.
     if g < 1e15 { g as usize } else { usize::MAX }
+}
+
+/// The first [`gap`] in an in-list, given also `none_live = (1 - p)^d` for its `d` edges:
+/// the same draw (`floor(ln U / ln(1 - p)) >= d` exactly when `U <= (1 - p)^d`), but the
+/// common case of no live edge at all, most people on a weak cascade, is told without a
+/// logarithm.
+#[inline]
+fn first_gap(rng: &mut Stream, scale: f64, none_live: f64) -> usize {
+    let u = unit_open(rng);
+    if u <= none_live {
+        usize::MAX
+    } else {
+        gap_from(u, scale)
+    }
 }
 
 impl<'g> Sampler<'g> {
@@ -255,11 +325,38 @@ impl<'g> Sampler<'g> {
         } else {
             Vec::new()
         };
-        let ln_miss = if inverse && subset {
-            (0..n)
-                .map(|v| match graph.in_degree(v) {
-                    0 => 0.0,
-                    d => (-1.0 / d as f64).ln_1p(),
+        let equal = matches!(
+            model,
+            Diffusion::IndependentCascade(
+                EdgeProbability::InverseInDegree | EdgeProbability::Uniform(_)
+            )
+        );
+        let most = if equal && subset {
+            (0..n).map(|v| graph.in_degree(v)).max().unwrap_or(0)
+        } else {
+            0
+        };
+        // `ln(1 - p)` of a person with `d` in-edges.
+        let ln_miss = |d: usize| match model {
+            Diffusion::IndependentCascade(EdgeProbability::InverseInDegree) if d > 0 => {
+                (-1.0 / d as f64).ln_1p()
+            }
+            Diffusion::IndependentCascade(p) => uniform_ln_miss(p),
+            Diffusion::LinearThreshold => 0.0,
+        };
+        let jump_by_degree: Vec<f64> = if inverse && subset {
+            (0..=most).map(|d| jump_scale(ln_miss(d))).collect()
+        } else {
+            Vec::new()
+        };
+        let none_live_by_degree = if equal && subset {
+            (0..=most)
+                .map(|d| {
+                    if d == 0 {
+                        1.0
+                    } else {
+                        (d as f64 * ln_miss(d)).exp()
+                    }
                 })
                 .collect()
         } else {
@@ -287,7 +384,8 @@ impl<'g> Sampler<'g> {
             model,
             subset,
             accept,
-            ln_miss,
+            jump_by_degree,
+            none_live_by_degree,
             sorted,
             in_weight,
         }
@@ -296,11 +394,171 @@ impl<'g> Sampler<'g> {
     /// Bytes of heap memory the sampler's tables hold.
     pub fn heap_bytes(&self) -> usize {
         self.accept.capacity() * 8
-            + self.ln_miss.capacity() * 8
+            + self.jump_by_degree.capacity() * 8
+            + self.none_live_by_degree.capacity() * 8
             + self.in_weight.capacity() * 8
             + self.sorted.as_ref().map_or(0, |s| {
                 s.sources.capacity() * 4 + s.probability.capacity() * 4
             })
+    }
+
+    /// Appends sets `sets` (set `i` drawn from stream `(seed, point, i, Placement)`) to
+    /// `members`, in order, and their sizes to `lengths`.
+    fn sample_range(
+        &self,
+        seed: u64,
+        point: u64,
+        sets: std::ops::Range<usize>,
+        scratch: &mut Scratch,
+        members: &mut Vec<u32>,
+        lengths: &mut Vec<u32>,
+    ) {
+        let interleave = self.subset
+            && matches!(
+                self.model,
+                Diffusion::IndependentCascade(
+                    EdgeProbability::Uniform(_) | EdgeProbability::InverseInDegree
+                )
+            );
+        if interleave {
+            return self.cascade_interleaved(seed, point, sets, scratch, members, lengths);
+        }
+        for i in sets {
+            let before = members.len();
+            let mut rng = stream(seed, point, i as u64, Purpose::Placement);
+            self.sample(&mut rng, scratch, members);
+            lengths.push((members.len() - before) as u32);
+        }
+    }
+
+    /// The [`jump_scale`] of the in-edges of a person with `in_degree` of them under the
+    /// independent cascade `p` with one probability per person (`uniform_jump` being that of a
+    /// uniform `p`); 0 when none can be live.
+    #[inline]
+    fn jump(&self, p: EdgeProbability, uniform_jump: f64, in_degree: usize) -> f64 {
+        match p {
+            EdgeProbability::InverseInDegree => self.jump_by_degree[in_degree],
+            _ => uniform_jump,
+        }
+    }
+
+    /// The same sets, drawn the same way from the same streams, as [`Sampler::cascade_subset`]
+    /// one after the other, but [`LANES`] of them at once.
+    ///
+    /// One set's walk is a chain of cache misses (where the person's in-list is, an in-neighbour
+    /// in it, whether that neighbour was reached), each waiting for the one before; a set
+    /// reaches a dozen people on a weighted cascade, so a thread drawing sets one by one spends
+    /// nearly all its time waiting on memory. Here every lane takes one step of its own walk
+    /// per round, in phases, and each phase first asks for the memory of all lanes' next step
+    /// ([`prefetch`]) and then uses it, so the misses of the lanes overlap. Each lane keeps its
+    /// own stream and breadth-first order, so a set's members, and their order, are exactly
+    /// those of the one-by-one walk; finished sets are put back in set order.
+    fn cascade_interleaved(
+        &self,
+        seed: u64,
+        point: u64,
+        sets: std::ops::Range<usize>,
+        scratch: &mut Scratch,
+        members: &mut Vec<u32>,
+        lengths: &mut Vec<u32>,
+    ) {
+        let Diffusion::IndependentCascade(p) = self.model else {
+            unreachable!("interleaving is chosen for cascades only")
+        };
+        let uniform_jump = jump_scale(uniform_ln_miss(p));
+        let inn = self.graph.in_adjacency();
+        let (offsets, sources) = (inn.offsets(), inn.targets());
+        let n = self.graph.node_count();
+        if scratch.lane_marks.len() != n {
+            scratch.lane_marks = vec![0; n];
+        }
+        let marks = &mut scratch.lane_marks;
+        let first = sets.start;
+        // Finished sets in the order they finished: `(start in pool, size)` by set.
+        let mut pool: Vec<u32> = Vec::new();
+        let mut placed = vec![(0usize, 0u32); sets.len()];
+        let mut lanes: Vec<Lane> = (0..LANES).map(|_| Lane::default()).collect();
+        // Live in-edges found this round: the lane, then the edge's position, then its source.
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        let mut next = sets.start;
+        loop {
+            for lane in lanes.iter_mut() {
+                if lane.set.is_none() && next < sets.end {
+                    let mut rng = stream(seed, point, next as u64, Purpose::Placement);
+                    let root = below(&mut rng, n) as u32;
+                    // The root is marked when its in-edges are drawn, once this is in cache.
+                    prefetch(marks, root as usize);
+                    lane.members.clear();
+                    lane.members.push(root);
+                    lane.head = 0;
+                    lane.rng = Some(rng);
+                    lane.set = Some(next);
+                    next += 1;
+                }
+            }
+            if lanes.iter().all(|lane| lane.set.is_none()) {
+                break;
+            }
+            // Phase 1: where each lane's next person's in-list is.
+            for lane in lanes.iter().filter(|lane| lane.set.is_some()) {
+                let w = lane.members[lane.head] as usize;
+                prefetch(offsets, w);
+                prefetch(offsets, w + 1);
+            }
+            // Phase 2: the live in-edges of that person, by geometric jumps.
+            found.clear();
+            for (l, lane) in lanes.iter_mut().enumerate() {
+                let Some(rng) = lane.rng.as_mut().filter(|_| lane.set.is_some()) else {
+                    continue;
+                };
+                let w = lane.members[lane.head] as usize;
+                if lane.head == 0 {
+                    marks[w] |= 1 << l;
+                }
+                lane.head += 1;
+                let (a, b) = (offsets[w] as usize, offsets[w + 1] as usize);
+                let jump = self.jump(p, uniform_jump, b - a);
+                if jump == 0.0 {
+                    continue;
+                }
+                let mut j = first_gap(rng, jump, self.none_live_by_degree[b - a]);
+                while j < b - a {
+                    prefetch(sources, a + j);
+                    found.push((l, a + j));
+                    j = j
+                        .saturating_add(1)
+                        .saturating_add(gap_from(unit_open(rng), jump));
+                }
+            }
+            // Phase 3: who is at the other end of each live edge.
+            for (_, edge) in found.iter_mut() {
+                *edge = sources[*edge] as usize;
+                prefetch(marks, *edge);
+            }
+            // Phase 4: whether the lane has reached them already.
+            for &(l, u) in &found {
+                if marks[u] & (1 << l) == 0 {
+                    marks[u] |= 1 << l;
+                    lanes[l].members.push(u as u32);
+                }
+            }
+            for (l, lane) in lanes.iter_mut().enumerate() {
+                if let Some(set) = lane.set.filter(|_| lane.head == lane.members.len()) {
+                    for &u in &lane.members {
+                        marks[u as usize] &= !(1 << l);
+                    }
+                    placed[set - first] = (pool.len(), lane.members.len() as u32);
+                    pool.extend_from_slice(&lane.members);
+                    lane.set = None;
+                }
+            }
+        }
+        members.reserve(pool.len());
+        lengths.reserve(placed.len());
+        for &(start, len) in &placed {
+            members.extend_from_slice(&pool[start..start + len as usize]);
+            lengths.push(len);
+        }
     }
 
     /// Appends one RR set, drawn from `rng`, to `out`.
@@ -329,11 +587,7 @@ impl<'g> Sampler<'g> {
         out: &mut Vec<u32>,
     ) {
         let inn = self.graph.in_adjacency();
-        let uniform_miss = match p {
-            EdgeProbability::Uniform(p) if p >= 1.0 => f64::NEG_INFINITY,
-            EdgeProbability::Uniform(p) if p > 0.0 => (-p).ln_1p(),
-            _ => 0.0,
-        };
+        let uniform_jump = jump_scale(uniform_ln_miss(p));
         let mut head = out.len() - 1;
         while head < out.len() {
             let w = out[head];
@@ -371,22 +625,21 @@ impl<'g> Sampler<'g> {
                 }
                 continue;
             }
-            let ln_miss = match p {
-                EdgeProbability::InverseInDegree => self.ln_miss[w as usize],
-                _ => uniform_miss,
-            };
-            if ln_miss == 0.0 {
+            let nbrs = inn.neighbors(w);
+            let jump = self.jump(p, uniform_jump, nbrs.len());
+            if jump == 0.0 {
                 // Probability 0 (or nobody to come from).
                 continue;
             }
-            let nbrs = inn.neighbors(w);
-            let mut j = gap(rng, ln_miss);
+            let mut j = first_gap(rng, jump, self.none_live_by_degree[nbrs.len()]);
             while j < nbrs.len() {
                 let u = nbrs[j];
                 if scratch.visit(u) {
                     out.push(u);
                 }
-                j = j.saturating_add(1).saturating_add(gap(rng, ln_miss));
+                j = j
+                    .saturating_add(1)
+                    .saturating_add(gap_from(unit_open(rng), jump));
             }
         }
     }
@@ -537,23 +790,18 @@ pub fn greedy(sets: &RrSets, n: usize, k: usize, bound: bool) -> Coverage {
     for &v in &sets.members {
         count[v as usize] += 1;
     }
-    let mut index_offsets = Vec::with_capacity(n + 1);
-    let mut acc = 0u64;
-    index_offsets.push(0u64);
-    for &c in &count {
-        acc += u64::from(c);
-        index_offsets.push(acc);
-    }
-    let mut fill: Vec<u64> = index_offsets[..n].to_vec();
-    let mut index = vec![0u32; sets.members.len()];
-    for s in 0..sets.len() {
-        for &v in sets.set(s) {
-            index[fill[v as usize] as usize] = s as u32;
-            fill[v as usize] += 1;
-        }
-    }
-    drop(fill);
+    // Only people who may be picked need their sets listed: the index covers those whose count
+    // is among the `INDEXED_PER_PICK * k` highest (ties included), and is rebuilt for everyone
+    // the first time a pick falls outside it, which keeps the picks those of a full index.
+    // Building the index is a random write per member, the greedy's largest cost by far when
+    // there are many small sets (a weak cascade), where the candidates hold a small share.
     let mut covered_set = vec![false; sets.len()];
+    let mut index = SetIndex::build(
+        sets,
+        &covered_set,
+        &count,
+        k.saturating_mul(INDEXED_PER_PICK),
+    );
     let mut seeds = Vec::with_capacity(k);
     let mut covered = 0usize;
     let mut upper = f64::INFINITY;
@@ -590,11 +838,12 @@ pub fn greedy(sets: &RrSets, n: usize, k: usize, bound: bool) -> Coverage {
         let (_, Reverse(v)) = fresh[0];
         heap.extend(fresh.drain(1..));
         seeds.push(v);
-        let (a, b) = (
-            index_offsets[v as usize] as usize,
-            index_offsets[v as usize + 1] as usize,
-        );
-        for &s in &index[a..b] {
+        if !index.lists(v) {
+            // The old index goes first, so the two are never held at once.
+            drop(std::mem::take(&mut index));
+            index = SetIndex::build(sets, &covered_set, &count, usize::MAX);
+        }
+        for &s in index.sets_of(v) {
             if !covered_set[s as usize] {
                 covered_set[s as usize] = true;
                 covered += 1;
@@ -612,6 +861,69 @@ pub fn greedy(sets: &RrSets, n: usize, k: usize, bound: bool) -> Coverage {
         seeds,
         covered,
         upper,
+    }
+}
+
+/// How many people per pick [`greedy`] lists the sets of at first.
+const INDEXED_PER_PICK: usize = 8;
+
+/// The inverted index of [`greedy`]: for the people it lists, the sets containing them, flat
+/// (one array of set ids with per-person offsets; people not listed have empty ranges).
+#[derive(Default)]
+struct SetIndex {
+    /// People listed: those whose count was at least this (0: everyone).
+    least: u32,
+    offsets: Vec<u64>,
+    sets: Vec<u32>,
+}
+
+impl SetIndex {
+    /// The index, over the sets not yet `covered`, of the people whose `count` (of those sets
+    /// containing them) is among the `listed` highest, ties included; everyone when
+    /// `listed >= n`.
+    fn build(sets: &RrSets, covered: &[bool], count: &[u32], listed: usize) -> SetIndex {
+        let n = count.len();
+        let least = if listed >= n {
+            0
+        } else {
+            let mut order = count.to_vec();
+            let (_, &mut cut, _) = order.select_nth_unstable_by(listed, |a, b| b.cmp(a));
+            cut.max(1)
+        };
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut acc = 0u64;
+        offsets.push(0u64);
+        for &c in count {
+            if c >= least {
+                acc += u64::from(c);
+            }
+            offsets.push(acc);
+        }
+        let mut fill: Vec<u64> = offsets[..n].to_vec();
+        let mut index = vec![0u32; acc as usize];
+        for s in (0..sets.len()).filter(|&s| !covered[s]) {
+            for &v in sets.set(s) {
+                if count[v as usize] >= least {
+                    index[fill[v as usize] as usize] = s as u32;
+                    fill[v as usize] += 1;
+                }
+            }
+        }
+        SetIndex {
+            least,
+            offsets,
+            sets: index,
+        }
+    }
+
+    /// Whether the sets of `v` are listed.
+    fn lists(&self, v: u32) -> bool {
+        self.least == 0 || self.offsets[v as usize + 1] > self.offsets[v as usize]
+    }
+
+    /// The sets containing `v`, if listed (empty otherwise).
+    fn sets_of(&self, v: u32) -> &[u32] {
+        &self.sets[self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize]
     }
 }
 
@@ -1021,4 +1333,92 @@ fn coverage_of(sets: &RrSets, n: usize, seeds: &[u32]) -> usize {
         .into_par_iter()
         .filter(|&i| sets.set(i).iter().any(|&v| is_seed[v as usize]))
         .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::generators;
+    use crate::random::Purpose;
+
+    /// Sets `first..first + count` drawn one after the other by the one-set walk.
+    fn one_by_one(sampler: &Sampler<'_>, first: usize, count: usize) -> Vec<Vec<u32>> {
+        let mut scratch = Scratch::new(sampler.graph.node_count());
+        (first..first + count)
+            .map(|i| {
+                let mut out = Vec::new();
+                let mut rng = stream(3, 9, i as u64, Purpose::Placement);
+                sampler.sample(&mut rng, &mut scratch, &mut out);
+                out
+            })
+            .collect()
+    }
+
+    #[test]
+    fn interleaved_sets_are_the_one_by_one_sets() {
+        let mut rng = stream(5, 0, 0, Purpose::Network);
+        let g = generators::barabasi_albert(3_000, 4, &mut rng).expect("valid parameters");
+        for p in [
+            EdgeProbability::InverseInDegree,
+            EdgeProbability::Uniform(0.2),
+            EdgeProbability::Uniform(1.0),
+            EdgeProbability::Uniform(0.0),
+        ] {
+            let sampler = Sampler::new(&g, Diffusion::IndependentCascade(p));
+            let (first, count) = (1_000, 700);
+            let mut scratch = Scratch::new(g.node_count());
+            let (mut members, mut lengths) = (Vec::new(), Vec::new());
+            sampler.sample_range(
+                3,
+                9,
+                first..first + count,
+                &mut scratch,
+                &mut members,
+                &mut lengths,
+            );
+            let mut at = 0;
+            let expected = one_by_one(&sampler, first, count);
+            assert_eq!(lengths.len(), count);
+            for (set, &len) in expected.iter().zip(&lengths) {
+                assert_eq!(&members[at..at + len as usize], &set[..], "{p:?}");
+                at += len as usize;
+            }
+            assert_eq!(at, members.len());
+            // The lanes' marks are all cleared again, so the next range starts clean.
+            assert!(scratch.lane_marks.iter().all(|&m| m == 0));
+            // Sets of every size came up: singletons (but for p = 1, where every set is the
+            // whole network) and larger ones (but for p = 0).
+            if p != EdgeProbability::Uniform(1.0) {
+                assert!(lengths.contains(&1), "{p:?}");
+            }
+            if p != EdgeProbability::Uniform(0.0) {
+                assert!(lengths.iter().any(|&len| len > 3), "{p:?}");
+            }
+        }
+    }
+
+    fn sets_of(lists: &[Vec<u32>]) -> RrSets {
+        let mut sets = RrSets::new();
+        for list in lists {
+            sets.members.extend_from_slice(list);
+            sets.offsets.push(sets.members.len() as u64);
+        }
+        sets
+    }
+
+    #[test]
+    fn a_pick_outside_the_first_index_is_found_all_the_same() {
+        // Twenty people share the same ten sets, so once one of them is picked the others gain
+        // nothing; person 50, in five sets of their own and far below them at first (outside
+        // the index of the 16 highest counts that k = 2 starts with), is the second pick.
+        let mut lists: Vec<Vec<u32>> = (0..10).map(|_| (0..20).collect()).collect();
+        lists.extend((0..5).map(|_| vec![50]));
+        lists.push(vec![60, 61]);
+        let sets = sets_of(&lists);
+        let chosen = greedy(&sets, 100, 3, true);
+        assert_eq!(chosen.seeds, vec![0, 50, 60]);
+        assert_eq!(chosen.covered, 16);
+        // The bound after the first pick: 10 covered plus the three largest gains then (5, 1, 1).
+        assert_eq!(chosen.upper, 16.0_f64.min(10.0 + 7.0));
+    }
 }

@@ -23,7 +23,6 @@
 mod cycle;
 mod movement;
 pub mod outcome;
-mod prefetch;
 mod proof;
 
 use std::borrow::Cow;
@@ -37,8 +36,8 @@ use crate::graph::Graph;
 use crate::model::{Dynamics, EdgeProbability, Movement, Rule, RuleKind, SocialProof, Update};
 use crate::random::{Stream, splitmix64, unit_f64};
 
+use crate::prefetch::prefetch;
 pub use outcome::{Change, Cycle, RunOutcome, RunRecord, TickRecord, TrustEvent, TrustSnapshot};
-use prefetch::prefetch;
 use proof::ProofStore;
 
 /// How many turns ahead the event loop prefetches (see [`prefetch`]).

@@ -1,7 +1,7 @@
-//! Software prefetching for the event loop: the people who join in a tick are known before
-//! the tick is played, so the memory their turn will touch (where their adjacency list is, then
-//! the list itself) can be asked for a few turns ahead, and the turns overlap their cache
-//! misses instead of waiting for each in turn.
+//! Software prefetching for the hot loops that hop around a network: when the people a loop
+//! will visit next are known a little ahead (those who join in a tick, the people several
+//! reverse-reachable sets reach next), the memory their turn will touch can be asked for
+//! first, so the turns overlap their cache misses instead of waiting for each in turn.
 
 /// Asks the CPU to bring `slice[index]` into cache; nothing when `index` is out of range or
 /// on targets without a prefetch instruction. Never changes results.
