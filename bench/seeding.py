@@ -11,8 +11,9 @@ Needs only Python 3 (no packages) and GNU time (/usr/bin/time) for peak memory. 
 outputs go to bench/work/seeding/. No reference C++ tool (the original IMM, OPIM-C, SUBSIM) is
 fetched or built here; compare them by hand on the edge list this script writes.
 
-What is measured, per cascade (weighted cascade p = 1/in-degree of the recruit, and a uniform
-p such as 0.01):
+What is measured, per cascade (weighted cascade p = 1/in-degree of the recruit, a uniform p
+such as 0.01, and `trivalency`: every edge's probability drawn from 0.1, 0.01 and 0.001 and
+written as its weight, the usual benchmark of arbitrary per-edge probabilities):
 - followership: the whole `followership seed` process (reading the edge list from its binary
   cache after a warm-up, choosing, one Monte-Carlo run of evaluation) with each strategy and
   thread count; wall time, peak RSS (GNU time) and the number of RR sets (JSON output).
@@ -68,6 +69,25 @@ def write_ba(path: Path, n: int, m: int, seed: int) -> None:
     tmp.rename(path)
 
 
+TRIVALENCY = (0.1, 0.01, 0.001)
+
+
+def write_trivalency(plain: Path, path: Path, seed: int) -> None:
+    """`plain` with a third column: each edge's probability, drawn from TRIVALENCY."""
+    if path.exists():
+        return
+    rng = random.Random(seed)
+    lines = []
+    for line in plain.read_text().splitlines():
+        if line.startswith("#"):
+            lines.append(line + "; weights: trivalency (0.1, 0.01, 0.001)\n")
+        else:
+            lines.append(f"{line}\t{rng.choice(TRIVALENCY)}\n")
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("".join(lines))
+    tmp.rename(path)
+
+
 def run_measured(cmd: list[str]) -> tuple[float, float, str]:
     """Runs cmd; returns (wall seconds, peak RSS in MB by GNU time, stdout)."""
     rss_file = WORK / "rss.txt"
@@ -107,27 +127,34 @@ def python_imm(edges: Path, p: str, k: int, eps: float, seed: int = 1) -> dict:
     t0 = time.perf_counter()
     labels: dict[int, int] = {}
     inn: list[list[int]] = []
+    # Per in-edge probabilities, aligned with inn, when the edges carry them.
+    inp: list[list[float]] = []
 
     def node(x: int) -> int:
         v = labels.get(x)
         if v is None:
             v = labels[x] = len(inn)
             inn.append([])
+            inp.append([])
         return v
 
     with open(edges) as f:
         for line in f:
             if line.startswith("#"):
                 continue
-            a, b = line.split()
+            a, b, *weight = line.split()
             u, v = node(int(a)), node(int(b))
             inn[v].append(u)  # undirected: each edge both ways
             inn[u].append(v)
+            if weight:
+                inp[v].append(float(weight[0]))
+                inp[u].append(float(weight[0]))
     n = len(inn)
     load = time.perf_counter() - t0
     rng = random.Random(seed)
     rand = rng.random
-    uniform = None if p == '"in-degree"' else float(p)
+    uniform = None if p in ('"in-degree"', '"weight"') else float(p)
+    by_weight = p == '"weight"'
 
     def rr_set() -> list[int]:
         root = rng.randrange(n)
@@ -138,6 +165,12 @@ def python_imm(edges: Path, p: str, k: int, eps: float, seed: int = 1) -> dict:
             w = out[i]
             i += 1
             nb = inn[w]
+            if by_weight:
+                for u, q in zip(nb, inp[w]):
+                    if u not in seen and rand() < q:
+                        seen.add(u)
+                        out.append(u)
+                continue
             q = uniform if uniform is not None else 1.0 / len(nb)
             for u in nb:
                 if u not in seen and rand() < q:
@@ -228,7 +261,8 @@ def main() -> None:
     ap.add_argument("--python-cascades", default=None,
                     help="the cascades the Python IMM runs on (default: all of --cascades)")
     ap.add_argument("--cascades", default='"in-degree",0.01',
-                    help='comma-separated probabilities: "in-degree" (weighted cascade) or a number')
+                    help='comma-separated probabilities: "in-degree" (weighted cascade), a number, '
+                         'or trivalency (per-edge probabilities 0.1, 0.01, 0.001 as weights)')
     ap.add_argument("--strategies", default="imm,opim",
                     help="comma-separated; opim@S gives opim a time budget of S seconds")
     ap.add_argument("--threads", default="1,2")
@@ -251,7 +285,12 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|")
     for p in a.cascades.split(","):
         name = "WC 1/in-degree" if "degree" in p else f"IC p = {p}"
-        scen = scenario(WORK / "seed.toml", edges, p)
+        cascade_edges, asked = edges, p
+        if p == "trivalency":
+            name, p = "IC trivalency (0.1, 0.01, 0.001)", '"weight"'
+            cascade_edges = WORK / f"ba-{a.nodes}-{a.m}-trivalency.txt"
+            write_trivalency(edges, cascade_edges, seed=43)
+        scen = scenario(WORK / "seed.toml", cascade_edges, p)
         # Warm-up: writes the edge list's binary cache, so no timed run parses text.
         subprocess.run([str(BIN), "seed", str(scen), "--k", "1", "--strategy", "degree", "--runs", "1",
                         "--json", "--no-plots", "--out", str(WORK / "warm")], check=True,
@@ -265,16 +304,16 @@ def main() -> None:
                 cmd += ["--time-budget", budget] if budget else []
                 wall, rss, out = run_measured(cmd)
                 r = json.loads(out)["strategies"][0]
-                spread = evaluate(edges, p, "f", r["seeds"], a.eval_runs)
+                spread = evaluate(cascade_edges, p, "f", r["seeds"], a.eval_runs)
                 extra = f" (guarantee {r['guarantee']:.3f})" if r.get("guarantee") else ""
                 print(f"| {name} | followership {strategy}{extra} | {threads} | {wall:.2f} | {rss:.0f} | "
                       f"{r['rr_sets']:,} | {r['own_estimate']:.1f} | {spread} |", flush=True)
-        if not a.no_python and (a.python_cascades is None or p in a.python_cascades.split(",")):
+        if not a.no_python and (a.python_cascades is None or asked in a.python_cascades.split(",")):
             eps = a.python_epsilon or a.epsilon
-            wall, rss, out = run_measured([sys.executable, __file__, "imm", str(edges), p, str(a.k),
+            wall, rss, out = run_measured([sys.executable, __file__, "imm", str(cascade_edges), p, str(a.k),
                                            str(eps)])
             r = json.loads(out)
-            spread = evaluate(edges, p, "py", r["seeds"], a.eval_runs)
+            spread = evaluate(cascade_edges, p, "py", r["seeds"], a.eval_runs)
             print(f"| {name} | plain-Python IMM (epsilon {eps}; {r['load_seconds']:.1f} s reading) | 1 | "
                   f"{wall:.2f} | {rss:.0f} | {r['rr_sets']:,} | {r['estimate']:.1f} | {spread} |",
                   flush=True)

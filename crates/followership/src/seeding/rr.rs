@@ -132,10 +132,10 @@ impl RrSets {
     }
 }
 
-/// Reverse-reachable sets one thread draws at once, interleaved, on cascades whose in-edges
-/// share one probability per person (see [`Sampler::cascade_interleaved`]): enough independent
-/// cache misses in flight to keep a core's memory pipeline full (a core tracks one or two
-/// dozen), and one bit each in a `u16` mark per person.
+/// Reverse-reachable sets one thread draws at once, interleaved, on cascades (see
+/// [`Sampler::cascade_interleaved`]): enough independent cache misses in flight to keep a
+/// core's memory pipeline full (a core tracks one or two dozen), and one bit each in a `u16`
+/// mark per person.
 const LANES: usize = 16;
 
 /// Per-thread scratch of the sampler: visit marks by epoch for one set at a time, and one bit
@@ -206,10 +206,17 @@ pub struct Sampler<'g> {
     in_weight: Vec<f64>,
 }
 
-/// In-neighbours sorted by edge probability, highest first, on the in-adjacency's offsets.
+/// In-neighbours sorted by edge probability, highest first, on the in-adjacency's offsets;
+/// each with its probability beside it, so a candidate edge costs one cache line, not two.
 struct SortedIn {
-    sources: Vec<u32>,
-    probability: Vec<f32>,
+    edges: Vec<SortedEdge>,
+}
+
+/// One in-edge of [`SortedIn`].
+#[derive(Clone, Copy)]
+struct SortedEdge {
+    probability: f32,
+    source: u32,
 }
 
 /// One lane of [`Sampler::cascade_interleaved`]: the set it is drawing (its index), that set's
@@ -221,6 +228,8 @@ struct Lane {
     rng: Option<Stream>,
     members: Vec<u32>,
     head: usize,
+    /// The positions of the in-list of `members[head]` in the in-adjacency.
+    in_list: std::ops::Range<usize>,
 }
 
 /// `ln(1 - p)` for a uniform cascade probability `p` (`-inf` for 1, 0 when no edge can be
@@ -250,11 +259,11 @@ fn below(rng: &mut Stream, n: usize) -> usize {
 }
 
 /// The number of failures before the next success of independent trials that each succeed
-/// with probability `p`, given `ln_miss = ln(1 - p)` (negative; `-inf` for `p = 1`): the
-/// geometric law, drawn by inversion as `floor(ln U / ln(1 - p))` with `U` uniform on (0, 1].
+/// with probability `p`, given the [`jump_scale`] of `p`: the geometric law, drawn by
+/// inversion as `floor(ln U / ln(1 - p))` with `U` uniform on (0, 1].
 #[inline]
-fn gap(rng: &mut Stream, ln_miss: f64) -> usize {
-    gap_from(unit_open(rng), jump_scale(ln_miss))
+fn gap(rng: &mut Stream, scale: f64) -> usize {
+    gap_from(unit_open(rng), scale)
 }
 
 /// `1 / ln(1 - p)` from `ln_miss = ln(1 - p)`, the factor that turns `ln U` into a geometric
@@ -397,9 +406,10 @@ impl<'g> Sampler<'g> {
             + self.jump_by_degree.capacity() * 8
             + self.none_live_by_degree.capacity() * 8
             + self.in_weight.capacity() * 8
-            + self.sorted.as_ref().map_or(0, |s| {
-                s.sources.capacity() * 4 + s.probability.capacity() * 4
-            })
+            + self
+                .sorted
+                .as_ref()
+                .map_or(0, |s| s.edges.capacity() * size_of::<SortedEdge>())
     }
 
     /// Appends sets `sets` (set `i` drawn from stream `(seed, point, i, Placement)`) to
@@ -413,13 +423,7 @@ impl<'g> Sampler<'g> {
         members: &mut Vec<u32>,
         lengths: &mut Vec<u32>,
     ) {
-        let interleave = self.subset
-            && matches!(
-                self.model,
-                Diffusion::IndependentCascade(
-                    EdgeProbability::Uniform(_) | EdgeProbability::InverseInDegree
-                )
-            );
+        let interleave = self.subset && matches!(self.model, Diffusion::IndependentCascade(_));
         if interleave {
             return self.cascade_interleaved(seed, point, sets, scratch, members, lengths);
         }
@@ -446,7 +450,8 @@ impl<'g> Sampler<'g> {
     /// one after the other, but [`LANES`] of them at once.
     ///
     /// One set's walk is a chain of cache misses (where the person's in-list is, an in-neighbour
-    /// in it, whether that neighbour was reached), each waiting for the one before; a set
+    /// in it, whether that neighbour was reached; with edge weights, the in-list's
+    /// probabilities too), each waiting for the one before; a set
     /// reaches a dozen people on a weighted cascade, so a thread drawing sets one by one spends
     /// nearly all its time waiting on memory. Here every lane takes one step of its own walk
     /// per round, in phases, and each phase first asks for the memory of all lanes' next step
@@ -466,8 +471,7 @@ impl<'g> Sampler<'g> {
             unreachable!("interleaving is chosen for cascades only")
         };
         let uniform_jump = jump_scale(uniform_ln_miss(p));
-        let inn = self.graph.in_adjacency();
-        let (offsets, sources) = (inn.offsets(), inn.targets());
+        let offsets = self.graph.in_adjacency().offsets();
         let n = self.graph.node_count();
         if scratch.lane_marks.len() != n {
             scratch.lane_marks = vec![0; n];
@@ -505,37 +509,35 @@ impl<'g> Sampler<'g> {
                 prefetch(offsets, w);
                 prefetch(offsets, w + 1);
             }
-            // Phase 2: the live in-edges of that person, by geometric jumps.
+            // Phase 2: the in-list itself, when its probabilities are to be read.
+            for lane in lanes.iter_mut().filter(|lane| lane.set.is_some()) {
+                let w = lane.members[lane.head] as usize;
+                lane.in_list = offsets[w] as usize..offsets[w + 1] as usize;
+                if let Some(sorted) = &self.sorted {
+                    prefetch(&sorted.edges, lane.in_list.start);
+                }
+            }
+            // Phase 3: the live in-edges of that person.
             found.clear();
             for (l, lane) in lanes.iter_mut().enumerate() {
                 let Some(rng) = lane.rng.as_mut().filter(|_| lane.set.is_some()) else {
                     continue;
                 };
-                let w = lane.members[lane.head] as usize;
                 if lane.head == 0 {
-                    marks[w] |= 1 << l;
+                    marks[lane.members[0] as usize] |= 1 << l;
                 }
                 lane.head += 1;
-                let (a, b) = (offsets[w] as usize, offsets[w + 1] as usize);
-                let jump = self.jump(p, uniform_jump, b - a);
-                if jump == 0.0 {
-                    continue;
-                }
-                let mut j = first_gap(rng, jump, self.none_live_by_degree[b - a]);
-                while j < b - a {
-                    prefetch(sources, a + j);
-                    found.push((l, a + j));
-                    j = j
-                        .saturating_add(1)
-                        .saturating_add(gap_from(unit_open(rng), jump));
-                }
+                self.live_in_edges(p, uniform_jump, lane.in_list.clone(), rng, |edge| {
+                    self.prefetch_source(edge);
+                    found.push((l, edge));
+                });
             }
-            // Phase 3: who is at the other end of each live edge.
+            // Phase 4: who is at the other end of each live edge.
             for (_, edge) in found.iter_mut() {
-                *edge = sources[*edge] as usize;
+                *edge = self.source(*edge) as usize;
                 prefetch(marks, *edge);
             }
-            // Phase 4: whether the lane has reached them already.
+            // Phase 5: whether the lane has reached them already.
             for &(l, u) in &found {
                 if marks[u] & (1 << l) == 0 {
                     marks[u] |= 1 << l;
@@ -586,61 +588,100 @@ impl<'g> Sampler<'g> {
         scratch: &mut Scratch,
         out: &mut Vec<u32>,
     ) {
-        let inn = self.graph.in_adjacency();
+        let offsets = self.graph.in_adjacency().offsets();
         let uniform_jump = jump_scale(uniform_ln_miss(p));
         let mut head = out.len() - 1;
         while head < out.len() {
-            let w = out[head];
+            let w = out[head] as usize;
             head += 1;
-            if let Some(sorted) = &self.sorted {
-                let offsets = inn.offsets();
-                let (a, b) = (
-                    offsets[w as usize] as usize,
-                    offsets[w as usize + 1] as usize,
-                );
-                let (sources, prob) = (&sorted.sources[a..b], &sorted.probability[a..b]);
-                // Thinning: candidates come at rate `bound` (the probability of the last
-                // candidate, at least that of every edge after it, as the list is sorted), and
-                // a candidate at `j` is live with probability `prob[j] / bound`; so every edge
-                // is live with its own probability, independently, and the work is about the
-                // number of candidates rather than the in-degree.
-                let mut j = 0usize;
-                let mut bound = match prob.first() {
-                    Some(&q) => f64::from(q),
-                    None => continue,
-                };
-                while bound > 0.0 {
-                    if bound < 1.0 {
-                        j = j.saturating_add(gap(rng, (-bound).ln_1p()));
-                    }
-                    if j >= sources.len() {
-                        break;
-                    }
-                    let q = f64::from(prob[j]);
-                    if (q >= bound || unit_f64(rng) * bound < q) && scratch.visit(sources[j]) {
-                        out.push(sources[j]);
-                    }
-                    bound = q;
-                    j += 1;
-                }
-                continue;
-            }
-            let nbrs = inn.neighbors(w);
-            let jump = self.jump(p, uniform_jump, nbrs.len());
-            if jump == 0.0 {
-                // Probability 0 (or nobody to come from).
-                continue;
-            }
-            let mut j = first_gap(rng, jump, self.none_live_by_degree[nbrs.len()]);
-            while j < nbrs.len() {
-                let u = nbrs[j];
+            let in_list = offsets[w] as usize..offsets[w + 1] as usize;
+            self.live_in_edges(p, uniform_jump, in_list, rng, |edge| {
+                let u = self.source(edge);
                 if scratch.visit(u) {
                     out.push(u);
                 }
-                j = j
-                    .saturating_add(1)
-                    .saturating_add(gap_from(unit_open(rng), jump));
+            });
+        }
+    }
+
+    /// The in-neighbour at position `edge` of the in-lists the subset sampler walks (on the
+    /// in-adjacency's offsets): sorted by probability when edge weights are the
+    /// probabilities, as stored otherwise.
+    #[inline]
+    fn source(&self, edge: usize) -> u32 {
+        match &self.sorted {
+            Some(sorted) => sorted.edges[edge].source,
+            None => self.graph.in_adjacency().targets()[edge],
+        }
+    }
+
+    /// Asks for the memory [`Sampler::source`] of `edge` will read.
+    #[inline]
+    fn prefetch_source(&self, edge: usize) {
+        match &self.sorted {
+            Some(sorted) => prefetch(&sorted.edges, edge),
+            None => prefetch(self.graph.in_adjacency().targets(), edge),
+        }
+    }
+
+    /// Calls `live` with the position (see [`Sampler::source`]) of each live edge of the
+    /// in-list `in_list`, in list order, drawing from `rng`.
+    ///
+    /// Equal probabilities: geometric jumps from one live edge to the next. Edge weights as
+    /// probabilities: jumps with thinning down the list sorted by probability; candidates come
+    /// at rate `bound` (the probability of the last candidate, at least that of every edge
+    /// after it, as the list is sorted), and a candidate at `j` is live with probability
+    /// `prob[j] / bound`; so every edge is live with its own probability, independently, and
+    /// the work is about the number of candidates rather than the in-degree.
+    #[inline]
+    fn live_in_edges(
+        &self,
+        p: EdgeProbability,
+        uniform_jump: f64,
+        in_list: std::ops::Range<usize>,
+        rng: &mut Stream,
+        mut live: impl FnMut(usize),
+    ) {
+        let (a, d) = (in_list.start, in_list.len());
+        if let Some(sorted) = &self.sorted {
+            let list = &sorted.edges[in_list];
+            let mut j = 0usize;
+            let mut bound = match list.first() {
+                Some(edge) => f64::from(edge.probability),
+                None => return,
+            };
+            // The jump scale of `bound`, worked out again only when the bound changes (a few
+            // times a list when weights take few values): two logarithms a candidate cost as
+            // much as the rest of the walk.
+            let mut scale = jump_scale((-bound).ln_1p());
+            while bound > 0.0 {
+                if bound < 1.0 {
+                    j = j.saturating_add(gap(rng, scale));
+                }
+                if j >= d {
+                    break;
+                }
+                let q = f64::from(list[j].probability);
+                if q >= bound || unit_f64(rng) * bound < q {
+                    live(a + j);
+                }
+                if q != bound {
+                    bound = q;
+                    scale = jump_scale((-bound).ln_1p());
+                }
+                j += 1;
             }
+            return;
+        }
+        let jump = self.jump(p, uniform_jump, d);
+        if jump == 0.0 {
+            // Probability 0 (or nobody to come from).
+            return;
+        }
+        let mut j = first_gap(rng, jump, self.none_live_by_degree[d]);
+        while j < d {
+            live(a + j);
+            j = j.saturating_add(1).saturating_add(gap(rng, jump));
         }
     }
 
@@ -730,8 +771,7 @@ impl<'g> Sampler<'g> {
 fn sort_in_lists(graph: &Graph) -> SortedIn {
     let inn = graph.in_adjacency();
     let n = graph.node_count() as u32;
-    let mut sources = Vec::with_capacity(inn.targets().len());
-    let mut probability = Vec::with_capacity(inn.targets().len());
+    let mut edges = Vec::with_capacity(inn.targets().len());
     let mut order: Vec<(f32, u32)> = Vec::new();
     for v in 0..n {
         order.clear();
@@ -741,15 +781,12 @@ fn sort_in_lists(graph: &Graph) -> SortedIn {
             None => order.extend(nbrs.iter().map(|&u| (1.0, u))),
         }
         order.sort_by(|a, b| b.0.total_cmp(&a.0));
-        for &(q, u) in &order {
-            sources.push(u);
-            probability.push(q);
-        }
+        edges.extend(order.iter().map(|&(probability, source)| SortedEdge {
+            probability,
+            source,
+        }));
     }
-    SortedIn {
-        sources,
-        probability,
-    }
+    SortedIn { edges }
 }
 
 /// Greedy maximum coverage of `sets` by `k` of `n` people: returns the people in the order
@@ -1357,14 +1394,27 @@ mod tests {
     #[test]
     fn interleaved_sets_are_the_one_by_one_sets() {
         let mut rng = stream(5, 0, 0, Purpose::Network);
-        let g = generators::barabasi_albert(3_000, 4, &mut rng).expect("valid parameters");
-        for p in [
-            EdgeProbability::InverseInDegree,
-            EdgeProbability::Uniform(0.2),
-            EdgeProbability::Uniform(1.0),
-            EdgeProbability::Uniform(0.0),
+        let plain = generators::barabasi_albert(3_000, 4, &mut rng).expect("valid parameters");
+        // The same network with trivalency weights (0.1, 0.01, 0.001 and some 0 and 1), each
+        // direction its own, as probabilities.
+        let mut builder = crate::graph::GraphBuilder::new(plain.node_count(), true);
+        let mut h = 11u64;
+        for v in 0..plain.node_count() as u32 {
+            for &u in plain.out_adjacency().neighbors(v) {
+                h = crate::random::splitmix64(h);
+                let weight = [0.1, 0.01, 0.001, 0.0, 1.0][(h % 5) as usize];
+                builder.add_weighted_edge(v, u, weight);
+            }
+        }
+        let weighted = builder.build().0;
+        for (g, p) in [
+            (&plain, EdgeProbability::InverseInDegree),
+            (&plain, EdgeProbability::Uniform(0.2)),
+            (&plain, EdgeProbability::Uniform(1.0)),
+            (&plain, EdgeProbability::Uniform(0.0)),
+            (&weighted, EdgeProbability::Weight),
         ] {
-            let sampler = Sampler::new(&g, Diffusion::IndependentCascade(p));
+            let sampler = Sampler::new(g, Diffusion::IndependentCascade(p));
             let (first, count) = (1_000, 700);
             let mut scratch = Scratch::new(g.node_count());
             let (mut members, mut lengths) = (Vec::new(), Vec::new());
