@@ -19,6 +19,9 @@
 //! (OPIM-C) doubles two independent collections until instance-specific bounds certify the same
 //! guarantee, usually from far fewer sets, within optional time and memory budgets.
 //!
+//! On cascades each thread walks 16 sets at once, interleaved so that their cache misses
+//! overlap, without changing any set.
+//!
 //! Sets are sampled in parallel with rayon; set `i` draws from its own stream (named by the seed,
 //! a point reserved for RR sets, and `i`), so the collection, and every choice made from it,
 //! depends on the seed only, not on the number of threads. All sets live in one flat array of members with offsets, and the inverted index
@@ -296,9 +299,9 @@ fn gap_from(u: f64, scale: f64) -> usize {
 }
 
 /// The first [`gap`] in an in-list, given also `none_live = (1 - p)^d` for its `d` edges:
-/// the same draw (`floor(ln U / ln(1 - p)) >= d` exactly when `U <= (1 - p)^d`), but the
-/// common case of no live edge at all, most people on a weak cascade, is told without a
-/// logarithm.
+/// the same draw (`floor(ln U / ln(1 - p)) >= d` is the event `U <= (1 - p)^d`; in floating
+/// point the two can disagree only for `U` within rounding of the boundary), but the common
+/// case of no live edge at all, most people on a weak cascade, is told without a logarithm.
 #[inline]
 fn first_gap(rng: &mut Stream, scale: f64, none_live: f64) -> usize {
     let u = unit_open(rng);
@@ -478,11 +481,15 @@ impl<'g> Sampler<'g> {
         }
         let marks = &mut scratch.lane_marks;
         let first = sets.start;
-        // Finished sets in the order they finished: `(start in pool, size)` by set.
+        // Sets that finished before a set with a lower index: `(start in pool, size)` by set.
+        // Sets are handed on in order as soon as they can be, so the pool holds only those
+        // waiting, and is emptied whenever none are.
         let mut pool: Vec<u32> = Vec::new();
-        let mut placed = vec![(0usize, 0u32); sets.len()];
+        let mut placed: Vec<Option<(usize, u32)>> = vec![None; sets.len()];
+        let (mut handed_on, mut waiting) = (sets.start, 0usize);
         let mut lanes: Vec<Lane> = (0..LANES).map(|_| Lane::default()).collect();
-        // Live in-edges found this round: the lane, then the edge's position, then its source.
+        // Live in-edges found this round: (lane, position of the edge), the position replaced
+        // by the edge's source in phase 4.
         let mut found: Vec<(usize, usize)> = Vec::new();
         let mut next = sets.start;
         loop {
@@ -549,17 +556,27 @@ impl<'g> Sampler<'g> {
                     for &u in &lane.members {
                         marks[u as usize] &= !(1 << l);
                     }
-                    placed[set - first] = (pool.len(), lane.members.len() as u32);
-                    pool.extend_from_slice(&lane.members);
+                    if set == handed_on {
+                        members.extend_from_slice(&lane.members);
+                        lengths.push(lane.members.len() as u32);
+                        handed_on += 1;
+                    } else {
+                        placed[set - first] = Some((pool.len(), lane.members.len() as u32));
+                        pool.extend_from_slice(&lane.members);
+                        waiting += 1;
+                    }
                     lane.set = None;
                 }
             }
-        }
-        members.reserve(pool.len());
-        lengths.reserve(placed.len());
-        for &(start, len) in &placed {
-            members.extend_from_slice(&pool[start..start + len as usize]);
-            lengths.push(len);
+            while let Some(&Some((start, len))) = placed.get(handed_on - first) {
+                members.extend_from_slice(&pool[start..start + len as usize]);
+                lengths.push(len);
+                handed_on += 1;
+                waiting -= 1;
+            }
+            if waiting == 0 {
+                pool.clear();
+            }
         }
     }
 
