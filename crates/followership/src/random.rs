@@ -55,6 +55,32 @@ pub fn stream(seed: u64, point: u64, replicate: u64, purpose: Purpose) -> Stream
     Stream::seed_from_u64(stream_key(seed, point, replicate, purpose))
 }
 
+/// The streams of one (seed, point, purpose), one per replicate: [`StreamFamily::stream`]`(r)`
+/// is [`stream`]`(seed, point, r, purpose)`, with the part of the key that does not depend on
+/// `r` mixed once. For loops that open millions of streams (one per reverse-reachable set).
+#[derive(Debug, Clone, Copy)]
+pub struct StreamFamily {
+    prefix: u64,
+    purpose: Purpose,
+}
+
+impl StreamFamily {
+    /// The family of streams named by (seed, point, any replicate, purpose).
+    pub fn new(seed: u64, point: u64, purpose: Purpose) -> Self {
+        StreamFamily {
+            prefix: splitmix64(splitmix64(seed) ^ point),
+            purpose,
+        }
+    }
+
+    /// The stream of replicate `replicate`.
+    #[inline]
+    pub fn stream(&self, replicate: u64) -> Stream {
+        let h = splitmix64(self.prefix ^ replicate.rotate_left(17));
+        Stream::seed_from_u64(splitmix64(h ^ (self.purpose as u64).rotate_left(41)))
+    }
+}
+
 /// A uniform number in [0, 1) with 53 random bits.
 #[inline]
 pub fn unit_f64<R: rand::Rng + ?Sized>(rng: &mut R) -> f64 {
@@ -74,6 +100,17 @@ mod tests {
         assert_ne!(base, stream(7, 0, 1, Purpose::Dynamics).next_u64());
         assert_ne!(base, stream(7, 0, 0, Purpose::People).next_u64());
         assert_eq!(base, stream(7, 0, 0, Purpose::Dynamics).next_u64());
+    }
+
+    #[test]
+    fn a_family_opens_the_streams_of_its_name() {
+        let family = StreamFamily::new(7, 3, Purpose::Placement);
+        for r in [0, 1, 2, 1 << 40, u64::MAX] {
+            assert_eq!(
+                family.stream(r).next_u64(),
+                stream(7, 3, r, Purpose::Placement).next_u64()
+            );
+        }
     }
 
     #[test]

@@ -38,7 +38,7 @@ use super::Diffusion;
 use crate::graph::Graph;
 use crate::model::EdgeProbability;
 use crate::prefetch::prefetch;
-use crate::random::{Purpose, Stream, stream, unit_f64};
+use crate::random::{Purpose, Stream, StreamFamily, unit_f64};
 
 /// The stream point of the RR sets of IMM's estimation phase.
 const POINT_ESTIMATION: u64 = 0x5EED_0001;
@@ -430,9 +430,10 @@ impl<'g> Sampler<'g> {
         if interleave {
             return self.cascade_interleaved(seed, point, sets, scratch, members, lengths);
         }
+        let family = StreamFamily::new(seed, point, Purpose::Placement);
         for i in sets {
             let before = members.len();
-            let mut rng = stream(seed, point, i as u64, Purpose::Placement);
+            let mut rng = family.stream(i as u64);
             self.sample(&mut rng, scratch, members);
             lengths.push((members.len() - before) as u32);
         }
@@ -491,11 +492,12 @@ impl<'g> Sampler<'g> {
         // Live in-edges found this round: (lane, position of the edge), the position replaced
         // by the edge's source in phase 4.
         let mut found: Vec<(usize, usize)> = Vec::new();
+        let family = StreamFamily::new(seed, point, Purpose::Placement);
         let mut next = sets.start;
         loop {
             for lane in lanes.iter_mut() {
                 if lane.set.is_none() && next < sets.end {
-                    let mut rng = stream(seed, point, next as u64, Purpose::Placement);
+                    let mut rng = family.stream(next as u64);
                     let root = below(&mut rng, n) as u32;
                     // The root is marked when its in-edges are drawn, once this is in cache.
                     prefetch(marks, root as usize);
@@ -1393,7 +1395,7 @@ fn coverage_of(sets: &RrSets, n: usize, seeds: &[u32]) -> usize {
 mod tests {
     use super::*;
     use crate::graph::generators;
-    use crate::random::Purpose;
+    use crate::random::{Purpose, stream};
 
     /// Sets `first..first + count` drawn one after the other by the one-set walk.
     fn one_by_one(sampler: &Sampler<'_>, first: usize, count: usize) -> Vec<Vec<u32>> {
