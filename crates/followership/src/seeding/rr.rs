@@ -106,25 +106,20 @@ impl RrSets {
             return;
         }
         let n = sampler.graph.node_count();
-        let chunks: Vec<(Vec<u32>, Vec<u32>)> = (start..target)
+        let family = StreamFamily::new(seed, point, Purpose::Placement);
+        let chunks: Vec<Drawn> = (start..target)
             .step_by(CHUNK)
             .collect::<Vec<_>>()
             .into_par_iter()
             .map_init(
                 || Scratch::new(n),
-                |scratch, lo| {
-                    let mut members = Vec::new();
-                    let mut lengths = Vec::new();
-                    let sets = lo..(lo + CHUNK).min(target);
-                    sampler.sample_range(seed, point, sets, scratch, &mut members, &mut lengths);
-                    (members, lengths)
-                },
+                |scratch, lo| sampler.sample_range(&family, lo..(lo + CHUNK).min(target), scratch),
             )
             .collect();
-        let extra: usize = chunks.iter().map(|(m, _)| m.len()).sum();
+        let extra: usize = chunks.iter().map(|drawn| drawn.members.len()).sum();
         self.members.reserve(extra);
         self.offsets.reserve(target - start);
-        for (members, lengths) in chunks {
+        for Drawn { members, lengths } in chunks {
             self.members.extend_from_slice(&members);
             let mut end = *self.offsets.last().expect("offsets start with 0");
             for len in lengths {
@@ -220,6 +215,13 @@ struct SortedIn {
 struct SortedEdge {
     probability: f32,
     source: u32,
+}
+
+/// Sets drawn by one parallel task: their members one set after the other, and their sizes.
+#[derive(Default)]
+struct Drawn {
+    members: Vec<u32>,
+    lengths: Vec<u32>,
 }
 
 /// One lane of [`Sampler::cascade_interleaved`]: the set it is drawing (its index), that set's
@@ -415,28 +417,27 @@ impl<'g> Sampler<'g> {
                 .map_or(0, |s| s.edges.capacity() * size_of::<SortedEdge>())
     }
 
-    /// Appends sets `sets` (set `i` drawn from stream `(seed, point, i, Placement)`) to
-    /// `members`, in order, and their sizes to `lengths`.
+    /// Sets `sets`, set `i` drawn from `family`'s stream `i`, in order.
     fn sample_range(
         &self,
-        seed: u64,
-        point: u64,
+        family: &StreamFamily,
         sets: std::ops::Range<usize>,
         scratch: &mut Scratch,
-        members: &mut Vec<u32>,
-        lengths: &mut Vec<u32>,
-    ) {
-        let interleave = self.subset && matches!(self.model, Diffusion::IndependentCascade(_));
-        if interleave {
-            return self.cascade_interleaved(seed, point, sets, scratch, members, lengths);
+    ) -> Drawn {
+        match self.model {
+            Diffusion::IndependentCascade(p) if self.subset => {
+                return self.cascade_interleaved(p, family, sets, scratch);
+            }
+            _ => {}
         }
-        let family = StreamFamily::new(seed, point, Purpose::Placement);
+        let mut drawn = Drawn::default();
         for i in sets {
-            let before = members.len();
+            let before = drawn.members.len();
             let mut rng = family.stream(i as u64);
-            self.sample(&mut rng, scratch, members);
-            lengths.push((members.len() - before) as u32);
+            self.sample(&mut rng, scratch, &mut drawn.members);
+            drawn.lengths.push((drawn.members.len() - before) as u32);
         }
+        drawn
     }
 
     /// The [`jump_scale`] of the in-edges of a person with `in_degree` of them under the
@@ -464,16 +465,15 @@ impl<'g> Sampler<'g> {
     /// those of the one-by-one walk; finished sets are put back in set order.
     fn cascade_interleaved(
         &self,
-        seed: u64,
-        point: u64,
+        p: EdgeProbability,
+        family: &StreamFamily,
         sets: std::ops::Range<usize>,
         scratch: &mut Scratch,
-        members: &mut Vec<u32>,
-        lengths: &mut Vec<u32>,
-    ) {
-        let Diffusion::IndependentCascade(p) = self.model else {
-            unreachable!("interleaving is chosen for cascades only")
-        };
+    ) -> Drawn {
+        let Drawn {
+            mut members,
+            mut lengths,
+        } = Drawn::default();
         let uniform_jump = jump_scale(uniform_ln_miss(p));
         let offsets = self.graph.in_adjacency().offsets();
         let n = self.graph.node_count();
@@ -492,7 +492,6 @@ impl<'g> Sampler<'g> {
         // Live in-edges found this round: (lane, position of the edge), the position replaced
         // by the edge's source in phase 4.
         let mut found: Vec<(usize, usize)> = Vec::new();
-        let family = StreamFamily::new(seed, point, Purpose::Placement);
         let mut next = sets.start;
         loop {
             for lane in lanes.iter_mut() {
@@ -580,6 +579,7 @@ impl<'g> Sampler<'g> {
                 pool.clear();
             }
         }
+        Drawn { members, lengths }
     }
 
     /// Appends one RR set, drawn from `rng`, to `out`.
@@ -1436,15 +1436,9 @@ mod tests {
             let sampler = Sampler::new(g, Diffusion::IndependentCascade(p));
             let (first, count) = (1_000, 700);
             let mut scratch = Scratch::new(g.node_count());
-            let (mut members, mut lengths) = (Vec::new(), Vec::new());
-            sampler.sample_range(
-                3,
-                9,
-                first..first + count,
-                &mut scratch,
-                &mut members,
-                &mut lengths,
-            );
+            let family = StreamFamily::new(3, 9, Purpose::Placement);
+            let Drawn { members, lengths } =
+                sampler.sample_range(&family, first..first + count, &mut scratch);
             let mut at = 0;
             let expected = one_by_one(&sampler, first, count);
             assert_eq!(lengths.len(), count);
