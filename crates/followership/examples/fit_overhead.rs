@@ -30,14 +30,10 @@ fn cpu_seconds(wall: &Instant) -> f64 {
     // Fields after the command name (which is in parentheses and may hold spaces): utime and
     // stime are the 12th and 13th, in clock ticks of 1/100 s.
     let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<f64> = after
-        .split_whitespace()
-        .skip(11)
-        .take(2)
-        .filter_map(|f| f.parse().ok())
-        .collect();
-    match fields[..] {
-        [user, system] => (user + system) / 100.0,
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
+    match (ticks(11), ticks(12)) {
+        (Some(user), Some(system)) => (user + system) / 100.0,
         _ => wall.elapsed().as_secs_f64(),
     }
 }

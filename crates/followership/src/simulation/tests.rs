@@ -876,7 +876,7 @@ proptest::proptest! {
         let (ticks, record) = crowd.play();
         let mut lonely = 0;
         let mut reference = ticks[0].clone();
-        for (t, engine) in ticks.iter().enumerate().skip(1) {
+        for (engine, t) in ticks[1..].iter().zip(1..) {
             reference = crowd.reference_tick(&graph, &reference, &mut lonely);
             proptest::prop_assert_eq!(engine, &reference, "tick {} of {:?}", t, crowd);
         }
