@@ -71,6 +71,28 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
+
+    // The same weighted-cascade walk on 10,000 people, whose network and marks fit in cache:
+    // what the loop costs when it never waits on memory.
+    let small = generators::barabasi_albert(10_000, LINKS, &mut stream(1, 0, 0, Purpose::Network))
+        .expect("valid parameters");
+    let subset = Sampler::new(
+        &small,
+        Diffusion::IndependentCascade(EdgeProbability::InverseInDegree),
+    );
+    let mut sets = RrSets::new();
+    sets.extend_to(&subset, 1, 1, SETS);
+    let mut group = c.benchmark_group("rr_sets_10k_nodes");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(sets.entries() as u64));
+    group.bench_function("weighted_cascade_subset", |b| {
+        b.iter(|| {
+            let mut sets = RrSets::new();
+            sets.extend_to(&subset, 1, 1, SETS);
+            black_box(sets.entries())
+        })
+    });
+    group.finish();
 }
 
 criterion_group!(benches, bench);
