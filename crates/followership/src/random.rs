@@ -73,6 +73,16 @@ impl StreamFamily {
         }
     }
 
+    /// The family named by this one's name and `index` too, for streams named by two numbers
+    /// (a batch of reverse-reachable sets, then a set within it): `child(i).stream(r)` is
+    /// independent of `stream(r)` and of `child(j).stream(r)` for `j != i`.
+    pub fn child(&self, index: u64) -> StreamFamily {
+        StreamFamily {
+            prefix: splitmix64(splitmix64(self.prefix ^ CHILD) ^ index),
+            purpose: self.purpose,
+        }
+    }
+
     /// The stream of replicate `replicate`.
     #[inline]
     pub fn stream(&self, replicate: u64) -> Stream {
@@ -80,6 +90,9 @@ impl StreamFamily {
         Stream::seed_from_u64(splitmix64(h ^ (self.purpose as u64).rotate_left(41)))
     }
 }
+
+/// Mixed into a family's name to name its children ([`StreamFamily::child`]).
+const CHILD: u64 = 0xC41D_5EED_F00D_0001;
 
 /// A uniform number in [0, 1) with 53 random bits.
 #[inline]

@@ -22,16 +22,26 @@
 //! On cascades each thread walks 16 sets at once, interleaved so that their cache misses
 //! overlap, without changing any set.
 //!
-//! Sets are sampled in parallel with rayon; set `i` draws from its own stream (named by the seed,
-//! a point reserved for RR sets, and `i`), so the collection, and every choice made from it,
-//! depends on the seed only, not on the number of threads. All sets live in one flat array of members with offsets, and the inverted index
-//! (person -> sets containing them) used by greedy coverage is flat too: about 4 bytes per
-//! entry each, plus 8 bytes per set and per person of offsets.
+//! Sets are drawn in batches, one a call of [`RrSets::extend_to`], split among chunks of people
+//! that are drawn in parallel with rayon: the batch's sets are shared among the chunks as a
+//! multinomial (every set's root uniform over everyone), and each chunk draws its sets' roots and
+//! walks from streams named by the seed, a point reserved for RR sets, the batch and the chunk;
+//! so the collection, and every choice made from it, depends on the seed and the sizes asked
+//! for, not on the number of threads. Roots come in the order of the people, so a root's in-list
+//! is read from memory in sequence, not at random.
+//!
+//! A set that is its root alone (nobody would have recruited them: nine sets in ten on a weak
+//! cascade) is not stored but counted, by person; on cascades where in-edges share one
+//! probability the chunk tells such a set from the root's in-degree with one random number and
+//! walks only the others. The sets of two or more live in one flat array of members with
+//! offsets, and the inverted index (person -> sets containing them) used by greedy coverage is
+//! flat too: about 4 bytes per entry each, plus 8 bytes per set and per person of offsets.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use rand::Rng;
+use rand_distr::{Binomial, Distribution as _};
 use rayon::prelude::*;
 
 use super::Diffusion;
@@ -48,14 +58,20 @@ const POINT_SELECTION: u64 = 0x5EED_0002;
 const POINT_OPIM_SELECTION: u64 = 0x5EED_0003;
 /// The stream point of OPIM-C's validation sets (R2).
 const POINT_OPIM_VALIDATION: u64 = 0x5EED_0004;
-/// Sets sampled per parallel task.
-const CHUNK: usize = 512;
+/// People per chunk of a batch of sets (one parallel task): few enough that the chunk's count
+/// of roots by person stays in the first-level cache.
+const CHUNK_PEOPLE: usize = 4096;
 
-/// A collection of RR sets stored flat: set `i` is `members[offsets[i]..offsets[i + 1]]`.
+/// A collection of RR sets: those of two people or more stored flat (set `i` is
+/// `members[offsets[i]..offsets[i + 1]]`), those that are their root alone counted by person.
 #[derive(Debug, Clone)]
 pub struct RrSets {
     members: Vec<u32>,
     offsets: Vec<u64>,
+    /// By person, how many sets are that person alone (empty until sets are drawn).
+    alone: Vec<u32>,
+    /// The sum of `alone`.
+    alone_total: usize,
 }
 
 impl Default for RrSets {
@@ -70,12 +86,14 @@ impl RrSets {
         RrSets {
             members: Vec::new(),
             offsets: vec![0],
+            alone: Vec::new(),
+            alone_total: 0,
         }
     }
 
     /// Number of sets.
     pub fn len(&self) -> usize {
-        self.offsets.len() - 1
+        self.stored() + self.alone_total
     }
 
     /// Whether there are no sets.
@@ -83,51 +101,117 @@ impl RrSets {
         self.len() == 0
     }
 
-    /// The members of set `i`.
-    pub fn set(&self, i: usize) -> &[u32] {
+    /// Number of sets of two people or more (those stored member by member).
+    pub fn stored(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// The members of stored set `i` (`i < self.stored()`), its root first.
+    pub fn stored_set(&self, i: usize) -> &[u32] {
         &self.members[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+
+    /// How many sets are person `v` alone.
+    pub fn alone(&self, v: u32) -> u32 {
+        self.alone.get(v as usize).copied().unwrap_or(0)
+    }
+
+    /// Calls `f` with every set's members: the stored sets in order, then each person's sets of
+    /// themselves alone, person by person.
+    pub fn for_each_set(&self, mut f: impl FnMut(&[u32])) {
+        for i in 0..self.stored() {
+            f(self.stored_set(i));
+        }
+        for (v, &sets) in self.alone.iter().enumerate() {
+            for _ in 0..sets {
+                f(&[v as u32]);
+            }
+        }
     }
 
     /// Total number of members over all sets.
     pub fn entries(&self) -> usize {
+        self.members.len() + self.alone_total
+    }
+
+    /// Total number of members over the stored sets.
+    pub fn stored_entries(&self) -> usize {
         self.members.len()
     }
 
     /// Bytes of heap memory held.
     pub fn heap_bytes(&self) -> usize {
+        self.stored_bytes() + self.alone.capacity() * 4
+    }
+
+    /// Bytes of heap memory the stored sets hold (what doubling the sets doubles).
+    fn stored_bytes(&self) -> usize {
         self.members.capacity() * 4 + self.offsets.capacity() * 8
     }
 
-    /// Samples sets until there are `target`; set `i` draws from stream
-    /// `(seed, point, i, Placement)`.
+    /// Draws one batch of sets so that there are `target` (nothing on a network of nobody).
+    ///
+    /// The batch is named by the number of sets before it: the sets depend on the seed, the
+    /// point and the sequence of targets, so extending to 300 and then to 1,000 sets gives
+    /// other sets (from the same law) than extending to 1,000 at once.
     pub fn extend_to(&mut self, sampler: &Sampler<'_>, seed: u64, point: u64, target: usize) {
         let start = self.len();
-        if target <= start {
+        let n = sampler.graph.node_count();
+        if target <= start || n == 0 {
             return;
         }
-        let n = sampler.graph.node_count();
-        let family = StreamFamily::new(seed, point, Purpose::Placement);
-        let chunks: Vec<Drawn> = (start..target)
-            .step_by(CHUNK)
-            .collect::<Vec<_>>()
+        if self.alone.len() != n {
+            debug_assert!(self.alone.is_empty(), "sets of one network at a time");
+            self.alone = vec![0; n];
+        }
+        let batch = StreamFamily::new(seed, point, Purpose::Placement).child(start as u64);
+        let per_chunk = share_among_chunks(&mut batch.stream(u64::MAX), target - start, n);
+        let chunks: Vec<Drawn> = per_chunk
             .into_par_iter()
+            .enumerate()
             .map_init(
                 || Scratch::new(n),
-                |scratch, lo| sampler.sample_range(&family, lo..(lo + CHUNK).min(target), scratch),
+                |scratch, (chunk, sets)| sampler.draw_chunk(&batch, chunk, sets, scratch),
             )
             .collect();
         let extra: usize = chunks.iter().map(|drawn| drawn.members.len()).sum();
+        let stored: usize = chunks.iter().map(|drawn| drawn.lengths.len()).sum();
         self.members.reserve(extra);
-        self.offsets.reserve(target - start);
-        for Drawn { members, lengths } in chunks {
-            self.members.extend_from_slice(&members);
+        self.offsets.reserve(stored);
+        for drawn in chunks {
+            self.members.extend_from_slice(&drawn.members);
             let mut end = *self.offsets.last().expect("offsets start with 0");
-            for len in lengths {
+            for len in drawn.lengths {
                 end += u64::from(len);
                 self.offsets.push(end);
             }
+            for (total, &sets) in self.alone[drawn.first..].iter_mut().zip(&drawn.alone) {
+                *total += sets;
+                self.alone_total += sets as usize;
+            }
         }
     }
+}
+
+/// How many of `sets` sets, each rooted at one of `n` people uniformly, are rooted in each chunk
+/// of [`CHUNK_PEOPLE`] people: the multinomial, drawn as a binomial a chunk on what is left.
+fn share_among_chunks(rng: &mut Stream, sets: usize, n: usize) -> Vec<usize> {
+    let (mut sets_left, mut people_left) = (sets as u64, n);
+    (0..n.div_ceil(CHUNK_PEOPLE))
+        .map(|chunk| {
+            let people = CHUNK_PEOPLE.min(n - chunk * CHUNK_PEOPLE);
+            let here = if people == people_left {
+                sets_left
+            } else {
+                Binomial::new(sets_left, people as f64 / people_left as f64)
+                    .expect("a share of the people left is a probability")
+                    .sample(rng)
+            };
+            sets_left -= here;
+            people_left -= people;
+            here as usize
+        })
+        .collect()
 }
 
 /// Reverse-reachable sets one thread draws at once, interleaved, on cascades (see
@@ -217,20 +301,56 @@ struct SortedEdge {
     source: u32,
 }
 
-/// Sets drawn by one parallel task: their members one set after the other, and their sizes.
-#[derive(Default)]
+/// Sets of one batch rooted in one chunk of people: those of two people or more, their members
+/// one set after the other and their sizes, and by person of the chunk how many are that
+/// person alone.
 struct Drawn {
     members: Vec<u32>,
     lengths: Vec<u32>,
+    alone: Vec<u32>,
+    /// The chunk's first person.
+    first: usize,
 }
 
-/// One lane of [`Sampler::cascade_interleaved`]: the set it is drawing (its index), that set's
-/// stream, and the members reached so far in breadth-first order, `head` being the next whose
-/// in-edges are drawn.
+impl Drawn {
+    /// Nothing drawn yet for the chunk of `people`.
+    fn new(people: std::ops::Range<usize>) -> Self {
+        Drawn {
+            members: Vec::new(),
+            lengths: Vec::new(),
+            alone: vec![0; people.len()],
+            first: people.start,
+        }
+    }
+
+    /// Hands on one set, its root (a person of the chunk) first.
+    fn push(&mut self, set: &[u32]) {
+        if let [root] = set {
+            self.alone[*root as usize - self.first] += 1;
+        } else {
+            self.members.extend_from_slice(set);
+            self.lengths.push(set.len() as u32);
+        }
+    }
+}
+
+/// A set to be walked: its root, and where the root's first live in-edge is in its in-list when
+/// the chunk has drawn it already (see [`Sampler::draw_chunk`]).
+#[derive(Debug, Clone, Copy)]
+struct Walk {
+    root: u32,
+    first: Option<usize>,
+}
+
+/// One lane of [`Sampler::cascade_interleaved`]: the walk it is drawing (its index), that
+/// walk's stream, and the members reached so far in breadth-first order, `head` being the next
+/// whose in-edges are drawn.
 #[derive(Default)]
 struct Lane {
-    set: Option<usize>,
+    walk: Option<usize>,
     rng: Option<Stream>,
+    /// The root's first live in-edge, when drawn already.
+    first: Option<usize>,
     members: Vec<u32>,
     head: usize,
     /// The positions of the in-list of `members[head]` in the in-adjacency.
@@ -417,25 +537,74 @@ impl<'g> Sampler<'g> {
                 .map_or(0, |s| s.edges.capacity() * size_of::<SortedEdge>())
     }
 
-    /// Sets `sets`, set `i` drawn from `family`'s stream `i`, in order.
-    fn sample_range(
+    /// The sets of `batch` rooted in chunk `chunk` of the people, `sets` of them.
+    ///
+    /// The chunk's stream draws every set's root among its people (uniformly) and, on cascades
+    /// where a person's in-edges share one probability, whether the root has a live in-edge at
+    /// all and where the first one is: a set without is its root alone, told from the root's
+    /// in-degree with one random number and no walk. The other sets are walked, walk `w` from
+    /// stream `w` of `batch.child(chunk)`.
+    fn draw_chunk(
         &self,
-        family: &StreamFamily,
-        sets: std::ops::Range<usize>,
+        batch: &StreamFamily,
+        chunk: usize,
+        sets: usize,
         scratch: &mut Scratch,
     ) -> Drawn {
+        let n = self.graph.node_count();
+        let people = chunk * CHUNK_PEOPLE..((chunk + 1) * CHUNK_PEOPLE).min(n);
+        let mut drawn = Drawn::new(people.clone());
+        let mut rng = batch.stream(chunk as u64);
+        let mut rooted = vec![0u32; people.len()];
+        for _ in 0..sets {
+            rooted[below(&mut rng, people.len())] += 1;
+        }
+        let mut walks = Vec::new();
+        match self.model {
+            Diffusion::IndependentCascade(p) if self.subset && self.sorted.is_none() => {
+                let uniform_jump = jump_scale(uniform_ln_miss(p));
+                for (root, &sets) in people.clone().zip(&rooted) {
+                    let d = self.graph.in_degree(root as u32);
+                    let jump = self.jump(p, uniform_jump, d);
+                    if jump == 0.0 {
+                        drawn.alone[root - people.start] += sets;
+                        continue;
+                    }
+                    let none_live = self.none_live_by_degree[d];
+                    for _ in 0..sets {
+                        match first_gap(&mut rng, jump, none_live) {
+                            first if first < d => walks.push(Walk {
+                                root: root as u32,
+                                first: Some(first),
+                            }),
+                            _ => drawn.alone[root - people.start] += 1,
+                        }
+                    }
+                }
+            }
+            _ => {
+                for (root, &sets) in people.clone().zip(&rooted) {
+                    let walk = Walk {
+                        root: root as u32,
+                        first: None,
+                    };
+                    walks.extend(std::iter::repeat_n(walk, sets as usize));
+                }
+            }
+        }
+        let family = batch.child(chunk as u64);
         match self.model {
             Diffusion::IndependentCascade(p) if self.subset => {
-                return self.cascade_interleaved(p, family, sets, scratch);
+                self.cascade_interleaved(p, &family, &walks, scratch, &mut drawn);
             }
-            _ => {}
-        }
-        let mut drawn = Drawn::default();
-        for i in sets {
-            let before = drawn.members.len();
-            let mut rng = family.stream(i as u64);
-            self.sample(&mut rng, scratch, &mut drawn.members);
-            drawn.lengths.push((drawn.members.len() - before) as u32);
+            _ => {
+                let mut set = Vec::new();
+                for (w, &walk) in walks.iter().enumerate() {
+                    set.clear();
+                    self.sample(walk, &mut family.stream(w as u64), scratch, &mut set);
+                    drawn.push(&set);
+                }
+            }
         }
         drawn
     }
@@ -451,8 +620,9 @@ impl<'g> Sampler<'g> {
         }
     }
 
-    /// The same sets, drawn the same way from the same streams, as [`Sampler::cascade_subset`]
-    /// one after the other, but [`LANES`] of them at once.
+    /// The sets of `walks`, walk `w` drawn from `family`'s stream `w`, handed on to `drawn` in
+    /// order: the same sets, drawn the same way from the same streams, as
+    /// [`Sampler::cascade_subset`] one after the other, but [`LANES`] of them at once.
     ///
     /// One set's walk is a chain of cache misses (where the person's in-list is, an in-neighbour
     /// in it, whether that neighbour was reached; with edge weights, the in-list's
@@ -462,18 +632,15 @@ impl<'g> Sampler<'g> {
     /// per round, in phases, and each phase first asks for the memory of all lanes' next step
     /// ([`prefetch`]) and then uses it, so the misses of the lanes overlap. Each lane keeps its
     /// own stream and breadth-first order, so a set's members, and their order, are exactly
-    /// those of the one-by-one walk; finished sets are put back in set order.
+    /// those of the one-by-one walk; finished sets are put back in order.
     fn cascade_interleaved(
         &self,
         p: EdgeProbability,
         family: &StreamFamily,
-        sets: std::ops::Range<usize>,
+        walks: &[Walk],
         scratch: &mut Scratch,
-    ) -> Drawn {
-        let Drawn {
-            mut members,
-            mut lengths,
-        } = Drawn::default();
+        drawn: &mut Drawn,
+    ) {
         let uniform_jump = jump_scale(uniform_ln_miss(p));
         let offsets = self.graph.in_adjacency().offsets();
         let n = self.graph.node_count();
@@ -481,44 +648,43 @@ impl<'g> Sampler<'g> {
             scratch.lane_marks = vec![0; n];
         }
         let marks = &mut scratch.lane_marks;
-        let first = sets.start;
-        // Sets that finished before a set with a lower index: `(start in pool, size)` by set.
+        // Walks that finished before a walk with a lower index: `(start in pool, size)` by walk.
         // Sets are handed on in order as soon as they can be, so the pool holds only those
         // waiting, and is emptied whenever none are.
         let mut pool: Vec<u32> = Vec::new();
-        let mut placed: Vec<Option<(usize, u32)>> = vec![None; sets.len()];
-        let (mut handed_on, mut waiting) = (sets.start, 0usize);
+        let mut placed: Vec<Option<(usize, u32)>> = vec![None; walks.len()];
+        let (mut handed_on, mut waiting) = (0usize, 0usize);
         let mut lanes: Vec<Lane> = (0..LANES).map(|_| Lane::default()).collect();
         // Live in-edges found this round: (lane, position of the edge), the position replaced
         // by the edge's source in phase 4.
         let mut found: Vec<(usize, usize)> = Vec::new();
-        let mut next = sets.start;
+        let mut next = 0;
         loop {
             for lane in lanes.iter_mut() {
-                if lane.set.is_none() && next < sets.end {
-                    let mut rng = family.stream(next as u64);
-                    let root = below(&mut rng, n) as u32;
+                if lane.walk.is_none() && next < walks.len() {
+                    let Walk { root, first } = walks[next];
                     // The root is marked when its in-edges are drawn, once this is in cache.
                     prefetch(marks, root as usize);
                     lane.members.clear();
                     lane.members.push(root);
                     lane.head = 0;
-                    lane.rng = Some(rng);
-                    lane.set = Some(next);
+                    lane.first = first;
+                    lane.rng = Some(family.stream(next as u64));
+                    lane.walk = Some(next);
                     next += 1;
                 }
             }
-            if lanes.iter().all(|lane| lane.set.is_none()) {
+            if lanes.iter().all(|lane| lane.walk.is_none()) {
                 break;
             }
             // Phase 1: where each lane's next person's in-list is.
-            for lane in lanes.iter().filter(|lane| lane.set.is_some()) {
+            for lane in lanes.iter().filter(|lane| lane.walk.is_some()) {
                 let w = lane.members[lane.head] as usize;
                 prefetch(offsets, w);
                 prefetch(offsets, w + 1);
             }
             // Phase 2: the in-list itself, when its probabilities are to be read.
-            for lane in lanes.iter_mut().filter(|lane| lane.set.is_some()) {
+            for lane in lanes.iter_mut().filter(|lane| lane.walk.is_some()) {
                 let w = lane.members[lane.head] as usize;
                 lane.in_list = offsets[w] as usize..offsets[w + 1] as usize;
                 if let Some(sorted) = &self.sorted {
@@ -528,14 +694,18 @@ impl<'g> Sampler<'g> {
             // Phase 3: the live in-edges of that person.
             found.clear();
             for (l, lane) in lanes.iter_mut().enumerate() {
-                let Some(rng) = lane.rng.as_mut().filter(|_| lane.set.is_some()) else {
+                let Some(rng) = lane.rng.as_mut().filter(|_| lane.walk.is_some()) else {
                     continue;
                 };
-                if lane.head == 0 {
+                let first = if lane.head == 0 {
                     marks[lane.members[0] as usize] |= 1 << l;
-                }
+                    lane.first
+                } else {
+                    None
+                };
                 lane.head += 1;
-                self.live_in_edges(p, uniform_jump, lane.in_list.clone(), rng, |edge| {
+                let in_list = lane.in_list.clone();
+                self.live_in_edges(p, uniform_jump, in_list, first, rng, |edge| {
                     self.prefetch_source(edge);
                     found.push((l, edge));
                 });
@@ -553,25 +723,23 @@ impl<'g> Sampler<'g> {
                 }
             }
             for (l, lane) in lanes.iter_mut().enumerate() {
-                if let Some(set) = lane.set.filter(|_| lane.head == lane.members.len()) {
+                if let Some(walk) = lane.walk.filter(|_| lane.head == lane.members.len()) {
                     for &u in &lane.members {
                         marks[u as usize] &= !(1 << l);
                     }
-                    if set == handed_on {
-                        members.extend_from_slice(&lane.members);
-                        lengths.push(lane.members.len() as u32);
+                    if walk == handed_on {
+                        drawn.push(&lane.members);
                         handed_on += 1;
                     } else {
-                        placed[set - first] = Some((pool.len(), lane.members.len() as u32));
+                        placed[walk] = Some((pool.len(), lane.members.len() as u32));
                         pool.extend_from_slice(&lane.members);
                         waiting += 1;
                     }
-                    lane.set = None;
+                    lane.walk = None;
                 }
             }
-            while let Some(&Some((start, len))) = placed.get(handed_on - first) {
-                members.extend_from_slice(&pool[start..start + len as usize]);
-                lengths.push(len);
+            while let Some(&Some((start, len))) = placed.get(handed_on) {
+                drawn.push(&pool[start..start + len as usize]);
                 handed_on += 1;
                 waiting -= 1;
             }
@@ -579,19 +747,17 @@ impl<'g> Sampler<'g> {
                 pool.clear();
             }
         }
-        Drawn { members, lengths }
     }
 
-    /// Appends one RR set, drawn from `rng`, to `out`.
-    fn sample(&self, rng: &mut Stream, scratch: &mut Scratch, out: &mut Vec<u32>) {
-        let g = self.graph;
+    /// Appends the RR set of `walk`, drawn from `rng`, to `out`.
+    fn sample(&self, walk: Walk, rng: &mut Stream, scratch: &mut Scratch, out: &mut Vec<u32>) {
         scratch.next_epoch();
-        let root = below(rng, g.node_count()) as u32;
+        let root = walk.root;
         scratch.visit(root);
         out.push(root);
         match self.model {
             Diffusion::IndependentCascade(p) if self.subset => {
-                self.cascade_subset(p, rng, scratch, out)
+                self.cascade_subset(p, walk.first, rng, scratch, out)
             }
             Diffusion::IndependentCascade(p) => self.cascade_plain(p, rng, scratch, out),
             Diffusion::LinearThreshold => self.threshold_walk(root, rng, scratch, out),
@@ -599,10 +765,12 @@ impl<'g> Sampler<'g> {
     }
 
     /// Reverse cascade by subset sampling: per person reached, the live in-edges are found by
-    /// geometric jumps (equal probabilities) or jumps with thinning down a sorted list.
+    /// geometric jumps (equal probabilities) or jumps with thinning down a sorted list; `first`
+    /// is where the root's first live in-edge is, when drawn already.
     fn cascade_subset(
         &self,
         p: EdgeProbability,
+        mut first: Option<usize>,
         rng: &mut Stream,
         scratch: &mut Scratch,
         out: &mut Vec<u32>,
@@ -614,7 +782,7 @@ impl<'g> Sampler<'g> {
             let w = out[head] as usize;
             head += 1;
             let in_list = offsets[w] as usize..offsets[w + 1] as usize;
-            self.live_in_edges(p, uniform_jump, in_list, rng, |edge| {
+            self.live_in_edges(p, uniform_jump, in_list, first.take(), rng, |edge| {
                 let u = self.source(edge);
                 if scratch.visit(u) {
                     out.push(u);
@@ -644,7 +812,8 @@ impl<'g> Sampler<'g> {
     }
 
     /// Calls `live` with the position (see [`Sampler::source`]) of each live edge of the
-    /// in-list `in_list`, in list order, drawing from `rng`.
+    /// in-list `in_list`, in list order, drawing from `rng`; `first` is the first live edge's
+    /// place in the list when drawn already (equal probabilities only).
     ///
     /// Equal probabilities: geometric jumps from one live edge to the next. Edge weights as
     /// probabilities: jumps with thinning down the list sorted by probability; candidates come
@@ -658,11 +827,13 @@ impl<'g> Sampler<'g> {
         p: EdgeProbability,
         uniform_jump: f64,
         in_list: std::ops::Range<usize>,
+        first: Option<usize>,
         rng: &mut Stream,
         mut live: impl FnMut(usize),
     ) {
         let (a, d) = (in_list.start, in_list.len());
         if let Some(sorted) = &self.sorted {
+            debug_assert!(first.is_none(), "drawn down the sorted list only");
             let list = &sorted.edges[in_list];
             let mut j = 0usize;
             let mut bound = match list.first() {
@@ -697,7 +868,7 @@ impl<'g> Sampler<'g> {
             // Probability 0 (or nobody to come from).
             return;
         }
-        let mut j = first_gap(rng, jump, self.none_live_by_degree[d]);
+        let mut j = first.unwrap_or_else(|| first_gap(rng, jump, self.none_live_by_degree[d]));
         while j < d {
             live(a + j);
             j = j.saturating_add(1).saturating_add(gap(rng, jump));
@@ -836,22 +1007,27 @@ pub struct Coverage {
 /// Bytes the inverted index and counts of [`greedy`] take for `entries` members among `n`
 /// people and `sets` sets (what a memory budget must leave room for).
 pub fn greedy_bytes(entries: usize, n: usize, sets: usize) -> usize {
-    entries * 4 + n * (8 + 4 + 8) + sets
+    // Per person: offsets, counts, the heap, and while the index is built the gains, their
+    // order and who is listed.
+    entries * 4 + n * (8 + 4 + 8 + 4 + 4 + 1) + sets
 }
 
 /// Greedy maximum coverage with, if `bound`, the instance-specific upper bound of
 /// [`Coverage::upper`]. The picks are those of [`max_coverage`] either way.
 pub fn greedy(sets: &RrSets, n: usize, k: usize, bound: bool) -> Coverage {
+    // The stored sets not yet covered that contain each person; a person's gain also counts
+    // the sets that are them alone, which only they cover.
     let mut count = vec![0u32; n];
     for &v in &sets.members {
         count[v as usize] += 1;
     }
+    let gain = |count: &[u32], v: u32| count[v as usize] + sets.alone(v);
     // Only people who may be picked need their sets listed: the index covers those whose count
     // is among the `INDEXED_PER_PICK * k` highest (ties included), and is rebuilt for everyone
     // the first time a pick falls outside it, which keeps the picks those of a full index.
     // Building the index is a random write per member, the greedy's largest cost by far when
     // there are many small sets (a weak cascade), where the candidates hold a small share.
-    let mut covered_set = vec![false; sets.len()];
+    let mut covered_set = vec![false; sets.stored()];
     let mut index = SetIndex::build(
         sets,
         &covered_set,
@@ -866,7 +1042,7 @@ pub fn greedy(sets: &RrSets, n: usize, k: usize, bound: bool) -> Coverage {
     // present count. The order (count, then lower id) is the plain scan's, so the picks are too,
     // at O(log n) a pick instead of O(n).
     let mut heap: BinaryHeap<(u32, Reverse<u32>)> = (0..n as u32)
-        .map(|v| (count[v as usize], Reverse(v)))
+        .map(|v| (gain(&count, v), Reverse(v)))
         .collect();
     let want = if bound { k } else { 1 };
     let mut fresh: Vec<(u32, Reverse<u32>)> = Vec::with_capacity(want);
@@ -878,8 +1054,8 @@ pub fn greedy(sets: &RrSets, n: usize, k: usize, bound: bool) -> Coverage {
             let Some((c, Reverse(v))) = heap.pop() else {
                 break;
             };
-            if c != count[v as usize] {
-                heap.push((count[v as usize], Reverse(v)));
+            if c != gain(&count, v) {
+                heap.push((gain(&count, v), Reverse(v)));
             } else {
                 fresh.push((c, Reverse(v)));
             }
@@ -894,6 +1070,7 @@ pub fn greedy(sets: &RrSets, n: usize, k: usize, bound: bool) -> Coverage {
         let (_, Reverse(v)) = fresh[0];
         heap.extend(fresh.drain(1..));
         seeds.push(v);
+        covered += sets.alone(v) as usize;
         if !index.lists(v) {
             // The old index goes first, so the two are never held at once.
             drop(std::mem::take(&mut index));
@@ -903,7 +1080,7 @@ pub fn greedy(sets: &RrSets, n: usize, k: usize, bound: bool) -> Coverage {
             if !covered_set[s as usize] {
                 covered_set[s as usize] = true;
                 covered += 1;
-                for &u in sets.set(s as usize) {
+                for &u in sets.stored_set(s as usize) {
                     count[u as usize] -= 1;
                 }
             }
@@ -923,50 +1100,59 @@ pub fn greedy(sets: &RrSets, n: usize, k: usize, bound: bool) -> Coverage {
 /// How many people per pick [`greedy`] lists the sets of at first.
 const INDEXED_PER_PICK: usize = 8;
 
-/// The inverted index of [`greedy`]: for the people it lists, the sets containing them, flat
-/// (one array of set ids with per-person offsets; people not listed have empty ranges).
+/// The inverted index of [`greedy`]: for the people it lists, the stored sets containing them,
+/// flat (one array of set ids with per-person offsets; people not listed have empty ranges).
 #[derive(Default)]
 struct SetIndex {
-    /// People listed: those whose count was at least this (0: everyone).
-    least: u32,
+    /// Whether everyone is listed.
+    everyone: bool,
+    /// Who is listed, when not everyone.
+    listed: Vec<bool>,
     offsets: Vec<u64>,
     sets: Vec<u32>,
 }
 
 impl SetIndex {
-    /// The index, over the sets not yet `covered`, of the people whose `count` (of those sets
-    /// containing them) is among the `listed` highest, ties included; everyone when
-    /// `listed >= n`.
+    /// The index, over the stored sets not yet `covered`, of the people whose gain (`count` of
+    /// those sets containing them, plus the sets that are them alone) is among the `listed`
+    /// highest, ties included; everyone when `listed >= n`.
     fn build(sets: &RrSets, covered: &[bool], count: &[u32], listed: usize) -> SetIndex {
         let n = count.len();
-        let least = if listed >= n {
-            0
+        let everyone = listed >= n;
+        let listed = if everyone {
+            Vec::new()
         } else {
-            let mut order = count.to_vec();
+            let gains: Vec<u32> = (0..n as u32)
+                .map(|v| count[v as usize] + sets.alone(v))
+                .collect();
+            let mut order = gains.clone();
             let (_, &mut cut, _) = order.select_nth_unstable_by(listed, |a, b| b.cmp(a));
-            cut.max(1)
+            let least = cut.max(1);
+            gains.iter().map(|&g| g >= least).collect()
         };
+        let lists = |v: usize| everyone || listed[v];
         let mut offsets = Vec::with_capacity(n + 1);
         let mut acc = 0u64;
         offsets.push(0u64);
-        for &c in count {
-            if c >= least {
+        for (v, &c) in count.iter().enumerate() {
+            if lists(v) {
                 acc += u64::from(c);
             }
             offsets.push(acc);
         }
         let mut fill: Vec<u64> = offsets[..n].to_vec();
         let mut index = vec![0u32; acc as usize];
-        for s in (0..sets.len()).filter(|&s| !covered[s]) {
-            for &v in sets.set(s) {
-                if count[v as usize] >= least {
+        for s in (0..sets.stored()).filter(|&s| !covered[s]) {
+            for &v in sets.stored_set(s) {
+                if lists(v as usize) {
                     index[fill[v as usize] as usize] = s as u32;
                     fill[v as usize] += 1;
                 }
             }
         }
         SetIndex {
-            least,
+            everyone,
+            listed,
             offsets,
             sets: index,
         }
@@ -974,7 +1160,7 @@ impl SetIndex {
 
     /// Whether the sets of `v` are listed.
     fn lists(&self, v: u32) -> bool {
-        self.least == 0 || self.offsets[v as usize + 1] > self.offsets[v as usize]
+        self.everyone || self.listed[v as usize]
     }
 
     /// The sets containing `v`, if listed (empty otherwise).
@@ -1097,13 +1283,7 @@ pub fn estimate_spread(
     let sampler = Sampler::new(graph, model);
     let mut sets = RrSets::new();
     sets.extend_to(&sampler, seed, POINT_SELECTION, theta);
-    let mut is_seed = vec![false; graph.node_count()];
-    for &s in seeds {
-        is_seed[s as usize] = true;
-    }
-    let covered = (0..sets.len())
-        .filter(|&i| sets.set(i).iter().any(|&v| is_seed[v as usize]))
-        .count();
+    let covered = coverage_of(&sets, graph.node_count(), seeds);
     graph.node_count() as f64 * covered as f64 / theta as f64
 }
 
@@ -1220,8 +1400,8 @@ pub struct OpimResult {
 /// deviations of a fair split). The certificate holds whenever sampling stops (each round's
 /// bounds share the failure probability of all rounds); refining only buys better seeds.
 ///
-/// Set `i` of each collection draws from its own stream, so the result depends on the seed
-/// only, not on the number of threads, except under a time budget: how many rounds fit in it
+/// Each round's sets are a batch of [`RrSets::extend_to`] with streams of their own, so the
+/// result depends on the seed only, not on the number of threads, except under a time budget: how many rounds fit in it
 /// depends on the machine's speed and load (a memory budget keeps the result deterministic).
 /// The budgets make it stop early with whatever ratio is certified by then
 /// ([`OpimResult::guarantee`]); `progress` hears every round.
@@ -1278,8 +1458,12 @@ pub fn opim(
             guarantee,
         });
         let elapsed = started.elapsed();
-        let next_bytes = 2 * (r1.heap_bytes() + r2.heap_bytes())
-            + greedy_bytes(2 * r1.entries(), n, 2 * r1.len())
+        // Doubling doubles the stored sets; the counts of sets that are their root alone stay.
+        let next_bytes = r1.heap_bytes()
+            + r2.heap_bytes()
+            + r1.stored_bytes()
+            + r2.stored_bytes()
+            + greedy_bytes(2 * r1.stored_entries(), n, 2 * r1.stored())
             + sampler.heap_bytes();
         let certified = guarantee >= target;
         // Past the target, a time budget is spent on more sets (better seeds), while the next
@@ -1363,10 +1547,21 @@ fn significantly_better(sets: &RrSets, n: usize, new: &[u32], old: &[u32], mater
     for &s in old {
         mark[s as usize] |= 2;
     }
-    let (only_new, only_old) = (0..sets.len())
+    let alone_only = |seeds: &[u32], only: u8| -> usize {
+        seeds
+            .iter()
+            .filter(|&&s| mark[s as usize] == only)
+            .map(|&s| sets.alone(s) as usize)
+            .sum()
+    };
+    let alone = (alone_only(new, 1), alone_only(old, 2));
+    let (only_new, only_old) = (0..sets.stored())
         .into_par_iter()
         .map(|i| {
-            let seen = sets.set(i).iter().fold(0u8, |m, &v| m | mark[v as usize]);
+            let seen = sets
+                .stored_set(i)
+                .iter()
+                .fold(0u8, |m, &v| m | mark[v as usize]);
             match seen {
                 1 => (1usize, 0usize),
                 2 => (0, 1),
@@ -1374,6 +1569,7 @@ fn significantly_better(sets: &RrSets, n: usize, new: &[u32], old: &[u32], mater
             }
         })
         .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    let (only_new, only_old) = (only_new + alone.0, only_old + alone.1);
     let discordant = (only_new + only_old) as f64;
     let gain = only_new as f64 - only_old as f64;
     gain > 2.0 * discordant.sqrt() && gain >= material
@@ -1382,13 +1578,18 @@ fn significantly_better(sets: &RrSets, n: usize, new: &[u32], old: &[u32], mater
 /// How many of `sets` contain one of `seeds`.
 fn coverage_of(sets: &RrSets, n: usize, seeds: &[u32]) -> usize {
     let mut is_seed = vec![false; n];
+    let mut alone = 0;
     for &s in seeds {
-        is_seed[s as usize] = true;
+        if !is_seed[s as usize] {
+            is_seed[s as usize] = true;
+            alone += sets.alone(s) as usize;
+        }
     }
-    (0..sets.len())
-        .into_par_iter()
-        .filter(|&i| sets.set(i).iter().any(|&v| is_seed[v as usize]))
-        .count()
+    alone
+        + (0..sets.stored())
+            .into_par_iter()
+            .filter(|&i| sets.stored_set(i).iter().any(|&v| is_seed[v as usize]))
+            .count()
 }
 
 #[cfg(test)]
@@ -1397,14 +1598,15 @@ mod tests {
     use crate::graph::generators;
     use crate::random::{Purpose, stream};
 
-    /// Sets `first..first + count` drawn one after the other by the one-set walk.
-    fn one_by_one(sampler: &Sampler<'_>, first: usize, count: usize) -> Vec<Vec<u32>> {
+    /// The sets of `walks` drawn one after the other by the one-set walk, walk `w` from
+    /// `family`'s stream `w`.
+    fn one_by_one(sampler: &Sampler<'_>, family: &StreamFamily, walks: &[Walk]) -> Vec<Vec<u32>> {
         let mut scratch = Scratch::new(sampler.graph.node_count());
-        (first..first + count)
-            .map(|i| {
+        (0..walks.len())
+            .map(|w| {
                 let mut out = Vec::new();
-                let mut rng = stream(3, 9, i as u64, Purpose::Placement);
-                sampler.sample(&mut rng, &mut scratch, &mut out);
+                let mut rng = family.stream(w as u64);
+                sampler.sample(walks[w], &mut rng, &mut scratch, &mut out);
                 out
             })
             .collect()
@@ -1434,38 +1636,100 @@ mod tests {
             (&weighted, EdgeProbability::Weight),
         ] {
             let sampler = Sampler::new(g, Diffusion::IndependentCascade(p));
-            let (first, count) = (1_000, 700);
+            // Walks from random roots; where in-edges share one probability, some with the
+            // root's first live in-edge given (as a chunk draws it), anywhere in its list.
+            let mut roots = stream(6, 0, 0, Purpose::Placement);
+            let walks: Vec<Walk> = (0..700)
+                .map(|w| {
+                    let root = below(&mut roots, g.node_count()) as u32;
+                    let d = g.in_degree(root);
+                    let given = p != EdgeProbability::Weight && w % 2 == 0 && d > 0;
+                    Walk {
+                        root,
+                        first: given.then(|| below(&mut roots, d)),
+                    }
+                })
+                .collect();
             let mut scratch = Scratch::new(g.node_count());
             let family = StreamFamily::new(3, 9, Purpose::Placement);
-            let Drawn { members, lengths } =
-                sampler.sample_range(&family, first..first + count, &mut scratch);
-            let mut at = 0;
-            let expected = one_by_one(&sampler, first, count);
-            assert_eq!(lengths.len(), count);
-            for (set, &len) in expected.iter().zip(&lengths) {
-                assert_eq!(&members[at..at + len as usize], &set[..], "{p:?}");
-                at += len as usize;
+            let mut drawn = Drawn::new(0..g.node_count());
+            sampler.cascade_interleaved(p, &family, &walks, &mut scratch, &mut drawn);
+            // The one-by-one sets, handed on the same way: those of two or more in order, the
+            // others counted by root.
+            let mut expected = Drawn::new(0..g.node_count());
+            for set in one_by_one(&sampler, &family, &walks) {
+                expected.push(&set);
             }
-            assert_eq!(at, members.len());
-            // The lanes' marks are all cleared again, so the next range starts clean.
+            assert_eq!(drawn.members, expected.members, "{p:?}");
+            assert_eq!(drawn.lengths, expected.lengths, "{p:?}");
+            assert_eq!(drawn.alone, expected.alone, "{p:?}");
+            // The lanes' marks are all cleared again, so the next chunk starts clean.
             assert!(scratch.lane_marks.iter().all(|&m| m == 0));
             // Sets of every size came up: singletons (but for p = 1, where every set is the
-            // whole network) and larger ones (but for p = 0).
+            // whole network, and given a live in-edge but for edges of probability 0) and
+            // larger ones (but for p = 0).
+            let alone: u32 = drawn.alone.iter().sum();
+            assert_eq!(alone as usize + drawn.lengths.len(), walks.len(), "{p:?}");
             if p != EdgeProbability::Uniform(1.0) {
-                assert!(lengths.contains(&1), "{p:?}");
+                assert!(alone > 0, "{p:?}");
             }
             if p != EdgeProbability::Uniform(0.0) {
-                assert!(lengths.iter().any(|&len| len > 3), "{p:?}");
+                assert!(drawn.lengths.iter().any(|&len| len > 3), "{p:?}");
             }
         }
     }
 
-    fn sets_of(lists: &[Vec<u32>]) -> RrSets {
+    #[test]
+    fn roots_are_uniform_over_everyone_and_every_set_is_drawn() {
+        // With p = 0 every set is its root alone, so the counts by person are the roots. 10,000
+        // people make three chunks (the last one short); three batches of 250,000 sets in all,
+        // 25 a person expected. Chi-square against uniform: 9,999 degrees of freedom, mean
+        // 9,999 and standard deviation 141; the bound is the mean plus 5 deviations. Each
+        // chunk's share is within 5 standard deviations of its binomial mean.
+        let n = 10_000;
+        let g = generators::barabasi_albert(n, 2, &mut stream(8, 0, 0, Purpose::Network))
+            .expect("valid parameters");
+        let sampler = Sampler::new(
+            &g,
+            Diffusion::IndependentCascade(EdgeProbability::Uniform(0.0)),
+        );
         let mut sets = RrSets::new();
-        for list in lists {
-            sets.members.extend_from_slice(list);
-            sets.offsets.push(sets.members.len() as u64);
+        for target in [1, 90_001, 250_000] {
+            sets.extend_to(&sampler, 4, 2, target);
+            assert_eq!((sets.len(), sets.stored()), (target, 0));
         }
+        let total = sets.len() as f64;
+        let expected = total / n as f64;
+        let chi2: f64 = (0..n as u32)
+            .map(|v| (f64::from(sets.alone(v)) - expected).powi(2) / expected)
+            .sum();
+        assert!(chi2 < 9_999.0 + 5.0 * 141.4, "chi-square {chi2}");
+        for chunk in 0..n.div_ceil(CHUNK_PEOPLE) {
+            let people = chunk * CHUNK_PEOPLE..((chunk + 1) * CHUNK_PEOPLE).min(n);
+            let share = people.len() as f64 / n as f64;
+            let got: f64 = people.map(|v| f64::from(sets.alone(v as u32))).sum();
+            let sd = (total * share * (1.0 - share)).sqrt();
+            assert!(
+                (got - total * share).abs() < 5.0 * sd,
+                "chunk {chunk}: {got}"
+            );
+        }
+    }
+
+    /// `lists` as a collection of `n` people's sets, as drawing hands them on.
+    fn sets_of(n: usize, lists: &[Vec<u32>]) -> RrSets {
+        let mut drawn = Drawn::new(0..n);
+        for list in lists {
+            drawn.push(list);
+        }
+        let mut sets = RrSets::new();
+        sets.members = drawn.members;
+        for len in drawn.lengths {
+            let end = sets.offsets.last().expect("offsets start with 0") + u64::from(len);
+            sets.offsets.push(end);
+        }
+        sets.alone_total = drawn.alone.iter().map(|&a| a as usize).sum();
+        sets.alone = drawn.alone;
         sets
     }
 
@@ -1477,7 +1741,8 @@ mod tests {
         let mut lists: Vec<Vec<u32>> = (0..10).map(|_| (0..20).collect()).collect();
         lists.extend((0..5).map(|_| vec![50]));
         lists.push(vec![60, 61]);
-        let sets = sets_of(&lists);
+        let sets = sets_of(100, &lists);
+        assert_eq!((sets.len(), sets.stored(), sets.alone(50)), (16, 11, 5));
         let chosen = greedy(&sets, 100, 3, true);
         assert_eq!(chosen.seeds, vec![0, 50, 60]);
         assert_eq!(chosen.covered, 16);

@@ -296,15 +296,31 @@ fn max_coverage_is_greedy_on_flat_sets() {
     assert_eq!(sets.len(), 1000);
     let (seeds, covered) = rr::max_coverage(&sets, g.node_count(), 3);
     assert_eq!(seeds.len(), 3);
-    let direct = (0..sets.len())
-        .filter(|&i| sets.set(i).iter().any(|v| seeds.contains(v)))
-        .count();
+    let mut direct = 0;
+    sets.for_each_set(|set| direct += usize::from(set.iter().any(|v| seeds.contains(v))));
     assert_eq!(covered, direct);
-    // Extending in two steps gives the same sets as in one.
-    let mut twice = rr::RrSets::new();
-    twice.extend_to(&sampler, 1, 7, 300);
-    twice.extend_to(&sampler, 1, 7, 1000);
-    assert!((0..1000).all(|i| twice.set(i) == sets.set(i)));
+    // Extending in two batches gives as many sets, and the same ones again for the same
+    // targets, whatever the number of threads.
+    let all = |sets: &rr::RrSets| {
+        let mut all = Vec::new();
+        sets.for_each_set(|set| all.push(set.to_vec()));
+        all
+    };
+    let twice = |threads: usize| {
+        let mut twice = rr::RrSets::new();
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| {
+                twice.extend_to(&sampler, 1, 7, 300);
+                twice.extend_to(&sampler, 1, 7, 1000);
+            });
+        all(&twice)
+    };
+    assert_eq!(twice(1).len(), 1000);
+    assert_eq!(twice(1), twice(3));
+    assert_ne!(twice(1), all(&sets));
 }
 
 #[test]
@@ -319,12 +335,15 @@ fn lazy_greedy_picks_what_a_plain_scan_picks() {
     sets.extend_to(&sampler, 3, 11, 4000);
     // The plain greedy: scan everyone for the largest count of uncovered sets, lower id first.
     let k = 40;
+    let mut lists = Vec::new();
+    sets.for_each_set(|set| lists.push(set.to_vec()));
+    assert!(lists.iter().any(|set| set.len() == 1) && lists.iter().any(|set| set.len() > 1));
     let mut covered = vec![false; sets.len()];
     let mut expected = Vec::new();
     for _ in 0..k {
         let gain = |v: u32| {
             (0..sets.len())
-                .filter(|&i| !covered[i] && sets.set(i).contains(&v))
+                .filter(|&i| !covered[i] && lists[i].contains(&v))
                 .count()
         };
         let best = (0..n as u32)
@@ -332,7 +351,7 @@ fn lazy_greedy_picks_what_a_plain_scan_picks() {
             .max_by_key(|&v| (gain(v), std::cmp::Reverse(v)))
             .unwrap();
         for (i, c) in covered.iter_mut().enumerate() {
-            *c |= sets.set(i).contains(&best);
+            *c |= lists[i].contains(&best);
         }
         expected.push(best);
     }
@@ -437,11 +456,11 @@ fn frequencies(sampler: &rr::Sampler<'_>, n: usize, count: usize, seed: u64) -> 
     let mut sets = rr::RrSets::new();
     sets.extend_to(sampler, seed, 1, count);
     let mut freq = vec![0.0; n];
-    for i in 0..sets.len() {
-        for &v in sets.set(i) {
+    sets.for_each_set(|set| {
+        for &v in set {
             freq[v as usize] += 1.0;
         }
-    }
+    });
     let mean = sets.entries() as f64 / count as f64;
     (freq.into_iter().map(|f| f / count as f64).collect(), mean)
 }
@@ -565,9 +584,13 @@ fn refining_opim_samples_on_while_its_seeds_improve_and_keeps_the_certificate() 
         sets
     };
     let covered = |seeds: &[u32]| {
-        (0..judge.len())
-            .filter(|&i| judge.set(i).iter().any(|v| seeds.contains(v)))
-            .count() as f64
+        let mut covered = 0.0;
+        judge.for_each_set(|set| {
+            if set.iter().any(|v| seeds.contains(v)) {
+                covered += 1.0;
+            }
+        });
+        covered
     };
     assert!(
         covered(&better.seeds) >= 0.99 * covered(&first.seeds),
