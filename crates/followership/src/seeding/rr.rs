@@ -58,9 +58,20 @@ const POINT_SELECTION: u64 = 0x5EED_0002;
 const POINT_OPIM_SELECTION: u64 = 0x5EED_0003;
 /// The stream point of OPIM-C's validation sets (R2).
 const POINT_OPIM_VALIDATION: u64 = 0x5EED_0004;
-/// People per chunk of a batch of sets (one parallel task): few enough that the chunk's count
-/// of roots by person stays in the first-level cache.
+/// Sets a chunk of people (one parallel task) roots on average, when the batch is large
+/// enough: a chunk's walks run 16 at a time, and the last of them with lanes left idle, so a
+/// chunk needs many.
+const CHUNK_SETS: usize = 2048;
+/// The fewest people in a chunk: more chunks than people / 4,096 buy no more parallelism.
 const CHUNK_PEOPLE: usize = 4096;
+
+/// People per chunk of a batch of `sets` sets among `n` people: enough for [`CHUNK_SETS`] sets
+/// a chunk on average, and at least [`CHUNK_PEOPLE`]. It depends on the batch, not on the
+/// number of threads, so neither do the sets.
+fn chunk_people(n: usize, sets: usize) -> usize {
+    let chunks = (sets / CHUNK_SETS).clamp(1, n.div_ceil(CHUNK_PEOPLE).max(1));
+    n.div_ceil(chunks).max(1)
+}
 
 /// A collection of RR sets: those of two people or more stored flat (set `i` is
 /// `members[offsets[i]..offsets[i + 1]]`), those that are their root alone counted by person.
@@ -165,13 +176,17 @@ impl RrSets {
             self.alone = vec![0; n];
         }
         let batch = StreamFamily::new(seed, point, Purpose::Placement).child(start as u64);
-        let per_chunk = share_among_chunks(&mut batch.stream(u64::MAX), target - start, n);
+        let people = chunk_people(n, target - start);
+        let per_chunk = share_among_chunks(&mut batch.stream(u64::MAX), target - start, n, people);
         let chunks: Vec<Drawn> = per_chunk
             .into_par_iter()
             .enumerate()
             .map_init(
                 || Scratch::new(n),
-                |scratch, (chunk, sets)| sampler.draw_chunk(&batch, chunk, sets, scratch),
+                |scratch, (chunk, sets)| {
+                    let people = chunk * people..((chunk + 1) * people).min(n);
+                    sampler.draw_chunk(&batch, chunk, people, sets, scratch)
+                },
             )
             .collect();
         let extra: usize = chunks.iter().map(|drawn| drawn.members.len()).sum();
@@ -185,8 +200,8 @@ impl RrSets {
                 end += u64::from(len);
                 self.offsets.push(end);
             }
-            for (total, &sets) in self.alone[drawn.first..].iter_mut().zip(&drawn.alone) {
-                *total += sets;
+            for (v, sets) in drawn.alone {
+                self.alone[v as usize] += sets;
                 self.alone_total += sets as usize;
             }
         }
@@ -194,12 +209,12 @@ impl RrSets {
 }
 
 /// How many of `sets` sets, each rooted at one of `n` people uniformly, are rooted in each chunk
-/// of [`CHUNK_PEOPLE`] people: the multinomial, drawn as a binomial a chunk on what is left.
-fn share_among_chunks(rng: &mut Stream, sets: usize, n: usize) -> Vec<usize> {
+/// of `chunk_people` people: the multinomial, drawn as a binomial a chunk on what is left.
+fn share_among_chunks(rng: &mut Stream, sets: usize, n: usize, chunk_people: usize) -> Vec<usize> {
     let (mut sets_left, mut people_left) = (sets as u64, n);
-    (0..n.div_ceil(CHUNK_PEOPLE))
+    (0..n.div_ceil(chunk_people))
         .map(|chunk| {
-            let people = CHUNK_PEOPLE.min(n - chunk * CHUNK_PEOPLE);
+            let people = chunk_people.min(n - chunk * chunk_people);
             let here = if people == people_left {
                 sets_left
             } else {
@@ -212,6 +227,38 @@ fn share_among_chunks(rng: &mut Stream, sets: usize, n: usize) -> Vec<usize> {
             here as usize
         })
         .collect()
+}
+
+/// The roots of `sets` sets, each one of `people` drawn uniformly from `rng`, as
+/// `(person, sets rooted there)` in the order of the people: counted by person when the sets
+/// are many for the people, sorted when they are few (so that a chunk costs what it draws).
+fn roots_in_order(
+    rng: &mut Stream,
+    people: std::ops::Range<usize>,
+    sets: usize,
+) -> Vec<(u32, u32)> {
+    let at = |rng: &mut Stream| (people.start + below(rng, people.len())) as u32;
+    if sets >= people.len() / 8 {
+        let mut rooted = vec![0u32; people.len()];
+        for _ in 0..sets {
+            rooted[at(rng) as usize - people.start] += 1;
+        }
+        (people.start as u32..)
+            .zip(rooted)
+            .filter(|&(_, sets)| sets > 0)
+            .collect()
+    } else {
+        let mut roots: Vec<u32> = (0..sets).map(|_| at(rng)).collect();
+        roots.sort_unstable();
+        let mut rooted: Vec<(u32, u32)> = Vec::new();
+        for root in roots {
+            match rooted.last_mut() {
+                Some((last, sets)) if *last == root => *sets += 1,
+                _ => rooted.push((root, 1)),
+            }
+        }
+        rooted
+    }
 }
 
 /// Reverse-reachable sets one thread draws at once, interleaved, on cascades (see
@@ -302,31 +349,21 @@ struct SortedEdge {
 }
 
 /// Sets of one batch rooted in one chunk of people: those of two people or more, their members
-/// one set after the other and their sizes, and by person of the chunk how many are that
-/// person alone.
+/// one set after the other and their sizes, and the others as `(person, how many sets are that
+/// person alone)` (a person may come more than once), so that a chunk costs what it draws, not
+/// its number of people.
+#[derive(Default)]
 struct Drawn {
     members: Vec<u32>,
     lengths: Vec<u32>,
-    alone: Vec<u32>,
-    /// The chunk's first person.
-    first: usize,
+    alone: Vec<(u32, u32)>,
 }
 
 impl Drawn {
-    /// Nothing drawn yet for the chunk of `people`.
-    fn new(people: std::ops::Range<usize>) -> Self {
-        Drawn {
-            members: Vec::new(),
-            lengths: Vec::new(),
-            alone: vec![0; people.len()],
-            first: people.start,
-        }
-    }
-
-    /// Hands on one set, its root (a person of the chunk) first.
+    /// Hands on one set, its root first.
     fn push(&mut self, set: &[u32]) {
         if let [root] = set {
-            self.alone[*root as usize - self.first] += 1;
+            self.alone.push((*root, 1));
         } else {
             self.members.extend_from_slice(set);
             self.lengths.push(set.len() as u32);
@@ -537,7 +574,7 @@ impl<'g> Sampler<'g> {
                 .map_or(0, |s| s.edges.capacity() * size_of::<SortedEdge>())
     }
 
-    /// The sets of `batch` rooted in chunk `chunk` of the people, `sets` of them.
+    /// The sets of `batch` rooted in chunk `chunk`, the `people`, `sets` of them.
     ///
     /// The chunk's stream draws every set's root among its people (uniformly) and, on cascades
     /// where a person's in-edges share one probability, whether the root has a live in-edge at
@@ -548,46 +585,43 @@ impl<'g> Sampler<'g> {
         &self,
         batch: &StreamFamily,
         chunk: usize,
+        people: std::ops::Range<usize>,
         sets: usize,
         scratch: &mut Scratch,
     ) -> Drawn {
-        let n = self.graph.node_count();
-        let people = chunk * CHUNK_PEOPLE..((chunk + 1) * CHUNK_PEOPLE).min(n);
-        let mut drawn = Drawn::new(people.clone());
+        let mut drawn = Drawn::default();
         let mut rng = batch.stream(chunk as u64);
-        let mut rooted = vec![0u32; people.len()];
-        for _ in 0..sets {
-            rooted[below(&mut rng, people.len())] += 1;
-        }
+        let rooted = roots_in_order(&mut rng, people, sets);
         let mut walks = Vec::new();
         match self.model {
             Diffusion::IndependentCascade(p) if self.subset && self.sorted.is_none() => {
                 let uniform_jump = jump_scale(uniform_ln_miss(p));
-                for (root, &sets) in people.clone().zip(&rooted) {
-                    let d = self.graph.in_degree(root as u32);
+                for &(root, sets) in &rooted {
+                    let d = self.graph.in_degree(root);
                     let jump = self.jump(p, uniform_jump, d);
                     if jump == 0.0 {
-                        drawn.alone[root - people.start] += sets;
+                        drawn.alone.push((root, sets));
                         continue;
                     }
                     let none_live = self.none_live_by_degree[d];
+                    let mut alone = 0;
                     for _ in 0..sets {
                         match first_gap(&mut rng, jump, none_live) {
                             first if first < d => walks.push(Walk {
-                                root: root as u32,
+                                root,
                                 first: Some(first),
                             }),
-                            _ => drawn.alone[root - people.start] += 1,
+                            _ => alone += 1,
                         }
+                    }
+                    if alone > 0 {
+                        drawn.alone.push((root, alone));
                     }
                 }
             }
             _ => {
-                for (root, &sets) in people.clone().zip(&rooted) {
-                    let walk = Walk {
-                        root: root as u32,
-                        first: None,
-                    };
+                for &(root, sets) in &rooted {
+                    let walk = Walk { root, first: None };
                     walks.extend(std::iter::repeat_n(walk, sets as usize));
                 }
             }
@@ -1306,9 +1340,10 @@ pub struct OpimSettings {
 }
 
 /// Refining never starts a round whose sets and greedy index would take more than this many
-/// bytes, unless a memory budget says otherwise: past it, on a million people and a weak
-/// cascade, doubling bought seeds 0.4% better for 1.1 GB instead of 650 MB (docs/benchmarks.md).
-/// Certifying the target is not bounded by it.
+/// bytes, unless a memory budget says otherwise: when every set was stored, past it, on a
+/// million people and a weak cascade, doubling bought seeds 0.4% better for 1.1 GB instead of
+/// 650 MB (docs/benchmarks.md); now that sets of their root alone are only counted, the same
+/// case settles at about 250 MB. Certifying the target is not bounded by it.
 pub const REFINE_MEMORY: usize = 512 << 20;
 
 /// Why [`opim`] stopped.
@@ -1652,11 +1687,11 @@ mod tests {
                 .collect();
             let mut scratch = Scratch::new(g.node_count());
             let family = StreamFamily::new(3, 9, Purpose::Placement);
-            let mut drawn = Drawn::new(0..g.node_count());
+            let mut drawn = Drawn::default();
             sampler.cascade_interleaved(p, &family, &walks, &mut scratch, &mut drawn);
             // The one-by-one sets, handed on the same way: those of two or more in order, the
             // others counted by root.
-            let mut expected = Drawn::new(0..g.node_count());
+            let mut expected = Drawn::default();
             for set in one_by_one(&sampler, &family, &walks) {
                 expected.push(&set);
             }
@@ -1668,7 +1703,7 @@ mod tests {
             // Sets of every size came up: singletons (but for p = 1, where every set is the
             // whole network, and given a live in-edge but for edges of probability 0) and
             // larger ones (but for p = 0).
-            let alone: u32 = drawn.alone.iter().sum();
+            let alone: u32 = drawn.alone.iter().map(|&(_, sets)| sets).sum();
             assert_eq!(alone as usize + drawn.lengths.len(), walks.len(), "{p:?}");
             if p != EdgeProbability::Uniform(1.0) {
                 assert!(alone > 0, "{p:?}");
@@ -1681,11 +1716,12 @@ mod tests {
 
     #[test]
     fn roots_are_uniform_over_everyone_and_every_set_is_drawn() {
-        // With p = 0 every set is its root alone, so the counts by person are the roots. 10,000
-        // people make three chunks (the last one short); three batches of 250,000 sets in all,
-        // 25 a person expected. Chi-square against uniform: 9,999 degrees of freedom, mean
-        // 9,999 and standard deviation 141; the bound is the mean plus 5 deviations. Each
-        // chunk's share is within 5 standard deviations of its binomial mean.
+        // With p = 0 every set is its root alone, so the counts by person are the roots. Among
+        // 10,000 people, batches of 1, 1,000, 89,000 and 160,000 sets: the first two one chunk,
+        // its roots sorted; the others three chunks, their roots counted. 25 a person expected:
+        // chi-square against uniform, 9,999 degrees of freedom, mean 9,999 and standard
+        // deviation 141; the bound is the mean plus 5 deviations. Each block of 4,096 people
+        // gets its binomial share within 5 standard deviations.
         let n = 10_000;
         let g = generators::barabasi_albert(n, 2, &mut stream(8, 0, 0, Purpose::Network))
             .expect("valid parameters");
@@ -1693,8 +1729,10 @@ mod tests {
             &g,
             Diffusion::IndependentCascade(EdgeProbability::Uniform(0.0)),
         );
+        assert_eq!(chunk_people(n, 1_000), n);
+        assert_eq!(chunk_people(n, 160_000), 3_334);
         let mut sets = RrSets::new();
-        for target in [1, 90_001, 250_000] {
+        for target in [1, 1_001, 90_001, 250_000] {
             sets.extend_to(&sampler, 4, 2, target);
             assert_eq!((sets.len(), sets.stored()), (target, 0));
         }
@@ -1704,21 +1742,21 @@ mod tests {
             .map(|v| (f64::from(sets.alone(v)) - expected).powi(2) / expected)
             .sum();
         assert!(chi2 < 9_999.0 + 5.0 * 141.4, "chi-square {chi2}");
-        for chunk in 0..n.div_ceil(CHUNK_PEOPLE) {
-            let people = chunk * CHUNK_PEOPLE..((chunk + 1) * CHUNK_PEOPLE).min(n);
+        for block in 0..n.div_ceil(4096) {
+            let people = block * 4096..((block + 1) * 4096).min(n);
             let share = people.len() as f64 / n as f64;
             let got: f64 = people.map(|v| f64::from(sets.alone(v as u32))).sum();
             let sd = (total * share * (1.0 - share)).sqrt();
             assert!(
                 (got - total * share).abs() < 5.0 * sd,
-                "chunk {chunk}: {got}"
+                "block {block}: {got}"
             );
         }
     }
 
     /// `lists` as a collection of `n` people's sets, as drawing hands them on.
     fn sets_of(n: usize, lists: &[Vec<u32>]) -> RrSets {
-        let mut drawn = Drawn::new(0..n);
+        let mut drawn = Drawn::default();
         for list in lists {
             drawn.push(list);
         }
@@ -1728,8 +1766,11 @@ mod tests {
             let end = sets.offsets.last().expect("offsets start with 0") + u64::from(len);
             sets.offsets.push(end);
         }
-        sets.alone_total = drawn.alone.iter().map(|&a| a as usize).sum();
-        sets.alone = drawn.alone;
+        sets.alone = vec![0; n];
+        for (v, count) in drawn.alone {
+            sets.alone[v as usize] += count;
+            sets.alone_total += count as usize;
+        }
         sets
     }
 
