@@ -39,6 +39,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::sync::Mutex;
 
 use rand::Rng;
 use rand_distr::{Binomial, Distribution as _};
@@ -182,10 +183,10 @@ impl RrSets {
             .into_par_iter()
             .enumerate()
             .map_init(
-                || Scratch::new(n),
-                |scratch, (chunk, sets)| {
+                || sampler.lend_scratch(),
+                |lent, (chunk, sets)| {
                     let people = chunk * people..((chunk + 1) * people).min(n);
-                    sampler.draw_chunk(&batch, chunk, people, sets, scratch)
+                    sampler.draw_chunk(&batch, chunk, people, sets, lent.scratch())
                 },
             )
             .collect();
@@ -268,7 +269,8 @@ fn roots_in_order(
 const LANES: usize = 16;
 
 /// Per-thread scratch of the sampler: visit marks by epoch for one set at a time, and one bit
-/// per lane for interleaved sets (allocated on first use).
+/// per lane for interleaved sets (each allocated on first use).
+#[derive(Default)]
 struct Scratch {
     mark: Vec<u32>,
     epoch: u32,
@@ -276,15 +278,12 @@ struct Scratch {
 }
 
 impl Scratch {
-    fn new(n: usize) -> Self {
-        Scratch {
-            mark: vec![0; n],
-            epoch: 0,
-            lane_marks: Vec::new(),
+    /// Starts a set among `n` people: marks of earlier sets no longer count.
+    fn next_epoch(&mut self, n: usize) {
+        if self.mark.len() != n {
+            self.mark = vec![0; n];
+            self.epoch = 0;
         }
-    }
-
-    fn next_epoch(&mut self) {
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
             self.mark.fill(0);
@@ -301,6 +300,26 @@ impl Scratch {
         } else {
             *m = self.epoch;
             true
+        }
+    }
+}
+
+/// A [`Scratch`] lent by a [`Sampler`] to one parallel task, given back when dropped.
+struct LentScratch<'s> {
+    pool: &'s Mutex<Vec<Scratch>>,
+    scratch: Option<Scratch>,
+}
+
+impl LentScratch<'_> {
+    fn scratch(&mut self) -> &mut Scratch {
+        self.scratch.get_or_insert_with(Scratch::default)
+    }
+}
+
+impl Drop for LentScratch<'_> {
+    fn drop(&mut self) {
+        if let (Some(scratch), Ok(mut pool)) = (self.scratch.take(), self.pool.lock()) {
+            pool.push(scratch);
         }
     }
 }
@@ -333,6 +352,9 @@ pub struct Sampler<'g> {
     sorted: Option<SortedIn>,
     /// Linear threshold on a weighted network: each person's total in-weight.
     in_weight: Vec<f64>,
+    /// Scratch given back by finished tasks, for the next batch's: marks by person cost page
+    /// faults and zeroing to set up, as much as a small batch's sets on a large network.
+    scratch: Mutex<Vec<Scratch>>,
 }
 
 /// In-neighbours sorted by edge probability, highest first, on the in-adjacency's offsets;
@@ -559,6 +581,16 @@ impl<'g> Sampler<'g> {
             none_live_by_degree,
             sorted,
             in_weight,
+            scratch: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Scratch for one parallel task, given back to the sampler when the task is done.
+    fn lend_scratch(&self) -> LentScratch<'_> {
+        let scratch = self.scratch.lock().ok().and_then(|mut pool| pool.pop());
+        LentScratch {
+            pool: &self.scratch,
+            scratch,
         }
     }
 
@@ -785,7 +817,7 @@ impl<'g> Sampler<'g> {
 
     /// Appends the RR set of `walk`, drawn from `rng`, to `out`.
     fn sample(&self, walk: Walk, rng: &mut Stream, scratch: &mut Scratch, out: &mut Vec<u32>) {
-        scratch.next_epoch();
+        scratch.next_epoch(self.graph.node_count());
         let root = walk.root;
         scratch.visit(root);
         out.push(root);
@@ -1041,9 +1073,9 @@ pub struct Coverage {
 /// Bytes the inverted index and counts of [`greedy`] take for `entries` members among `n`
 /// people and `sets` sets (what a memory budget must leave room for).
 pub fn greedy_bytes(entries: usize, n: usize, sets: usize) -> usize {
-    // Per person: offsets, counts, the heap, and while the index is built the gains, their
-    // order and who is listed.
-    entries * 4 + n * (8 + 4 + 8 + 4 + 4 + 1) + sets
+    // Per person: offsets, counts, the heap, and while the index is built the gains in order
+    // and who is listed.
+    entries * 4 + n * (8 + 4 + 8 + 4 + 1) + sets
 }
 
 /// Greedy maximum coverage with, if `bound`, the instance-specific upper bound of
@@ -1156,13 +1188,12 @@ impl SetIndex {
         let listed = if everyone {
             Vec::new()
         } else {
-            let gains: Vec<u32> = (0..n as u32)
-                .map(|v| count[v as usize] + sets.alone(v))
-                .collect();
-            let mut order = gains.clone();
+            let gain = |v: usize| count[v] + sets.alone(v as u32);
+            let mut order: Vec<u32> = (0..n).map(gain).collect();
             let (_, &mut cut, _) = order.select_nth_unstable_by(listed, |a, b| b.cmp(a));
             let least = cut.max(1);
-            gains.iter().map(|&g| g >= least).collect()
+            drop(order);
+            (0..n).map(|v| gain(v) >= least).collect()
         };
         let lists = |v: usize| everyone || listed[v];
         let mut offsets = Vec::with_capacity(n + 1);
@@ -1636,7 +1667,7 @@ mod tests {
     /// The sets of `walks` drawn one after the other by the one-set walk, walk `w` from
     /// `family`'s stream `w`.
     fn one_by_one(sampler: &Sampler<'_>, family: &StreamFamily, walks: &[Walk]) -> Vec<Vec<u32>> {
-        let mut scratch = Scratch::new(sampler.graph.node_count());
+        let mut scratch = Scratch::default();
         (0..walks.len())
             .map(|w| {
                 let mut out = Vec::new();
@@ -1685,7 +1716,7 @@ mod tests {
                     }
                 })
                 .collect();
-            let mut scratch = Scratch::new(g.node_count());
+            let mut scratch = Scratch::default();
             let family = StreamFamily::new(3, 9, Purpose::Placement);
             let mut drawn = Drawn::default();
             sampler.cascade_interleaved(p, &family, &walks, &mut scratch, &mut drawn);
