@@ -1073,9 +1073,8 @@ pub struct Coverage {
 /// Bytes the inverted index and counts of [`greedy`] take for `entries` members among `n`
 /// people and `sets` sets (what a memory budget must leave room for).
 pub fn greedy_bytes(entries: usize, n: usize, sets: usize) -> usize {
-    // Per person: offsets, counts, the heap, and while the index is built the gains in order
-    // and who is listed.
-    entries * 4 + n * (8 + 4 + 8 + 4 + 1) + sets
+    // Per person at most: the count, the index's slot, the heap entry and the candidate list.
+    entries * 4 + n * (4 + 4 + 8 + 4) + sets
 }
 
 /// Greedy maximum coverage with, if `bound`, the instance-specific upper bound of
@@ -1088,33 +1087,39 @@ pub fn greedy(sets: &RrSets, n: usize, k: usize, bound: bool) -> Coverage {
         count[v as usize] += 1;
     }
     let gain = |count: &[u32], v: u32| count[v as usize] + sets.alone(v);
-    // Only people who may be picked need their sets listed: the index covers those whose count
-    // is among the `INDEXED_PER_PICK * k` highest (ties included), and is rebuilt for everyone
-    // the first time a pick falls outside it, which keeps the picks those of a full index.
-    // Building the index is a random write per member, the greedy's largest cost by far when
-    // there are many small sets (a weak cascade), where the candidates hold a small share.
+    // Only people in some set can be picked for what they cover, so only they enter the heap
+    // and the index: on a large network and few sets (OPIM-C's first rounds) the greedy then
+    // costs what the sets hold, not the number of people.
+    let candidates: Vec<u32> = (0..n as u32).filter(|&v| gain(&count, v) > 0).collect();
+    // Only people who may be picked need their sets listed: the index covers those whose gain
+    // is among the `INDEXED_PER_PICK * k` highest (ties included), and is rebuilt for every
+    // candidate the first time a pick falls outside it, which keeps the picks those of a full
+    // index. Building the index is a random write per member, the greedy's largest cost by far
+    // when there are many small sets (a weak cascade), where the candidates hold a small share.
     let mut covered_set = vec![false; sets.stored()];
-    let mut index = SetIndex::build(
-        sets,
-        &covered_set,
-        &count,
+    let first = strongest(
+        &candidates,
+        |v| gain(&count, v),
         k.saturating_mul(INDEXED_PER_PICK),
     );
+    let mut index = SetIndex::build(sets, &covered_set, &count, &first);
+    drop(first);
     let mut seeds = Vec::with_capacity(k);
     let mut covered = 0usize;
     let mut upper = f64::INFINITY;
-    // Lazy greedy: counts only fall, so a heap entry is an upper bound of its person's count;
+    // Lazy greedy: gains only fall, so a heap entry is an upper bound of its person's gain;
     // the top entry is the pick when its bound is still exact, otherwise it goes back with its
-    // present count. The order (count, then lower id) is the plain scan's, so the picks are too,
+    // present gain. The order (gain, then lower id) is the plain scan's, so the picks are too,
     // at O(log n) a pick instead of O(n).
-    let mut heap: BinaryHeap<(u32, Reverse<u32>)> = (0..n as u32)
-        .map(|v| (gain(&count, v), Reverse(v)))
+    let mut heap: BinaryHeap<(u32, Reverse<u32>)> = candidates
+        .iter()
+        .map(|&v| (gain(&count, v), Reverse(v)))
         .collect();
     let want = if bound { k } else { 1 };
     let mut fresh: Vec<(u32, Reverse<u32>)> = Vec::with_capacity(want);
     loop {
-        // The `want` largest present counts, best first: popped until that many are exact
-        // (a stale entry goes back with its present count).
+        // The `want` largest present gains, best first: popped until that many are exact
+        // (a stale entry goes back with its present gain).
         fresh.clear();
         while fresh.len() < want {
             let Some((c, Reverse(v))) = heap.pop() else {
@@ -1130,17 +1135,34 @@ pub fn greedy(sets: &RrSets, n: usize, k: usize, bound: bool) -> Coverage {
             let top: u64 = fresh.iter().map(|&(c, _)| u64::from(c)).sum();
             upper = upper.min((covered as u64 + top) as f64);
         }
-        if seeds.len() >= k.min(n) || fresh.is_empty() {
+        if seeds.len() >= k.min(n) {
             break;
         }
-        let (_, Reverse(v)) = fresh[0];
+        let v = match fresh.first() {
+            Some(&(c, Reverse(v))) if c > 0 => v,
+            _ => {
+                // Nobody covers anything more: the lowest ids not chosen, as a scan picks them.
+                let mut chosen = vec![false; n];
+                for &s in &seeds {
+                    chosen[s as usize] = true;
+                }
+                let rest = k.min(n) - seeds.len();
+                seeds.extend((0..n as u32).filter(|&u| !chosen[u as usize]).take(rest));
+                break;
+            }
+        };
         heap.extend(fresh.drain(1..));
         seeds.push(v);
         covered += sets.alone(v) as usize;
         if !index.lists(v) {
             // The old index goes first, so the two are never held at once.
             drop(std::mem::take(&mut index));
-            index = SetIndex::build(sets, &covered_set, &count, usize::MAX);
+            let left: Vec<u32> = candidates
+                .iter()
+                .copied()
+                .filter(|&u| gain(&count, u) > 0)
+                .collect();
+            index = SetIndex::build(sets, &covered_set, &count, &left);
         }
         for &s in index.sets_of(v) {
             if !covered_set[s as usize] {
@@ -1166,58 +1188,59 @@ pub fn greedy(sets: &RrSets, n: usize, k: usize, bound: bool) -> Coverage {
 /// How many people per pick [`greedy`] lists the sets of at first.
 const INDEXED_PER_PICK: usize = 8;
 
+/// Those of `people` (in increasing order) whose `gain` is among the `listed` highest, ties
+/// included, in the same order; all of them when they are no more than `listed`.
+fn strongest(people: &[u32], gain: impl Fn(u32) -> u32, listed: usize) -> Vec<u32> {
+    if listed >= people.len() {
+        return people.to_vec();
+    }
+    let mut order: Vec<u32> = people.iter().map(|&v| gain(v)).collect();
+    let (_, &mut cut, _) = order.select_nth_unstable_by(listed, |a, b| b.cmp(a));
+    let least = cut.max(1);
+    people
+        .iter()
+        .copied()
+        .filter(|&v| gain(v) >= least)
+        .collect()
+}
+
 /// The inverted index of [`greedy`]: for the people it lists, the stored sets containing them,
-/// flat (one array of set ids with per-person offsets; people not listed have empty ranges).
+/// flat (one array of set ids with offsets by slot, a listed person's slot by person).
 #[derive(Default)]
 struct SetIndex {
-    /// Whether everyone is listed.
-    everyone: bool,
-    /// Who is listed, when not everyone.
-    listed: Vec<bool>,
+    /// By person, 1 + their slot if listed, 0 if not.
+    slot: Vec<u32>,
+    /// Where each slot's sets start in `sets`, and where the last one's end.
     offsets: Vec<u64>,
     sets: Vec<u32>,
 }
 
 impl SetIndex {
-    /// The index, over the stored sets not yet `covered`, of the people whose gain (`count` of
-    /// those sets containing them, plus the sets that are them alone) is among the `listed`
-    /// highest, ties included; everyone when `listed >= n`.
-    fn build(sets: &RrSets, covered: &[bool], count: &[u32], listed: usize) -> SetIndex {
-        let n = count.len();
-        let everyone = listed >= n;
-        let listed = if everyone {
-            Vec::new()
-        } else {
-            let gain = |v: usize| count[v] + sets.alone(v as u32);
-            let mut order: Vec<u32> = (0..n).map(gain).collect();
-            let (_, &mut cut, _) = order.select_nth_unstable_by(listed, |a, b| b.cmp(a));
-            let least = cut.max(1);
-            drop(order);
-            (0..n).map(|v| gain(v) >= least).collect()
-        };
-        let lists = |v: usize| everyone || listed[v];
-        let mut offsets = Vec::with_capacity(n + 1);
+    /// The index, over the stored sets not yet `covered`, of `people` (in increasing order),
+    /// each in `count` of those sets.
+    fn build(sets: &RrSets, covered: &[bool], count: &[u32], people: &[u32]) -> SetIndex {
+        // Zeroed pages cost nothing until written, so only the listed people's are touched.
+        let mut slot = vec![0u32; count.len()];
+        let mut offsets = Vec::with_capacity(people.len() + 1);
         let mut acc = 0u64;
         offsets.push(0u64);
-        for (v, &c) in count.iter().enumerate() {
-            if lists(v) {
-                acc += u64::from(c);
-            }
+        for (i, &v) in people.iter().enumerate() {
+            slot[v as usize] = i as u32 + 1;
+            acc += u64::from(count[v as usize]);
             offsets.push(acc);
         }
-        let mut fill: Vec<u64> = offsets[..n].to_vec();
+        let mut fill: Vec<u64> = offsets[..people.len()].to_vec();
         let mut index = vec![0u32; acc as usize];
         for s in (0..sets.stored()).filter(|&s| !covered[s]) {
             for &v in sets.stored_set(s) {
-                if lists(v as usize) {
-                    index[fill[v as usize] as usize] = s as u32;
-                    fill[v as usize] += 1;
+                if let Some(i) = slot[v as usize].checked_sub(1) {
+                    index[fill[i as usize] as usize] = s as u32;
+                    fill[i as usize] += 1;
                 }
             }
         }
         SetIndex {
-            everyone,
-            listed,
+            slot,
             offsets,
             sets: index,
         }
@@ -1225,12 +1248,18 @@ impl SetIndex {
 
     /// Whether the sets of `v` are listed.
     fn lists(&self, v: u32) -> bool {
-        self.everyone || self.listed[v as usize]
+        self.slot.get(v as usize).is_some_and(|&i| i > 0)
     }
 
     /// The sets containing `v`, if listed (empty otherwise).
     fn sets_of(&self, v: u32) -> &[u32] {
-        &self.sets[self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize]
+        match self.slot.get(v as usize).and_then(|&i| i.checked_sub(1)) {
+            Some(i) => {
+                let i = i as usize;
+                &self.sets[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+            }
+            None => &[],
+        }
     }
 }
 
@@ -1803,6 +1832,19 @@ mod tests {
             sets.alone_total += count as usize;
         }
         sets
+    }
+
+    #[test]
+    fn once_nothing_more_is_covered_the_picks_are_the_lowest_ids_left() {
+        // One set of people 7 and 3: person 3 covers it (tie, lower id), then nobody covers
+        // anything, and the picks go on with the lowest ids not chosen, as a plain scan picks.
+        let sets = sets_of(10, &[vec![7, 3]]);
+        let chosen = greedy(&sets, 10, 4, true);
+        assert_eq!(chosen.seeds, vec![3, 0, 1, 2]);
+        assert_eq!(chosen.covered, 1);
+        assert_eq!(chosen.upper, 1.0);
+        // Fewer people than picks: everyone.
+        assert_eq!(greedy(&sets, 10, 12, false).seeds.len(), 10);
     }
 
     #[test]
