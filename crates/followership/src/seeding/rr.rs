@@ -34,8 +34,9 @@
 //! cascade) is not stored but counted, by person; on cascades where in-edges share one
 //! probability the chunk tells such a set from the root's in-degree with one random number and
 //! walks only the others. The sets of two or more live in one flat array of members with
-//! offsets, and the inverted index (person -> sets containing them) used by greedy coverage is
-//! flat too: about 4 bytes per entry each, plus 8 bytes per set and per person of offsets.
+//! offsets (4 bytes a member, 8 a set), and the inverted index (person -> sets containing
+//! them) used by greedy coverage is flat too, over the people it lists (4 bytes an entry, 8 a
+//! listed person, 4 a person).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -63,7 +64,8 @@ const POINT_OPIM_VALIDATION: u64 = 0x5EED_0004;
 /// enough: a chunk's walks run 16 at a time, and the last of them with lanes left idle, so a
 /// chunk needs many.
 const CHUNK_SETS: usize = 2048;
-/// The fewest people in a chunk: more chunks than people / 4,096 buy no more parallelism.
+/// The fewest people in a chunk, so that a large batch on a small network is not cut into
+/// tasks too small to be worth scheduling.
 const CHUNK_PEOPLE: usize = 4096;
 
 /// People per chunk of a batch of `sets` sets among `n` people: enough for [`CHUNK_SETS`] sets
