@@ -1816,6 +1816,40 @@ mod tests {
         }
     }
 
+    #[test]
+    fn sets_do_not_depend_on_the_number_of_threads() {
+        // 10,000 people and batches of 6,000 and 14,000 sets (two chunks, then three), drawn by
+        // one thread or by three in whatever order they finish: the same sets in the same order.
+        let g = generators::barabasi_albert(10_000, 3, &mut stream(9, 0, 0, Purpose::Network))
+            .expect("valid parameters");
+        assert_eq!(chunk_people(10_000, 6_000), 5_000);
+        assert_eq!(chunk_people(10_000, 14_000), 3_334);
+        for p in [
+            EdgeProbability::Uniform(0.1),
+            EdgeProbability::InverseInDegree,
+        ] {
+            let sampler = Sampler::new(&g, Diffusion::IndependentCascade(p));
+            let draw = |threads: usize| {
+                let mut sets = RrSets::new();
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .expect("a thread pool")
+                    .install(|| {
+                        sets.extend_to(&sampler, 5, 1, 6_000);
+                        sets.extend_to(&sampler, 5, 1, 20_000);
+                    });
+                let mut all = Vec::new();
+                sets.for_each_set(|set| all.push(set.to_vec()));
+                all
+            };
+            let one = draw(1);
+            assert_eq!(one.len(), 20_000);
+            assert!(one.iter().any(|set| set.len() > 1), "{p:?}");
+            assert_eq!(one, draw(3), "{p:?}");
+        }
+    }
+
     /// `lists` as a collection of `n` people's sets, as drawing hands them on.
     fn sets_of(n: usize, lists: &[Vec<u32>]) -> RrSets {
         let mut drawn = Drawn::default();
